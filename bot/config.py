@@ -1,0 +1,286 @@
+"""Settings: `config.toml` read with tomllib, environment variables on top.
+
+Every key is documented in `config.example.toml`. A missing or malformed setting stops
+start-up with one line naming the key, because a centre's staff member reading a
+traceback is a support call we can avoid.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["ConfigError", "Settings", "load_settings"]
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/so-lien-lac.sqlite3"
+TELEGRAM_API = "https://api.telegram.org"
+ZALO_API = "https://bot-api.zaloplatforms.com"
+
+# Environment variables that override a key: (variable, section, key).
+ENV_OVERRIDES = (
+    ("SLL_TELEGRAM_TOKEN", "telegram", "token"),
+    ("SLL_TELEGRAM_API_URL", "telegram", "api_url"),
+    ("SLL_TELEGRAM_MODE", "telegram", "mode"),
+    ("SLL_TELEGRAM_WEBHOOK_URL", "telegram", "webhook_url"),
+    ("SLL_TELEGRAM_WEBHOOK_SECRET", "telegram", "webhook_secret"),
+    ("SLL_TELEGRAM_STAFF_IDS", "telegram", "staff_ids"),
+    ("SLL_ZALO_TOKEN", "zalo", "token"),
+    ("SLL_ZALO_API_URL", "zalo", "api_url"),
+    ("SLL_ZALO_MODE", "zalo", "mode"),
+    ("SLL_ZALO_WEBHOOK_SECRET", "zalo", "webhook_secret"),
+    ("SLL_DATABASE_URL", "database", "url"),
+    ("SLL_TIMEZONE", "centre", "timezone"),
+    ("SLL_CENTRE_NAME", "centre", "name"),
+)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the key."""
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str = ""
+    api_url: str = TELEGRAM_API
+    mode: str = "polling"  # polling | webhook
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str = ""
+    staff_ids: tuple[int, ...] = ()
+    staff_group_id: int | None = None
+    per_second: float = 30.0
+    per_chat_per_second: float = 1.0
+    per_group_per_minute: float = 20.0
+
+
+@dataclass(frozen=True)
+class ZaloSettings:
+    token: str = ""
+    api_url: str = ZALO_API
+    mode: str = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8444
+    webhook_secret: str = ""
+    per_second: float = 10.0
+    per_chat_per_second: float = 0.5
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    evening_before_at: time = time(19, 0)
+    minutes_before: int = 60
+    quiet_start: time = time(21, 30)
+    quiet_end: time = time(6, 0)
+    merge_window_seconds: int = 60
+    safety_tick_seconds: int = 30
+    max_attempts: int = 8
+
+
+@dataclass(frozen=True)
+class AttendanceSettings:
+    open_minutes_before: int = 30
+    close_minutes_after: int = 60
+    late_after_minutes: int = 15
+    radius_m: int = 300
+    require_location: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionSettings:
+    max_open_per_learner: int = 5
+    max_per_hour: int = 10
+    max_length: int = 2000
+    stale_after_hours: int = 24
+    digest_at: time = time(7, 0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    centre_name: str = "Trung tâm Chính trị"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    zalo: ZaloSettings = field(default_factory=ZaloSettings)
+    notices: NoticeSettings = field(default_factory=NoticeSettings)
+    attendance: AttendanceSettings = field(default_factory=AttendanceSettings)
+    questions: QuestionSettings = field(default_factory=QuestionSettings)
+    grade_scale: tuple[tuple[float, str], ...] = (
+        (9.0, "Xuất sắc"), (8.0, "Giỏi"), (6.5, "Khá"), (5.0, "Trung bình"), (0.0, "Không đạt"),
+    )
+    survey_after_days: int = 30
+    local_simulator: bool = False  # true when no token: run against the built-in local Telegram
+
+
+def load_settings(
+    path: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read `config.toml` (if present) and apply environment overrides."""
+    environ = os.environ if environ is None else environ
+    path = Path(path or environ.get("SLL_CONFIG", "config.toml"))
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    for var, section, key in ENV_OVERRIDES:
+        if environ.get(var):
+            raw.setdefault(section, {})[key] = environ[var]
+    return _build(raw)
+
+
+def _build(raw: dict[str, Any]) -> Settings:
+    centre = _section(raw, "centre")
+    tg = _section(raw, "telegram")
+    zl = _section(raw, "zalo")
+    db = _section(raw, "database")
+    nt = _section(raw, "notices")
+    at = _section(raw, "attendance")
+    qs = _section(raw, "questions")
+    rs = _section(raw, "results")
+
+    tz_name = _get(centre, "centre.timezone", str, "Asia/Ho_Chi_Minh")
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"centre.timezone: unknown time zone {tz_name!r}") from exc
+
+    telegram = TelegramSettings(
+        token=_get(tg, "telegram.token", str, ""),
+        api_url=_get(tg, "telegram.api_url", str, TELEGRAM_API).rstrip("/"),
+        mode=_choice(tg, "telegram.mode", ("polling", "webhook"), "polling"),
+        webhook_url=_get(tg, "telegram.webhook_url", str, ""),
+        webhook_listen=_get(tg, "telegram.webhook_listen", str, "127.0.0.1"),
+        webhook_port=_get(tg, "telegram.webhook_port", int, 8443),
+        webhook_secret=_get(tg, "telegram.webhook_secret", str, ""),
+        staff_ids=_ids(tg, "telegram.staff_ids"),
+        staff_group_id=_get(tg, "telegram.staff_group_id", int, None),
+        per_second=_get(tg, "telegram.per_second", float, 30.0),
+        per_chat_per_second=_get(tg, "telegram.per_chat_per_second", float, 1.0),
+        per_group_per_minute=_get(tg, "telegram.per_group_per_minute", float, 20.0),
+    )
+    if telegram.mode == "webhook" and not telegram.webhook_url:
+        raise ConfigError("telegram.webhook_url: required when telegram.mode = 'webhook'")
+    zalo = ZaloSettings(
+        token=_get(zl, "zalo.token", str, ""),
+        api_url=_get(zl, "zalo.api_url", str, ZALO_API).rstrip("/"),
+        mode=_choice(zl, "zalo.mode", ("polling", "webhook"), "polling"),
+        webhook_url=_get(zl, "zalo.webhook_url", str, ""),
+        webhook_listen=_get(zl, "zalo.webhook_listen", str, "127.0.0.1"),
+        webhook_port=_get(zl, "zalo.webhook_port", int, 8444),
+        webhook_secret=_get(zl, "zalo.webhook_secret", str, ""),
+        per_second=_get(zl, "zalo.per_second", float, 10.0),
+        per_chat_per_second=_get(zl, "zalo.per_chat_per_second", float, 0.5),
+    )
+    if zalo.mode == "webhook" and not (zalo.webhook_url and zalo.webhook_secret):
+        raise ConfigError("zalo.webhook_secret: required (with zalo.webhook_url) in webhook mode")
+    notices = NoticeSettings(
+        evening_before_at=_time(nt, "notices.evening_before_at", time(19, 0)),
+        minutes_before=_get(nt, "notices.minutes_before", int, 60),
+        quiet_start=_time(nt, "notices.quiet_start", time(21, 30)),
+        quiet_end=_time(nt, "notices.quiet_end", time(6, 0)),
+        merge_window_seconds=_get(nt, "notices.merge_window_seconds", int, 60),
+        safety_tick_seconds=_get(nt, "notices.safety_tick_seconds", int, 30),
+        max_attempts=_get(nt, "notices.max_attempts", int, 8),
+    )
+    attendance = AttendanceSettings(
+        open_minutes_before=_get(at, "attendance.open_minutes_before", int, 30),
+        close_minutes_after=_get(at, "attendance.close_minutes_after", int, 60),
+        late_after_minutes=_get(at, "attendance.late_after_minutes", int, 15),
+        radius_m=_get(at, "attendance.radius_m", int, 300),
+        require_location=_get(at, "attendance.require_location", bool, False),
+    )
+    questions = QuestionSettings(
+        max_open_per_learner=_get(qs, "questions.max_open_per_learner", int, 5),
+        max_per_hour=_get(qs, "questions.max_per_hour", int, 10),
+        max_length=_get(qs, "questions.max_length", int, 2000),
+        stale_after_hours=_get(qs, "questions.stale_after_hours", int, 24),
+        digest_at=_time(qs, "questions.digest_at", time(7, 0)),
+    )
+    return Settings(
+        centre_name=_get(centre, "centre.name", str, "Trung tâm Chính trị"),
+        timezone=tz,
+        database_url=_get(db, "database.url", str, DEFAULT_DATABASE_URL),
+        telegram=telegram,
+        zalo=zalo,
+        notices=notices,
+        attendance=attendance,
+        questions=questions,
+        grade_scale=_grade_scale(rs),
+        survey_after_days=_get(rs, "results.survey_after_days", int, 30),
+        local_simulator=not telegram.token,
+    )
+
+
+def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name}: must be a table ([{name}])")
+    return value
+
+
+def _get(section: dict[str, Any], key: str, kind: type, default: Any) -> Any:
+    name = key.rsplit(".", 1)[1]
+    if name not in section:
+        return default
+    value = section[name]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)  # environment variables arrive as text
+    if kind is bool and isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{key}: expected {kind.__name__}, got {value!r}")
+    return value
+
+
+def _choice(section: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
+    value = _get(section, key, str, default)
+    if value not in allowed:
+        raise ConfigError(f"{key}: must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def _time(section: dict[str, Any], key: str, default: time) -> time:
+    value = _get(section, key, str, None)
+    if value is None:
+        return default
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise ConfigError(f"{key}: expected a time like \"19:00\", got {value!r}") from exc
+
+
+def _ids(section: dict[str, Any], key: str) -> tuple[int, ...]:
+    value = section.get(key.rsplit(".", 1)[1], [])
+    if isinstance(value, str):  # from the environment: "123,456"
+        value = [v for v in value.replace(" ", "").split(",") if v]
+    try:
+        return tuple(int(v) for v in value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{key}: expected a list of Telegram user ids, got {value!r}") from exc
+
+
+def _grade_scale(section: dict[str, Any]) -> tuple[tuple[float, str], ...]:
+    value = section.get("grade_scale")
+    if value is None:
+        return Settings.__dataclass_fields__["grade_scale"].default  # type: ignore[return-value]
+    try:
+        scale = tuple(sorted(((float(v), str(k)) for k, v in value.items()), reverse=True))
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise ConfigError(
+            'results.grade_scale: expected a table like { "Giỏi" = 8.0, "Khá" = 6.5 }'
+        ) from exc
+    if not scale:
+        raise ConfigError("results.grade_scale: must name at least one grade")
+    return scale

@@ -1,0 +1,67 @@
+"""The database handle and the unit of work every use case runs in."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.engine import create_engine, is_sqlite, make_sessionmaker
+from db.migrate import current_revision, head_revision, upgrade
+
+__all__ = ["Database", "SchemaOutOfDate", "UnitOfWork"]
+
+
+class SchemaOutOfDate(Exception):
+    """The database is behind the code's migrations."""
+
+
+class UnitOfWork:
+    """One transaction: rolls back on leaving unless `commit()` was called (cosmicpython)."""
+
+    session: AsyncSession
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessionmaker()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.session.rollback()
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.engine: AsyncEngine = create_engine(url, echo=echo)
+        self.sessionmaker = make_sessionmaker(self.engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessionmaker)
+
+    async def migrate(self) -> None:
+        await upgrade(self.url)
+
+    async def check_schema(self) -> None:
+        current, head = await current_revision(self.engine), head_revision(self.url)
+        if current != head:
+            raise SchemaOutOfDate(f"database at revision {current}, code expects {head}")
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,51 @@
+"""Channel-neutral replies: text plus choices, rendered by each channel its own way.
+
+Telegram shows choices as inline buttons; Zalo, which has none, as numbered lines. A journey is
+written once against these types (DESIGN §4, "Two channels, one product").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Choice", "Document", "Reply", "choices_from_json", "choices_to_json"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button. `data` is a command line without the slash ("lichhoc", "diemdanh 12"), so a
+    press and a typed command take the same route. Telegram limits it to 64 bytes."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    data: bytes
+    mime_type: str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[tuple[Choice, ...], ...] = ()  # rows of buttons
+    ask_contact: bool = False  # offer "share my phone number" (Telegram only)
+    document: Document | None = None
+    edit: bool = False  # replace the message whose button was pressed, instead of a new one
+    toast: str | None = None  # a short pop-up answer to a button press (Telegram only)
+
+    @staticmethod
+    def rows(*rows: list[Choice] | tuple[Choice, ...]) -> tuple[tuple[Choice, ...], ...]:
+        return tuple(tuple(row) for row in rows if row)
+
+
+def choices_to_json(choices: tuple[tuple[Choice, ...], ...]) -> list[list[list[str]]]:
+    """The outbox stores choices as JSON rows of [label, data]."""
+    return [[[c.label, c.data] for c in row] for row in choices]
+
+
+def choices_from_json(value: list[list[list[str]]] | None) -> tuple[tuple[Choice, ...], ...]:
+    return tuple(tuple(Choice(label, data) for label, data in row) for row in value or ())
+
