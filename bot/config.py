@@ -10,22 +10,31 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from usecases.settings import (
+    DEFAULT_DATABASE_URL,
+    TELEGRAM_API,
+    ZALO_API,
+    AttendanceSettings,
+    NoticeSettings,
+    QuestionSettings,
+    Settings,
+    TelegramSettings,
+    ZaloSettings,
+)
+
 __all__ = ["ConfigError", "Settings", "load_settings"]
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/so-lien-lac.sqlite3"
-TELEGRAM_API = "https://api.telegram.org"
-ZALO_API = "https://bot-api.zaloplatforms.com"
 
 # Environment variables that override a key: (variable, section, key).
 ENV_OVERRIDES = (
     ("SLL_TELEGRAM_TOKEN", "telegram", "token"),
     ("SLL_TELEGRAM_API_URL", "telegram", "api_url"),
+    ("SLL_TELEGRAM_BOT_USERNAME", "telegram", "bot_username"),
     ("SLL_TELEGRAM_MODE", "telegram", "mode"),
     ("SLL_TELEGRAM_WEBHOOK_URL", "telegram", "webhook_url"),
     ("SLL_TELEGRAM_WEBHOOK_SECRET", "telegram", "webhook_secret"),
@@ -42,81 +51,6 @@ ENV_OVERRIDES = (
 
 class ConfigError(Exception):
     """A setting is missing or malformed; the message names the key."""
-
-
-@dataclass(frozen=True)
-class TelegramSettings:
-    token: str = ""
-    api_url: str = TELEGRAM_API
-    mode: str = "polling"  # polling | webhook
-    webhook_url: str = ""
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
-    webhook_secret: str = ""
-    staff_ids: tuple[int, ...] = ()
-    staff_group_id: int | None = None
-    per_second: float = 30.0
-    per_chat_per_second: float = 1.0
-    per_group_per_minute: float = 20.0
-
-
-@dataclass(frozen=True)
-class ZaloSettings:
-    token: str = ""
-    api_url: str = ZALO_API
-    mode: str = "polling"
-    webhook_url: str = ""
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8444
-    webhook_secret: str = ""
-    per_second: float = 10.0
-    per_chat_per_second: float = 0.5
-
-
-@dataclass(frozen=True)
-class NoticeSettings:
-    evening_before_at: time = time(19, 0)
-    minutes_before: int = 60
-    quiet_start: time = time(21, 30)
-    quiet_end: time = time(6, 0)
-    merge_window_seconds: int = 60
-    safety_tick_seconds: int = 30
-    max_attempts: int = 8
-
-
-@dataclass(frozen=True)
-class AttendanceSettings:
-    open_minutes_before: int = 30
-    close_minutes_after: int = 60
-    late_after_minutes: int = 15
-    radius_m: int = 300
-    require_location: bool = False
-
-
-@dataclass(frozen=True)
-class QuestionSettings:
-    max_open_per_learner: int = 5
-    max_per_hour: int = 10
-    max_length: int = 2000
-    stale_after_hours: int = 24
-    digest_at: time = time(7, 0)
-
-
-@dataclass(frozen=True)
-class Settings:
-    centre_name: str = "Trung tâm Chính trị"
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
-    database_url: str = DEFAULT_DATABASE_URL
-    telegram: TelegramSettings = field(default_factory=TelegramSettings)
-    zalo: ZaloSettings = field(default_factory=ZaloSettings)
-    notices: NoticeSettings = field(default_factory=NoticeSettings)
-    attendance: AttendanceSettings = field(default_factory=AttendanceSettings)
-    questions: QuestionSettings = field(default_factory=QuestionSettings)
-    grade_scale: tuple[tuple[float, str], ...] = (
-        (9.0, "Xuất sắc"), (8.0, "Giỏi"), (6.5, "Khá"), (5.0, "Trung bình"), (0.0, "Không đạt"),
-    )
-    survey_after_days: int = 30
-    local_simulator: bool = False  # true when no token: run against the built-in local Telegram
 
 
 def load_settings(
@@ -156,6 +90,7 @@ def _build(raw: dict[str, Any]) -> Settings:
     telegram = TelegramSettings(
         token=_get(tg, "telegram.token", str, ""),
         api_url=_get(tg, "telegram.api_url", str, TELEGRAM_API).rstrip("/"),
+        bot_username=_get(tg, "telegram.bot_username", str, "").lstrip("@"),
         mode=_choice(tg, "telegram.mode", ("polling", "webhook"), "polling"),
         webhook_url=_get(tg, "telegram.webhook_url", str, ""),
         webhook_listen=_get(tg, "telegram.webhook_listen", str, "127.0.0.1"),
@@ -258,7 +193,7 @@ def _time(section: dict[str, Any], key: str, default: time) -> time:
         hours, minutes = value.split(":")
         return time(int(hours), int(minutes))
     except ValueError as exc:
-        raise ConfigError(f"{key}: expected a time like \"19:00\", got {value!r}") from exc
+        raise ConfigError(f'{key}: expected a time like "19:00", got {value!r}') from exc
 
 
 def _ids(section: dict[str, Any], key: str) -> tuple[int, ...]:

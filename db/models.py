@@ -220,9 +220,7 @@ class StaffMember(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), unique=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -244,9 +242,11 @@ class ChatAccount(Base):
     status_reason: Mapped[str | None] = mapped_column(Text)
     linked_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
-    # Channels without buttons (Zalo) answer a menu with a number: the last menu shown is kept
-    # here so a restart between the question and the answer loses nothing.
-    pending_choices: Mapped[list[Any] | None]
+    # What the bot waits for from this account, kept here (not in memory) so a restart between
+    # a question and its answer loses nothing: {"choices": [[label, data], ...]} for the last
+    # numbered menu on a channel without buttons, {"input": "xinphep 12"} for the command that
+    # the next free text completes.
+    pending: Mapped[dict[str, Any] | None]
 
 
 class Invite(Base):

@@ -48,4 +48,3 @@ def choices_to_json(choices: tuple[tuple[Choice, ...], ...]) -> list[list[list[s
 
 def choices_from_json(value: list[list[list[str]]] | None) -> tuple[tuple[Choice, ...], ...]:
     return tuple(tuple(Choice(label, data) for label, data in row) for row in value or ())
-

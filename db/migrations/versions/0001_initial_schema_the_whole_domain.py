@@ -88,7 +88,7 @@ def upgrade() -> None:
     sa.Column('status_reason', sa.Text(), nullable=True),
     sa.Column('linked_at', sa.DateTime(), nullable=True),
     sa.Column('last_seen_at', sa.DateTime(), nullable=True),
-    sa.Column('pending_choices', sa.JSON(), nullable=True),
+    sa.Column('pending', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_chat_accounts_person_id_people'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_chat_accounts')),
     sa.UniqueConstraint('channel', 'external_id', name=op.f('uq_chat_accounts_channel_external_id'))

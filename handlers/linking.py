@@ -1,0 +1,85 @@
+"""/start with an invite code, a shared contact, or a code typed as text (Zalo)."""
+
+from __future__ import annotations
+
+from channels.incoming import Incoming
+from handlers.base import Services, main_menu
+from texts import common as C
+from texts import linking as T
+from usecases import linking
+from usecases.identity import Actor
+from usecases.linking import INVITE_LENGTH, LinkOutcome, LinkStatus
+from usecases.messages import Reply
+from vn.phones import mask_phone
+
+
+async def start(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    if msg.args:
+        return await _by_code(msg.args[0], actor, svc)
+    if actor.is_linked:
+        return Reply(T.ALREADY_LINKED.format(name=actor.name), choices=main_menu(actor, svc))
+    return unlinked_welcome(svc)
+
+
+async def contact(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    outcome = await linking.link_by_contact(
+        svc.db.uow(),
+        account_id=actor.account_id,
+        phone=msg.contact_phone or "",
+        is_own=msg.contact_is_own,
+        now=svc.clock.now(),
+    )
+    return _render(outcome, actor, svc)
+
+
+async def text(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """Unlinked people may type their invite code as plain text (Zalo has no deep links)."""
+    code = linking.normalize_code(msg.text)
+    if not actor.is_linked and len(code) == INVITE_LENGTH:
+        return await _by_code(code, actor, svc)
+    if not actor.is_linked:
+        return unlinked_welcome(svc)
+    return Reply(C.UNKNOWN_COMMAND.format(command=msg.text[:30]), choices=main_menu(actor, svc))
+
+
+def unlinked_welcome(svc: Services) -> Reply:
+    if svc.can_share_contact:
+        return Reply(T.WELCOME_UNLINKED.format(centre=svc.settings.centre_name), ask_contact=True)
+    return Reply(T.WELCOME_UNLINKED_NO_CONTACT.format(centre=svc.settings.centre_name))
+
+
+async def _by_code(code: str, actor: Actor, svc: Services) -> Reply:
+    outcome = await linking.link_by_code(
+        svc.db.uow(), account_id=actor.account_id, code=code, now=svc.clock.now()
+    )
+    return _render(outcome, actor, svc, code=code)
+
+
+def _render(outcome: LinkOutcome, actor: Actor, svc: Services, code: str = "") -> Reply:
+    match outcome.status:
+        case LinkStatus.LINKED | LinkStatus.ALREADY:
+            if outcome.status == LinkStatus.ALREADY:
+                text = T.ALREADY_LINKED.format(name=outcome.name)
+            elif outcome.class_names:
+                text = T.LINKED_LEARNER.format(
+                    name=outcome.name, classes=", ".join(outcome.class_names)
+                )
+            elif outcome.unit_names:
+                text = T.LINKED_LEADER.format(
+                    name=outcome.name, units=", ".join(outcome.unit_names)
+                )
+            else:
+                text = T.LINKED_OTHER.format(name=outcome.name)
+            return Reply(text, choices=main_menu(outcome.actor or actor, svc))
+        case LinkStatus.UNKNOWN_CODE:
+            return Reply(T.CODE_UNKNOWN.format(code=code[:20]))
+        case LinkStatus.USED_CODE:
+            return Reply(T.CODE_USED)
+        case LinkStatus.OTHER_PERSON:
+            return Reply(T.CODE_FOR_SOMEONE_ELSE.format(name=outcome.name))
+        case LinkStatus.NOT_OWN_CONTACT:
+            return Reply(T.CONTACT_NOT_OWN, ask_contact=svc.can_share_contact)
+        case LinkStatus.BAD_PHONE:
+            return Reply(T.CONTACT_BAD, ask_contact=svc.can_share_contact)
+        case LinkStatus.UNKNOWN_PHONE:
+            return Reply(T.CONTACT_UNKNOWN.format(phone=mask_phone(outcome.phone or "")))

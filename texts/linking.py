@@ -1,0 +1,51 @@
+"""Texts of linking a chat account to a person on the roster."""
+
+WELCOME_UNLINKED = (
+    "Chào bạn! Tôi là Sổ Liên Lạc của {centre}: tôi gửi lịch học, nhắc giờ học, "
+    "điểm danh và kết quả học tập.\n\n"
+    "Để bắt đầu, hãy bấm nút «📱 Chia sẻ số điện thoại» bên dưới, hoặc mở đường liên kết mời "
+    "mà trung tâm đã gửi cho bạn."
+)
+WELCOME_UNLINKED_NO_CONTACT = (
+    "Chào bạn! Tôi là Sổ Liên Lạc của {centre}: tôi gửi lịch học, nhắc giờ học, "
+    "điểm danh và kết quả học tập.\n\n"
+    "Để bắt đầu, hãy gõ mã mời mà trung tâm đã gửi cho bạn."
+)
+LINKED_LEARNER = (
+    "Xin chào {name}! Tài khoản của bạn đã được liên kết.\n"
+    "Bạn là học viên lớp {classes}. Từ nay tôi sẽ gửi lịch học, nhắc giờ học và "
+    "kết quả học tập cho bạn tại đây."
+)
+LINKED_LEADER = (
+    "Xin chào {name}! Tài khoản của bạn đã được liên kết với đơn vị {units}.\n"
+    "Tôi sẽ báo cho bạn khi học viên của đơn vị vắng học không phép, "
+    "và gửi kết quả học tập của họ sau mỗi khóa học."
+)
+LINKED_OTHER = "Xin chào {name}! Tài khoản của bạn đã được liên kết."
+ALREADY_LINKED = "Tài khoản này đã được liên kết với {name}. Gõ /help để xem bạn có thể làm gì."
+CODE_UNKNOWN = (
+    "Mã mời «{code}» không đúng. Vui lòng kiểm tra lại mã, "
+    "hoặc liên hệ cán bộ trung tâm để được cấp mã mới."
+)
+CODE_USED = (
+    "Mã mời này đã được dùng rồi. Nếu không phải bạn đã dùng, "
+    "hãy liên hệ cán bộ trung tâm để được cấp mã mới."
+)
+CODE_FOR_SOMEONE_ELSE = (
+    "Tài khoản này đã được liên kết với {name}, nên không dùng được mã mời của người khác. "
+    "Nếu có nhầm lẫn, hãy liên hệ cán bộ trung tâm."
+)
+CONTACT_NOT_OWN = (
+    "Đây không phải số điện thoại của chính bạn. Để bảo vệ thông tin của mọi người, "
+    "chỉ liên kết được bằng số của chính mình: hãy bấm nút «📱 Chia sẻ số điện thoại»."
+)
+CONTACT_UNKNOWN = (
+    "Số điện thoại {phone} chưa có trong danh sách học viên của trung tâm.\n"
+    "Nếu bạn dùng số khác khi đăng ký học, hãy liên hệ cán bộ trung tâm để được cấp mã mời."
+)
+CONTACT_BAD = "Không đọc được số điện thoại này. Vui lòng bấm lại nút «📱 Chia sẻ số điện thoại»."
+PHONE_TAKEN = (
+    "Số điện thoại này đã được liên kết với một tài khoản khác. "
+    "Hãy liên hệ cán bộ trung tâm để được hỗ trợ."
+)
+STAFF_WELCOME = "Xin chào! Bạn là cán bộ của {centre}. Gõ /help để xem các việc bạn có thể làm."

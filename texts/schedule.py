@@ -1,0 +1,12 @@
+"""Texts of the schedule (/lichhoc)."""
+
+NO_CLASSES = "Bạn chưa có lớp học nào đang diễn ra."
+CLASS_HEADER = "📅 Lịch học lớp {name}"
+NO_UPCOMING = "Lớp đã học xong, không còn buổi học nào sắp tới."
+SESSION = "• {number}{when} – {end}\n   {topic}\n   📍 {place}"
+SESSION_CANCELLED = "• {number}{when}: ❌ ĐÃ HOÃN\n   {topic}"
+SESSION_NUMBER = "Buổi {number}: "
+LECTURER = "\n   👤 {lecturer}"
+REMAINING = "… và {count} buổi sau nữa."
+PLACE_UNKNOWN = "(chưa có địa điểm)"
+TOPIC_UNKNOWN = "(chưa có chuyên đề)"

@@ -1,0 +1,482 @@
+"""Setting a class up: the class, its roster, its schedule, its monitors and the units' leaders.
+
+Imports take rows already parsed from the centre's files (`sheets/`), so the same rules serve the
+CLI today and a file sent in chat later. A roster import is all or nothing: any row that cannot
+be placed rejects the whole file with row numbers, and a re-import updates people in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sheets.roster import RosterRow
+from sheets.schedule import ScheduleRow
+from sqlalchemy import func, select
+
+from db.database import UnitOfWork
+from db.models import (
+    AuditEntry,
+    ChatAccount,
+    Class,
+    Enrollment,
+    Person,
+    Session,
+    SessionStatus,
+    Unit,
+    UnitLeader,
+)
+from vn.phones import PhoneError, normalize_phone
+from vn.text import fold, name_key, nfc
+
+__all__ = [
+    "ClassNotFound",
+    "ClassSummary",
+    "ImportRejected",
+    "LearnerLine",
+    "RosterReport",
+    "ScheduleReport",
+    "add_unit_leader",
+    "create_class",
+    "find_class",
+    "import_roster",
+    "import_schedule",
+    "list_classes",
+    "list_learners",
+    "list_sessions",
+    "set_monitor",
+]
+
+
+class ClassNotFound(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Không tìm thấy lớp có mã «{code}».")
+
+
+class ImportRejected(Exception):
+    """Rows that cannot be placed; nothing was written."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = list(errors)
+
+
+@dataclass
+class RosterReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    enrolled: int = 0
+    not_in_file: list[str] = field(default_factory=list)  # enrolled before, missing now
+
+
+@dataclass
+class ScheduleReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    moved_session_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    id: int
+    code: str
+    name: str
+    program_type: str
+    start_date: date | None
+    end_date: date | None
+    learners: int
+    sessions: int
+
+
+async def create_class(
+    uow: UnitOfWork,
+    *,
+    centre_id: int,
+    code: str,
+    name: str,
+    program_type: str,
+    location: str | None = None,
+    what_to_bring: str | None = None,
+    actor_label: str = "cli",
+) -> int:
+    code = nfc(code).upper()
+    async with uow:
+        session = uow.session
+        existing = await session.scalar(
+            select(Class).where(Class.centre_id == centre_id, Class.code == code)
+        )
+        if existing is not None:
+            raise ImportRejected([f"Đã có lớp mã «{code}»: {existing.name}."])
+        klass = Class(
+            centre_id=centre_id,
+            code=code,
+            name=nfc(name),
+            program_type=nfc(program_type),
+            location=nfc(location) if location else None,
+            what_to_bring=nfc(what_to_bring) if what_to_bring else None,
+        )
+        session.add(klass)
+        await session.flush()
+        session.add(
+            AuditEntry(
+                actor_label=actor_label, action="class.create", entity="class", entity_id=klass.id
+            )
+        )
+        await uow.commit()
+        return klass.id
+
+
+async def find_class(uow: UnitOfWork, code: str) -> Class:
+    async with uow:
+        klass = await uow.session.scalar(select(Class).where(Class.code == nfc(code).upper()))
+        if klass is None:
+            raise ClassNotFound(code)
+        return klass
+
+
+async def import_roster(
+    uow: UnitOfWork, *, class_id: int, rows: Sequence[RosterRow], actor_label: str = "cli"
+) -> RosterReport:
+    report = RosterReport()
+    async with uow:
+        session = uow.session
+        klass = await session.get(Class, class_id)
+        assert klass is not None
+        units = await _units_by_key(uow, klass.centre_id)
+        errors: list[str] = []
+        placed: list[tuple[RosterRow, Person | None]] = []
+        for row in rows:
+            person, error = await _match_person(uow, row)
+            if error:
+                errors.append(error)
+            placed.append((row, person))
+        if errors:
+            raise ImportRejected(errors)
+
+        enrolled_before = {
+            e.person_id: e
+            for e in await session.scalars(
+                select(Enrollment).where(Enrollment.class_id == class_id)
+            )
+        }
+        seen: set[int] = set()
+        for row, person in placed:
+            unit = units.get(fold(row.unit_name))
+            if unit is None:
+                unit = Unit(
+                    centre_id=klass.centre_id, name=nfc(row.unit_name), name_key=fold(row.unit_name)
+                )
+                session.add(unit)
+                await session.flush()
+                units[unit.name_key] = unit
+            values = {
+                "full_name": row.full_name,
+                "name_key": name_key(row.full_name),
+                "birth_date": row.birth_date,
+                "gender": row.gender,
+                "ethnicity": row.ethnicity,
+                "position": row.position,
+                "phone": row.phone,
+                "unit_id": unit.id,
+                "note": row.note,
+            }
+            if person is None:
+                person = Person(**values)
+                session.add(person)
+                await session.flush()
+                report.created += 1
+            else:
+                changed = {k: v for k, v in values.items() if getattr(person, k) != v}
+                if changed.get("phone", ...) is None:
+                    changed.pop("phone")  # a row without a phone keeps the one we know
+                for key, value in changed.items():
+                    setattr(person, key, value)
+                report.updated += bool(changed)
+                report.unchanged += not changed
+            seen.add(person.id)
+            enrollment = enrolled_before.get(person.id)
+            if enrollment is None:
+                session.add(Enrollment(class_id=class_id, person_id=person.id, roster_row=row.row))
+                report.enrolled += 1
+            else:
+                enrollment.roster_row = row.row
+        for person_id in enrolled_before.keys() - seen:
+            person = await session.get(Person, person_id)
+            report.not_in_file.append(person.full_name if person else str(person_id))
+        session.add(
+            AuditEntry(
+                actor_label=actor_label,
+                action="class.import_roster",
+                entity="class",
+                entity_id=class_id,
+                details={"rows": len(rows), "created": report.created, "updated": report.updated},
+            )
+        )
+        await uow.commit()
+    return report
+
+
+async def _units_by_key(uow: UnitOfWork, centre_id: int) -> dict[str, Unit]:
+    units = await uow.session.scalars(select(Unit).where(Unit.centre_id == centre_id))
+    return {u.name_key: u for u in units}
+
+
+async def _match_person(uow: UnitOfWork, row: RosterRow) -> tuple[Person | None, str | None]:
+    """The same person across files: by phone first, else by name and birth date."""
+    session = uow.session
+    key = name_key(row.full_name)
+    if row.phone:
+        by_phone = await session.scalar(select(Person).where(Person.phone == row.phone))
+        if by_phone is not None:
+            if by_phone.name_key != key:
+                return None, (
+                    f"Dòng {row.row}: số điện thoại của «{row.full_name}» đang là số của "
+                    f"«{by_phone.full_name}» trong danh sách đã có. Vui lòng kiểm tra lại."
+                )
+            return by_phone, None
+    if row.birth_date is None:
+        return None, None
+    same = (
+        await session.scalars(
+            select(Person).where(Person.name_key == key, Person.birth_date == row.birth_date)
+        )
+    ).all()
+    if len(same) == 1 and (not row.phone or same[0].phone in (None, row.phone)):
+        return same[0], None
+    return None, None
+
+
+async def import_schedule(
+    uow: UnitOfWork,
+    *,
+    class_id: int,
+    rows: Sequence[ScheduleRow],
+    tz: ZoneInfo,
+    shift_to: date | None = None,
+    actor_label: str = "cli",
+) -> ScheduleReport:
+    """Create or update sessions, matched by their number (Buổi), else by start time.
+
+    `shift_to` moves the whole schedule so its first day falls on that date, keeping weekdays'
+    spacing: a centre reuses last year's timetable for this year's course.
+    """
+    report = ScheduleReport()
+    offset = timedelta()
+    if shift_to is not None and rows:
+        offset = timedelta(days=(shift_to - min(r.day for r in rows)).days)
+    async with uow:
+        session = uow.session
+        klass = await session.get(Class, class_id)
+        assert klass is not None
+        existing = list(await session.scalars(select(Session).where(Session.class_id == class_id)))
+        by_number = {s.number: s for s in existing if s.number is not None}
+        by_start = {s.starts_at: s for s in existing}
+        for row in rows:
+            day = row.day + offset
+            starts = datetime.combine(day, row.start, tzinfo=tz)
+            ends = datetime.combine(day, row.end, tzinfo=tz)
+            current = by_number.get(row.number) if row.number is not None else by_start.get(starts)
+            values = {
+                "number": row.number,
+                "starts_at": starts,
+                "ends_at": ends,
+                "topic": row.topic,
+                "lecturer": row.lecturer,
+                "place": row.place or klass.location,
+            }
+            if current is None:
+                session.add(Session(class_id=class_id, **values))
+                report.created += 1
+                continue
+            changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+            if "starts_at" in changed or "ends_at" in changed:
+                report.moved_session_ids.append(current.id)
+            for key, value in changed.items():
+                setattr(current, key, value)
+            if current.status == SessionStatus.CANCELLED:
+                current.status = SessionStatus.SCHEDULED
+                changed["status"] = SessionStatus.SCHEDULED
+            report.updated += bool(changed)
+            report.unchanged += not changed
+        await session.flush()
+        first, last = (
+            await session.execute(
+                select(func.min(Session.starts_at), func.max(Session.starts_at)).where(
+                    Session.class_id == class_id
+                )
+            )
+        ).one()
+        if first is not None:
+            klass.start_date = first.astimezone(tz).date()
+            klass.end_date = last.astimezone(tz).date()
+        session.add(
+            AuditEntry(
+                actor_label=actor_label,
+                action="class.import_schedule",
+                entity="class",
+                entity_id=class_id,
+                details={"rows": len(rows), "created": report.created, "updated": report.updated},
+            )
+        )
+        await uow.commit()
+    return report
+
+
+async def set_monitor(
+    uow: UnitOfWork, *, class_id: int, who: str, actor_label: str = "cli"
+) -> Person:
+    """Name a class monitor by number in the class list (TT), phone number or full name."""
+    async with uow:
+        session = uow.session
+        enrolled = (
+            await session.execute(
+                select(Enrollment, Person)
+                .join(Person, Person.id == Enrollment.person_id)
+                .where(Enrollment.class_id == class_id)
+                .order_by(Enrollment.roster_row, Person.id)
+            )
+        ).all()
+        try:
+            phone: str | None = normalize_phone(who)
+        except PhoneError:
+            phone = None
+        number = int(who) if who.isdigit() and len(who) <= 4 else None
+        matches = [
+            (e, p)
+            for i, (e, p) in enumerate(enrolled, start=1)
+            if i == number or (phone and p.phone == phone) or p.name_key == name_key(who)
+        ]
+        if len(matches) != 1:
+            raise ImportRejected(
+                [f"Không xác định được học viên «{who}» trong lớp (tìm thấy {len(matches)})."]
+            )
+        enrollment, person = matches[0]
+        enrollment.is_monitor = True
+        session.add(
+            AuditEntry(
+                actor_label=actor_label,
+                action="class.set_monitor",
+                entity="class",
+                entity_id=class_id,
+                details={"person_id": person.id},
+            )
+        )
+        await uow.commit()
+        return person
+
+
+async def add_unit_leader(
+    uow: UnitOfWork,
+    *,
+    centre_id: int,
+    unit_name: str,
+    full_name: str,
+    phone: str | None,
+    position: str | None = None,
+    actor_label: str = "cli",
+) -> Person:
+    """Record a unit's leader, who receives absence alerts and the unit's results."""
+    e164 = normalize_phone(phone) if phone else None
+    async with uow:
+        session = uow.session
+        units = await _units_by_key(uow, centre_id)
+        unit = units.get(fold(unit_name))
+        if unit is None:
+            unit = Unit(centre_id=centre_id, name=nfc(unit_name), name_key=fold(unit_name))
+            session.add(unit)
+            await session.flush()
+        person = None
+        if e164:
+            person = await session.scalar(select(Person).where(Person.phone == e164))
+        if person is None:
+            person = Person(
+                full_name=nfc(full_name),
+                name_key=name_key(full_name),
+                phone=e164,
+                position=position,
+                unit_id=unit.id,
+            )
+            session.add(person)
+            await session.flush()
+        already = await session.scalar(
+            select(UnitLeader).where(
+                UnitLeader.unit_id == unit.id, UnitLeader.person_id == person.id
+            )
+        )
+        if already is None:
+            session.add(UnitLeader(unit_id=unit.id, person_id=person.id))
+        session.add(
+            AuditEntry(
+                actor_label=actor_label,
+                action="unit.add_leader",
+                entity="unit",
+                entity_id=unit.id,
+                details={"person_id": person.id},
+            )
+        )
+        await uow.commit()
+        return person
+
+
+async def list_classes(uow: UnitOfWork, *, centre_id: int | None = None) -> list[ClassSummary]:
+    async with uow:
+        learners = select(func.count()).where(Enrollment.class_id == Class.id).scalar_subquery()
+        sessions = (
+            select(func.count())
+            .where(Session.class_id == Class.id, Session.status == SessionStatus.SCHEDULED)
+            .scalar_subquery()
+        )
+        query = select(Class, learners, sessions).order_by(Class.start_date.desc(), Class.code)
+        if centre_id is not None:
+            query = query.where(Class.centre_id == centre_id)
+        return [
+            ClassSummary(c.id, c.code, c.name, c.program_type, c.start_date, c.end_date, n, s)
+            for c, n, s in (await uow.session.execute(query)).all()
+        ]
+
+
+async def list_sessions(uow: UnitOfWork, *, class_id: int) -> list[Session]:
+    async with uow:
+        return list(
+            await uow.session.scalars(
+                select(Session).where(Session.class_id == class_id).order_by(Session.starts_at)
+            )
+        )
+
+
+@dataclass(frozen=True)
+class LearnerLine:
+    number: int
+    person: Person
+    unit_name: str | None
+    is_monitor: bool
+    linked_channels: tuple[str, ...]
+
+
+async def list_learners(uow: UnitOfWork, *, class_id: int) -> list[LearnerLine]:
+    async with uow:
+        session = uow.session
+        rows = (
+            await session.execute(
+                select(Enrollment, Person, Unit.name)
+                .join(Person, Person.id == Enrollment.person_id)
+                .outerjoin(Unit, Unit.id == Person.unit_id)
+                .where(Enrollment.class_id == class_id)
+                .order_by(Enrollment.roster_row, Person.id)
+            )
+        ).all()
+        accounts: dict[int, list[str]] = {}
+        for person_id, channel in await session.execute(
+            select(ChatAccount.person_id, ChatAccount.channel).where(
+                ChatAccount.person_id.in_([p.id for _, p, _ in rows])
+            )
+        ):
+            accounts.setdefault(person_id, []).append(channel)
+        return [
+            LearnerLine(i, p, unit, e.is_monitor, tuple(sorted(accounts.get(p.id, []))))
+            for i, (e, p, unit) in enumerate(rows, start=1)
+        ]

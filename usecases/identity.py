@@ -1,0 +1,208 @@
+"""Who is speaking, and in which roles: learner, monitor, unit leader, staff.
+
+Every update is first resolved to an `Actor`; handlers check the role a route needs and use
+cases check again against the rows they touch (authorization never relies on hidden buttons).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+
+from db.database import UnitOfWork
+from db.models import (
+    Centre,
+    ChatAccount,
+    ChatStatus,
+    Enrollment,
+    Person,
+    StaffMember,
+    UnitLeader,
+)
+from vn.text import name_key
+
+__all__ = [
+    "Actor",
+    "Role",
+    "ensure_centre",
+    "identify",
+    "load_actor",
+    "remember_pending",
+    "sync_staff",
+]
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    MONITOR = "monitor"
+    LEADER = "leader"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class Actor:
+    account_id: int
+    channel: str
+    chat_id: str
+    person_id: int | None = None
+    name: str | None = None
+    staff_centre_ids: frozenset[int] = frozenset()
+    learner_class_ids: frozenset[int] = frozenset()
+    monitor_class_ids: frozenset[int] = frozenset()
+    leader_unit_ids: frozenset[int] = frozenset()
+    pending: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_linked(self) -> bool:
+        return self.person_id is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.staff_centre_ids)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        roles = set()
+        if self.learner_class_ids:
+            roles.add(Role.LEARNER)
+        if self.monitor_class_ids:
+            roles.add(Role.MONITOR)
+        if self.leader_unit_ids:
+            roles.add(Role.LEADER)
+        if self.staff_centre_ids:
+            roles.add(Role.STAFF)
+        return frozenset(roles)
+
+
+async def identify(
+    uow: UnitOfWork,
+    *,
+    channel: str,
+    user_id: str,
+    chat_id: str,
+    display_name: str,
+    now: datetime,
+) -> Actor:
+    """Find (or open) the sender's chat account and load their roles."""
+    async with uow:
+        session = uow.session
+        account = await session.scalar(
+            select(ChatAccount).where(
+                ChatAccount.channel == channel, ChatAccount.external_id == user_id
+            )
+        )
+        if account is None:
+            account = ChatAccount(channel=channel, external_id=user_id, chat_id=chat_id)
+            session.add(account)
+        account.chat_id = chat_id
+        account.display_name = display_name or account.display_name
+        account.last_seen_at = now
+        if account.status == ChatStatus.BLOCKED:
+            # They are writing to us, so they unblocked the bot: reachable again.
+            account.status, account.status_reason = ChatStatus.ACTIVE, None
+        await session.flush()
+        actor = await load_actor(uow, account)
+        await uow.commit()
+        return actor
+
+
+async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
+    session = uow.session
+    base = Actor(
+        account_id=account.id,
+        channel=account.channel,
+        chat_id=account.chat_id,
+        pending=dict(account.pending or {}),
+    )
+    if account.person_id is None:
+        return base
+    person = await session.get(Person, account.person_id)
+    assert person is not None
+    enrollments = (
+        await session.execute(
+            select(Enrollment.class_id, Enrollment.is_monitor).where(
+                Enrollment.person_id == person.id
+            )
+        )
+    ).all()
+    leader_units = await session.scalars(
+        select(UnitLeader.unit_id).where(UnitLeader.person_id == person.id)
+    )
+    staff_centres = await session.scalars(
+        select(StaffMember.centre_id).where(
+            StaffMember.person_id == person.id, StaffMember.active.is_(True)
+        )
+    )
+    return Actor(
+        account_id=base.account_id,
+        channel=base.channel,
+        chat_id=base.chat_id,
+        person_id=person.id,
+        name=person.full_name,
+        staff_centre_ids=frozenset(staff_centres),
+        learner_class_ids=frozenset(c for c, _ in enrollments),
+        monitor_class_ids=frozenset(c for c, monitor in enrollments if monitor),
+        leader_unit_ids=frozenset(leader_units),
+        pending=base.pending,
+    )
+
+
+async def remember_pending(uow: UnitOfWork, account_id: int, pending: dict[str, Any]) -> None:
+    """Keep what the bot now waits for from this account (replaces what it waited for)."""
+    async with uow:
+        account = await uow.session.get(ChatAccount, account_id)
+        if account is not None:
+            account.pending = pending or None
+            await uow.commit()
+
+
+async def ensure_centre(uow: UnitOfWork, name: str) -> int:
+    async with uow:
+        centre = await uow.session.scalar(select(Centre).where(Centre.name == name))
+        if centre is None:
+            centre = Centre(name=name)
+            uow.session.add(centre)
+            await uow.session.flush()
+        await uow.commit()
+        return centre.id
+
+
+async def sync_staff(uow: UnitOfWork, centre_id: int, telegram_ids: tuple[int, ...]) -> None:
+    """Make the configured Telegram users the centre's staff, and only them."""
+    async with uow:
+        session = uow.session
+        wanted = {str(i) for i in telegram_ids}
+        members = (
+            await session.execute(
+                select(StaffMember, ChatAccount)
+                .join(ChatAccount, ChatAccount.person_id == StaffMember.person_id)
+                .where(StaffMember.centre_id == centre_id, ChatAccount.channel == "telegram")
+            )
+        ).all()
+        seen = set()
+        for member, account in members:
+            member.active = account.external_id in wanted
+            seen.add(account.external_id)
+        for external_id in sorted(wanted - seen):
+            account = await session.scalar(
+                select(ChatAccount).where(
+                    ChatAccount.channel == "telegram", ChatAccount.external_id == external_id
+                )
+            )
+            if account is None:
+                account = ChatAccount(
+                    channel="telegram", external_id=external_id, chat_id=external_id
+                )
+                session.add(account)
+            if account.person_id is None:
+                label = f"Cán bộ {external_id}"
+                person = Person(full_name=label, name_key=name_key(label))
+                session.add(person)
+                await session.flush()
+                account.person_id = person.id
+            session.add(StaffMember(centre_id=centre_id, person_id=account.person_id))
+        await uow.commit()

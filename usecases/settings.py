@@ -1,0 +1,104 @@
+"""The knobs of the product, as plain values. The wiring (`bot/config.py`) fills them from
+`config.toml` and the environment; use cases and handlers only read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "TELEGRAM_API",
+    "ZALO_API",
+    "AttendanceSettings",
+    "NoticeSettings",
+    "QuestionSettings",
+    "Settings",
+    "TelegramSettings",
+    "ZaloSettings",
+]
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/so-lien-lac.sqlite3"
+TELEGRAM_API = "https://api.telegram.org"
+ZALO_API = "https://bot-api.zaloplatforms.com"
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str = ""
+    api_url: str = TELEGRAM_API
+    bot_username: str = ""  # for invite links printed by the CLI; the bot learns it from getMe
+    mode: str = "polling"  # polling | webhook
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str = ""
+    staff_ids: tuple[int, ...] = ()
+    staff_group_id: int | None = None
+    per_second: float = 30.0
+    per_chat_per_second: float = 1.0
+    per_group_per_minute: float = 20.0
+
+
+@dataclass(frozen=True)
+class ZaloSettings:
+    token: str = ""
+    api_url: str = ZALO_API
+    mode: str = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8444
+    webhook_secret: str = ""
+    per_second: float = 10.0
+    per_chat_per_second: float = 0.5
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    evening_before_at: time = time(19, 0)
+    minutes_before: int = 60
+    quiet_start: time = time(21, 30)
+    quiet_end: time = time(6, 0)
+    merge_window_seconds: int = 60
+    safety_tick_seconds: int = 30
+    max_attempts: int = 8
+
+
+@dataclass(frozen=True)
+class AttendanceSettings:
+    open_minutes_before: int = 30
+    close_minutes_after: int = 60
+    late_after_minutes: int = 15
+    radius_m: int = 300
+    require_location: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionSettings:
+    max_open_per_learner: int = 5
+    max_per_hour: int = 10
+    max_length: int = 2000
+    stale_after_hours: int = 24
+    digest_at: time = time(7, 0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    centre_name: str = "Trung tâm Chính trị"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    zalo: ZaloSettings = field(default_factory=ZaloSettings)
+    notices: NoticeSettings = field(default_factory=NoticeSettings)
+    attendance: AttendanceSettings = field(default_factory=AttendanceSettings)
+    questions: QuestionSettings = field(default_factory=QuestionSettings)
+    grade_scale: tuple[tuple[float, str], ...] = (
+        (9.0, "Xuất sắc"),
+        (8.0, "Giỏi"),
+        (6.5, "Khá"),
+        (5.0, "Trung bình"),
+        (0.0, "Không đạt"),
+    )
+    survey_after_days: int = 30
+    local_simulator: bool = False  # true when no token: run against the built-in local Telegram
