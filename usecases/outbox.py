@@ -1,0 +1,69 @@
+"""Writing into the outbox: the one way any use case asks for a message to be sent.
+
+A notice is written in the same transaction as the change that caused it, so either both happen
+or neither. The idempotency key makes planning twice harmless: a notice exists once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Attachment, Notification, NotificationStatus
+from usecases.messages import Choice, Document, choices_to_json
+
+__all__ = ["enqueue"]
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    person_id: int,
+    kind: str,
+    text: str,
+    due_at: datetime,
+    choices: tuple[tuple[Choice, ...], ...] = (),
+    document: Document | None = None,
+    class_id: int | None = None,
+    session_id: int | None = None,
+    expires_at: datetime | None = None,
+    urgent: bool = False,
+) -> Notification | None:
+    """Add a notice unless one with this key exists; returns the new row, or None if it did.
+
+    Keys name what the notice is about, e.g. ``reminder:evening:<session>:<starts_at>:<person>``,
+    so a moved session gets new reminders while a re-run of the same plan adds nothing.
+    """
+    existing = await session.scalar(
+        select(Notification.id).where(Notification.idempotency_key == key)
+    )
+    if existing is not None:
+        return None
+    attachment_id = None
+    if document is not None:
+        attachment = Attachment(
+            filename=document.filename, mime_type=document.mime_type, data=document.data
+        )
+        session.add(attachment)
+        await session.flush()
+        attachment_id = attachment.id
+    row = Notification(
+        idempotency_key=key,
+        person_id=person_id,
+        kind=kind,
+        text=text,
+        choices=choices_to_json(choices) if choices else None,
+        attachment_id=attachment_id,
+        class_id=class_id,
+        session_id=session_id,
+        due_at=due_at,
+        expires_at=expires_at,
+        urgent=urgent,
+        status=NotificationStatus.PENDING,
+    )
+    session.add(row)
+    await session.flush()
+    return row
