@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sheets.roster import RosterRow
-from sheets.schedule import ScheduleRow
 from sqlalchemy import func, select
 
 from db.database import UnitOfWork
@@ -28,6 +26,8 @@ from db.models import (
     Unit,
     UnitLeader,
 )
+from sheets.roster import RosterRow
+from sheets.schedule import ScheduleRow
 from vn.phones import PhoneError, normalize_phone
 from vn.text import fold, name_key, nfc
 

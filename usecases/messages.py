@@ -35,6 +35,7 @@ class Reply:
     document: Document | None = None
     edit: bool = False  # replace the message whose button was pressed, instead of a new one
     toast: str | None = None  # a short pop-up answer to a button press (Telegram only)
+    expect_input: str | None = None  # a command line that the person's next free text completes
 
     @staticmethod
     def rows(*rows: list[Choice] | tuple[Choice, ...]) -> tuple[tuple[Choice, ...], ...]:

@@ -1,0 +1,88 @@
+"""`python -m bot`: run the bot. With no Telegram token it runs against the built-in local
+Telegram and plays a short demo journey, so a newcomer sees it work."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from bot.app import Runtime, run
+from bot.config import ConfigError, load_settings
+from usecases.clock import Clock, OffsetClock, SystemClock
+from usecases.settings import DEFAULT_DATABASE_URL, Settings
+
+# PTB 22: report retry_after as a timedelta (and without a deprecation warning).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+DEMO_DATABASE_URL = "sqlite+aiosqlite:///data/demo.sqlite3"
+DEMO_STAFF_ID = 900001
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--config", help="path to config.toml (default: ./config.toml)")
+    parser.add_argument(
+        "--once", action="store_true", help="demo only: stop after the scripted journey"
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"Lỗi cấu hình: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "apscheduler", "aiohttp.access", "telegram.ext"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    on_ready = None
+    if settings.local_simulator:
+        from bot import demo
+
+        if settings.database_url == DEFAULT_DATABASE_URL:
+            # The demo starts from a clean file each time, away from real data.
+            settings = replace(settings, database_url=DEMO_DATABASE_URL)
+            Path("data/demo.sqlite3").unlink(missing_ok=True)
+        if not settings.telegram.staff_ids:
+            settings = replace(
+                settings, telegram=replace(settings.telegram, staff_ids=(DEMO_STAFF_ID,))
+            )
+        on_ready = demo.journey(stop_after=args.once)
+    return asyncio.run(_serve(settings, clock_from_env(), on_ready))
+
+
+def clock_from_env() -> Clock:
+    """SLL_FAKE_NOW=2024-03-03T18:00+07:00 lets tests and demos live at another time."""
+    start = os.environ.get("SLL_FAKE_NOW")
+    return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
+
+
+async def _serve(
+    settings: Settings, clock: Clock, on_ready: Callable[[Runtime], Awaitable[None]] | None
+) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    async def ready(runtime: Runtime) -> None:
+        if on_ready is not None:
+            runtime.extras["stop"] = stop
+            await on_ready(runtime)
+
+    await run(settings, stop, clock=clock, on_ready=ready)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Wiring: the one place that knows every part. Builds the database, the channels, the
+dispatcher and the scheduler, runs them in one asyncio loop, and takes them down in order."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field, replace
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import BotCommand
+from telegram.ext import Application, ApplicationBuilder, Defaults
+
+from bot.dispatch import Dispatcher
+from bot.telegram import TelegramAdapter
+from db.database import Database
+from handlers.base import Services
+from handlers.routes import ROUTES
+from localapi.telegram import LocalTelegram
+from scheduler.clock import build_scheduler
+from usecases import identity
+from usecases.clock import Clock, SystemClock
+from usecases.settings import Settings
+
+__all__ = ["Runtime", "run"]
+
+log = logging.getLogger(__name__)
+
+# Updates handled at once; one person's updates stay in order (see TelegramAdapter).
+CONCURRENT_UPDATES = 64
+
+
+@dataclass
+class Runtime:
+    """What a running bot is made of; the demo and end-to-end tests look inside it."""
+
+    settings: Settings
+    db: Database
+    services: Services
+    dispatcher: Dispatcher
+    telegram: Application  # type: ignore[type-arg]
+    scheduler: AsyncIOScheduler
+    local_telegram: LocalTelegram | None = None
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+async def run(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    clock: Clock | None = None,
+    on_ready: Callable[[Runtime], Awaitable[None]] | None = None,
+) -> None:
+    clock = clock or SystemClock()
+    async with AsyncExitStack() as stack:
+        db = Database(settings.database_url)
+        stack.push_async_callback(db.dispose)
+        await db.migrate()
+        centre_id = await identity.ensure_centre(db.uow(), settings.centre_name)
+        await identity.sync_staff(db.uow(), centre_id, settings.telegram.staff_ids)
+
+        local = None
+        if settings.local_simulator:
+            local = LocalTelegram()
+            await local.start()
+            stack.push_async_callback(local.stop)
+            settings = replace(
+                settings,
+                telegram=replace(settings.telegram, token=local.token, api_url=local.url),
+            )
+        application = build_telegram(settings)
+        services = Services(db=db, clock=clock, settings=settings, centre_id=centre_id)
+        dispatcher = Dispatcher(services, ROUTES)
+        TelegramAdapter(dispatcher).register(application)
+        scheduler = build_scheduler(settings.timezone)
+
+        await application.initialize()
+        stack.push_async_callback(application.shutdown)
+        dispatcher.services = replace(
+            dispatcher.services, bot_username=application.bot.username or ""
+        )
+        await application.bot.set_my_commands(
+            [BotCommand(r.command, r.description) for r in ROUTES if r.description]
+        )
+        await application.start()
+        stack.push_async_callback(application.stop)
+        await start_updates(application, settings)
+        stack.push_async_callback(application.updater.stop)  # type: ignore[union-attr]
+        scheduler.start()
+        stack.callback(scheduler.shutdown, wait=False)
+
+        runtime = Runtime(
+            settings, db, dispatcher.services, dispatcher, application, scheduler, local
+        )
+        log.info("bot @%s running (%s)", application.bot.username, settings.telegram.mode)
+        if on_ready is not None:
+            await on_ready(runtime)
+        await stop.wait()
+        log.info("stopping")
+
+
+def build_telegram(settings: Settings) -> Application:  # type: ignore[type-arg]
+    tg = settings.telegram
+    return (
+        ApplicationBuilder()
+        .token(tg.token)
+        .base_url(f"{tg.api_url}/bot")
+        .base_file_url(f"{tg.api_url}/file/bot")
+        .defaults(Defaults(tzinfo=settings.timezone))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .build()
+    )
+
+
+async def start_updates(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    tg = settings.telegram
+    assert application.updater is not None
+    if tg.mode == "webhook":
+        await application.updater.start_webhook(
+            listen=tg.webhook_listen,
+            port=tg.webhook_port,
+            url_path="telegram",
+            webhook_url=tg.webhook_url,
+            secret_token=tg.webhook_secret or None,
+        )
+    else:
+        await application.updater.start_polling(timeout=10)

@@ -1,0 +1,172 @@
+"""The newcomer's demo: with no token, the real bot runs against the local Telegram and this
+script plays the people of journey 1–2: staff set a class up with the command line, a learner
+links by sharing her phone number and asks for the schedule, a stranger is refused, a unit
+leader links with an invite code. It prints what each person saw."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+from bot.app import Runtime
+from localapi.telegram import FakeUser, SentMessage
+from usecases import classes
+from usecases.linking import create_invites
+from vn.dates import format_date
+
+__all__ = ["journey", "sample_data"]
+
+CLASS_CODE = "SC-K4"
+SETTLE_SECONDS = 0.4  # after the first reply, wait this long for any further ones
+DEMO_RUNNING = "Bot đang chạy với Telegram giả lập tại {url}. Nhấn Ctrl-C để dừng."
+
+
+def sample_data() -> Path:
+    default = Path(__file__).resolve().parents[2] / "shared" / "data"
+    return Path(os.environ.get("SLL_SAMPLE_DATA", default))
+
+
+def journey(*, stop_after: bool) -> Callable[[Runtime], Awaitable[None]]:
+    async def play(rt: Runtime) -> None:
+        try:
+            await _play(rt)
+        finally:
+            if stop_after:
+                stop = rt.extras["stop"]
+                assert isinstance(stop, asyncio.Event)
+                stop.set()
+            else:
+                url = rt.local_telegram.url if rt.local_telegram else ""
+                print(f"\n{DEMO_RUNNING.format(url=url)}", flush=True)
+
+    return play
+
+
+async def _play(rt: Runtime) -> None:
+    data = sample_data()
+    tz = rt.settings.timezone
+    today = rt.services.clock.now().astimezone(tz).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    _title("Cán bộ trung tâm nhập lớp từ tệp Excel (dòng lệnh sll)")
+    for args in (
+        [
+            "lop",
+            "tao",
+            CLASS_CODE,
+            "--ten",
+            "Sơ cấp lý luận chính trị khóa IV",
+            "--loai",
+            "Sơ cấp lý luận chính trị",
+            "--dia-diem",
+            "Trung tâm Chính trị huyện",
+        ],
+        ["lop", "nhap-hoc-vien", CLASS_CODE, str(data / "danh-sach-so-cap-llct-k4-2024.xlsx")],
+        [
+            "lop",
+            "nhap-lich",
+            CLASS_CODE,
+            str(data / "lich-hoc-so-cap-llct-k4-2024.xlsx"),
+            "--bat-dau",
+            format_date(monday),
+        ],
+        ["lop", "lop-truong", CLASS_CODE, "1"],
+        [
+            "don-vi",
+            "lanh-dao",
+            "Đoàn xã Phiêng Ban",
+            "--ten",
+            "Hà Văn Thắng",
+            "--sdt",
+            "0912 345 678",
+            "--chuc-vu",
+            "Bí thư Đoàn xã",
+        ],
+        ["lop", "loi-moi", CLASS_CODE],
+    ):
+        output = await _cli(rt, args)
+        if args[:2] == ["lop", "loi-moi"]:
+            output = "\n".join(line for line in output.splitlines() if "Hà Văn Thắng" in line)
+        print(f"$ sll {' '.join(args)}\n{output}", flush=True)
+
+    sim = rt.local_telegram
+    assert sim is not None
+    lan = sim.user(10001, "Lan", "Lê Thị Ngọc")
+    _title("Học viên Lê Thị Ngọc Lan mở bot lần đầu")
+    await _act(lan, "/start", lambda: lan.send_command("start"))
+    await _act(lan, "[bấm 📱 Chia sẻ số điện thoại]", lambda: lan.share_contact("0731706690"))
+    await _act(lan, "[bấm 📅 Lịch học]", lambda: lan.press("lichhoc"))
+
+    stranger = sim.user(10002, "Minh")
+    _title("Một người lạ gửi danh thiếp của người khác")
+    await _act(
+        stranger,
+        "[gửi danh thiếp 0963 608 377]",
+        lambda: stranger.share_contact("0963608377", own=False),
+    )
+
+    leader = sim.user(10003, "Thắng", "Hà Văn")
+    code = await _leader_code(rt)
+    _title("Lãnh đạo đơn vị mở đường liên kết mời")
+    await _act(leader, f"/start {code}", lambda: leader.send_start(code))
+
+    staff = sim.user(rt.settings.telegram.staff_ids[0], "Cán bộ")
+    _title("Cán bộ trung tâm xem lịch")
+    await _act(staff, "/lichhoc", lambda: staff.send_command("lichhoc"))
+
+
+async def _cli(rt: Runtime, args: list[str]) -> str:
+    env = {
+        **os.environ,
+        "SLL_DATABASE_URL": rt.settings.database_url,
+        "SLL_CENTRE_NAME": rt.settings.centre_name,
+        "COLUMNS": "120",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cli",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await proc.communicate()
+    return output.decode().rstrip()
+
+
+async def _leader_code(rt: Runtime) -> str:
+    """The code staff printed with `sll lop loi-moi` (the same unused code comes back)."""
+    klass = await classes.find_class(rt.db.uow(), CLASS_CODE)
+    made = await create_invites(rt.db.uow(), class_id=klass.id, now=rt.services.clock.now())
+    return next(code for person, code, role in made if role == "leader")
+
+
+async def _act(user: FakeUser, label: str, action: Callable[[], object]) -> list[SentMessage]:
+    before = len(user.messages())
+    action()
+    await user.wait_for(lambda m: True, timeout=10)
+    await asyncio.sleep(SETTLE_SECONDS)
+    seen = user.messages()[before:]
+    print(f"\n👤 {user.first_name}: {label}", flush=True)
+    for message in seen:
+        print(_show(message), flush=True)
+    return seen
+
+
+def _show(message: SentMessage) -> str:
+    lines = [
+        f"🤖 {line}" if i == 0 else f"   {line}"
+        for i, line in enumerate((message.text or "").splitlines())
+    ]
+    buttons = [label for label, _ in message.buttons()] + message.reply_buttons()
+    if buttons:
+        lines.append("   " + "  ".join(f"[{b}]" for b in buttons))
+    return "\n".join(lines)
+
+
+def _title(text: str) -> None:
+    print(f"\n━━━ {text} ━━━", flush=True)

@@ -1,0 +1,103 @@
+"""From an `Incoming` to the replies: who speaks, which route, may they, and what comes next.
+
+Both channel adapters call `Dispatcher.handle`, so identity, authorization and the "what are we
+waiting for" state work the same on Telegram and Zalo.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from channels.incoming import Incoming
+from handlers.base import CONTACT, LOCATION, TEXT, Route, Services
+from texts import common as T
+from usecases import identity
+from usecases.identity import Actor
+from usecases.messages import Reply
+
+__all__ = ["Dispatcher"]
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(self, services: Services, routes: tuple[Route, ...]) -> None:
+        self.services = replace(services, routes=routes)
+        self.routes = {r.command: r for r in routes}
+
+    async def handle(
+        self, msg: Incoming, *, can_share_contact: bool = True, has_buttons: bool = True
+    ) -> list[Reply]:
+        svc = self.services.for_channel(can_share_contact=can_share_contact)
+        actor = await identity.identify(
+            svc.db.uow(),
+            channel=msg.channel,
+            user_id=msg.user_id,
+            chat_id=msg.chat_id,
+            display_name=msg.display_name,
+            now=svc.clock.now(),
+        )
+        msg, early = self._resolve(msg, actor)
+        if early is not None:
+            return [early]
+        route = self.routes.get(msg.command or "")
+        if route is None:
+            return [Reply(T.UNKNOWN_COMMAND.format(command=f"/{msg.command}"))]
+        if msg.is_group and not route.in_groups:
+            return [Reply(T.GROUP_NOT_SUPPORTED)]
+        if not route.allows(actor):
+            return [self._refusal(actor, svc)]
+        try:
+            result = await route.handler(msg, actor, svc)
+        except Exception:
+            # Logs carry ids, never names or phone numbers (DESIGN §5).
+            log.exception("handler %s failed for account %s", route.command, actor.account_id)
+            return [Reply(T.SOMETHING_WENT_WRONG)]
+        replies = result if isinstance(result, list) else [result]
+        await self._remember(actor, replies, has_buttons, svc)
+        return replies
+
+    def _resolve(self, msg: Incoming, actor: Actor) -> tuple[Incoming, Reply | None]:
+        """Turn contacts, locations, menu numbers and awaited free text into routes."""
+        if msg.command:
+            return msg, None
+        if msg.contact_phone is not None:
+            return replace(msg, command=CONTACT), None
+        if msg.location is not None:
+            return replace(msg, command=LOCATION), None
+        text = msg.text.strip()
+        choices = actor.pending.get("choices") or []
+        if choices and text.isdigit() and len(text) <= 3:
+            number = int(text)
+            if not 1 <= number <= len(choices):
+                return msg, Reply(T.CHOICE_UNKNOWN.format(number=number, count=len(choices)))
+            command, *args = choices[number - 1][1].split()
+            return replace(msg, command=command, args=tuple(args), pressed=True), None
+        awaited = actor.pending.get("input")
+        if awaited and (text or msg.has_media):
+            command, *args = awaited.split()
+            return replace(msg, command=command, args=tuple(args)), None
+        return replace(msg, command=TEXT), None
+
+    def _refusal(self, actor: Actor, svc: Services) -> Reply:
+        if actor.is_linked:
+            return Reply(T.NOT_ALLOWED)
+        if svc.can_share_contact:
+            return Reply(T.NOT_LINKED, ask_contact=True)
+        return Reply(T.NOT_LINKED_NO_CONTACT)
+
+    async def _remember(
+        self, actor: Actor, replies: list[Reply], has_buttons: bool, svc: Services
+    ) -> None:
+        pending: dict[str, object] = {}
+        with_choices = [r for r in replies if r.choices]
+        if with_choices and not has_buttons:
+            pending["choices"] = [
+                [c.label, c.data] for row in with_choices[-1].choices for c in row
+            ]
+        awaited = [r.expect_input for r in replies if r.expect_input]
+        if awaited:
+            pending["input"] = awaited[-1]
+        if pending != actor.pending:
+            await identity.remember_pending(svc.db.uow(), actor.account_id, pending)

@@ -1,0 +1,40 @@
+"""Staff command line: `sll` (or `python -m cli`). One sub-command group per feature."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.classes import don_vi, lop
+from cli.common import ConfigOption, out, run
+from db.database import Database
+from usecases.settings import Settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="Sổ Liên Lạc: công cụ dành cho cán bộ trung tâm.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
+
+# Feature groups; a new feature adds its own module and one line here.
+app.add_typer(lop, name="lop")
+app.add_typer(don_vi, name="don-vi")
+app.add_typer(db_app, name="db")
+
+
+def main() -> None:
+    app()
+
+
+@db_app.command("nang-cap")
+def upgrade(config: ConfigOption = None) -> None:
+    """Áp dụng các bản nâng cấp cấu trúc cơ sở dữ liệu (Alembic)."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> None:
+        await db.check_schema()
+
+    run(config, work)
+    out.print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")

@@ -1,0 +1,281 @@
+"""Staff commands for classes and units: set up from Excel files, list, invites."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from cli.common import ConfigOption, err, out, progress_parse, reject_if_errors, run
+from db.database import Database
+from sheets.roster import parse_roster
+from sheets.schedule import parse_schedule
+from sheets.writer import SheetSpec, write_xlsx
+from usecases import classes, linking
+from usecases.clock import SystemClock
+from usecases.settings import Settings
+from vn.dates import DateError, format_date, format_time, format_when, parse_date
+from vn.phones import display_phone
+
+__all__ = ["don_vi", "lop"]
+
+lop = typer.Typer(help="Lớp học: tạo lớp, nhập danh sách, lịch học, mã mời.", no_args_is_help=True)
+don_vi = typer.Typer(help="Đơn vị cử học viên đi học và lãnh đạo đơn vị.", no_args_is_help=True)
+
+
+@lop.command("tao")
+def create_class(
+    ma: Annotated[str, typer.Argument(help="Mã lớp, ví dụ SC-K4-2024.")],
+    ten: Annotated[str, typer.Option("--ten", help="Tên lớp.")],
+    loai: Annotated[str, typer.Option("--loai", help="Loại chương trình, ví dụ «Sơ cấp LLCT».")],
+    dia_diem: Annotated[str | None, typer.Option("--dia-diem", help="Địa điểm học.")] = None,
+    mang_theo: Annotated[
+        str | None, typer.Option("--mang-theo", help="Học viên cần mang theo gì.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Tạo một lớp học mới."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> int:
+        return await classes.create_class(
+            db.uow(),
+            centre_id=centre_id,
+            code=ma,
+            name=ten,
+            program_type=loai,
+            location=dia_diem,
+            what_to_bring=mang_theo,
+        )
+
+    run(config, work)
+    out.print(f"Đã tạo lớp [bold]{ma.upper()}[/bold]: {ten}")
+
+
+@lop.command("nhap-hoc-vien")
+def import_roster(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    tep: Annotated[Path, typer.Argument(help="Tệp danh sách học viên (.xlsx hoặc .csv).")],
+    config: ConfigOption = None,
+) -> None:
+    """Nhập danh sách học viên từ tệp Excel/CSV của trung tâm (nhập lại thì cập nhật)."""
+    parsed = progress_parse(parse_roster, tep)
+    reject_if_errors(parsed.errors, tep)
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> classes.RosterReport:
+        klass = await classes.find_class(db.uow(), ma)
+        return await classes.import_roster(db.uow(), class_id=klass.id, rows=parsed.rows)
+
+    report = run(config, work)
+    out.print(
+        f"Đã nhập {len(parsed.rows)} học viên vào lớp {ma.upper()}: "
+        f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
+    )
+    if report.not_in_file:
+        out.print(
+            f"[yellow]{len(report.not_in_file)} học viên đã có trong lớp nhưng không có trong "
+            f"tệp (vẫn giữ trong lớp):[/yellow] " + ", ".join(report.not_in_file)
+        )
+
+
+@lop.command("nhap-lich")
+def import_schedule(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    tep: Annotated[Path, typer.Argument(help="Tệp lịch học (.xlsx hoặc .csv).")],
+    bat_dau: Annotated[
+        str | None,
+        typer.Option("--bat-dau", help="Dời cả lịch để buổi đầu rơi vào ngày này (dd/mm/yyyy)."),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Nhập lịch học của lớp (nhập lại thì cập nhật các buổi theo số buổi)."""
+    shift_to: date | None = None
+    if bat_dau:
+        try:
+            shift_to = parse_date(bat_dau)
+        except DateError as exc:
+            err.print(f"[red]--bat-dau:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    parsed = progress_parse(parse_schedule, tep)
+    reject_if_errors(parsed.errors, tep)
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> classes.ScheduleReport:
+        klass = await classes.find_class(db.uow(), ma)
+        return await classes.import_schedule(
+            db.uow(),
+            class_id=klass.id,
+            rows=parsed.rows,
+            tz=settings.timezone,
+            shift_to=shift_to,
+        )
+
+    report = run(config, work)
+    out.print(
+        f"Đã nhập {len(parsed.rows)} buổi học cho lớp {ma.upper()}: "
+        f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
+    )
+
+
+@lop.command("ds")
+def list_classes(config: ConfigOption = None) -> None:
+    """Liệt kê các lớp."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> list[Any]:
+        return await classes.list_classes(db.uow(), centre_id=centre_id)
+
+    rows = run(config, work)
+    table = Table("Mã lớp", "Tên lớp", "Loại", "Từ ngày", "Đến ngày", "Học viên", "Buổi")
+    for c in rows:
+        table.add_row(
+            c.code,
+            c.name,
+            c.program_type,
+            format_date(c.start_date) if c.start_date else "",
+            format_date(c.end_date) if c.end_date else "",
+            str(c.learners),
+            str(c.sessions),
+        )
+    out.print(table if rows else "Chưa có lớp nào.")
+
+
+@lop.command("buoi")
+def list_sessions(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")], config: ConfigOption = None
+) -> None:
+    """Liệt kê các buổi học của lớp."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> tuple[Any, Settings]:
+        klass = await classes.find_class(db.uow(), ma)
+        return await classes.list_sessions(db.uow(), class_id=klass.id), settings
+
+    sessions, settings = run(config, work)
+    tz = settings.timezone
+    table = Table("Buổi", "Thời gian", "Đến", "Chuyên đề", "Giảng viên", "Địa điểm", "Trạng thái")
+    for s in sessions:
+        table.add_row(
+            str(s.number or ""),
+            format_when(s.starts_at.astimezone(tz)),
+            format_time(s.ends_at.astimezone(tz).time()),
+            s.topic or "",
+            s.lecturer or "",
+            s.place or "",
+            "Đã hoãn" if s.status == "cancelled" else "",
+        )
+    out.print(table if sessions else "Lớp chưa có lịch học.")
+
+
+@lop.command("hoc-vien")
+def list_learners(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")], config: ConfigOption = None
+) -> None:
+    """Liệt kê học viên của lớp và tài khoản đã liên kết."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> list[Any]:
+        klass = await classes.find_class(db.uow(), ma)
+        return await classes.list_learners(db.uow(), class_id=klass.id)
+
+    learners = run(config, work)
+    table = Table("TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Điện thoại", "Liên kết", "")
+    for line in learners:
+        p = line.person
+        table.add_row(
+            str(line.number),
+            p.full_name,
+            format_date(p.birth_date) if p.birth_date else "",
+            line.unit_name or "",
+            display_phone(p.phone) if p.phone else "",
+            ", ".join(line.linked_channels) or "chưa",
+            "lớp trưởng" if line.is_monitor else "",
+        )
+    out.print(table if learners else "Lớp chưa có học viên.")
+
+
+@lop.command("lop-truong")
+def set_monitor(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    ai: Annotated[str, typer.Argument(help="Số thứ tự (TT), số điện thoại hoặc họ tên.")],
+    config: ConfigOption = None,
+) -> None:
+    """Chỉ định lớp trưởng (người điểm danh cho lớp)."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> Any:
+        klass = await classes.find_class(db.uow(), ma)
+        return await classes.set_monitor(db.uow(), class_id=klass.id, who=ai)
+
+    person = run(config, work)
+    out.print(f"{person.full_name} là lớp trưởng lớp {ma.upper()}.")
+
+
+@lop.command("loi-moi")
+def invites(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    xuat: Annotated[
+        Path | None, typer.Option("--xuat", help="Ghi danh sách mã mời ra tệp .xlsx để in.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """In mã mời cho học viên và lãnh đạo đơn vị chưa liên kết tài khoản."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> tuple[Any, Settings]:
+        klass = await classes.find_class(db.uow(), ma)
+        made = await linking.create_invites(db.uow(), class_id=klass.id, now=SystemClock().now())
+        return made, settings
+
+    made, settings = run(config, work)
+    username = settings.telegram.bot_username
+    rows = [
+        (
+            p.full_name,
+            "học viên" if role == "learner" else "lãnh đạo đơn vị",
+            code,
+            f"https://t.me/{username}?start={code}" if username else "",
+        )
+        for p, code, role in made
+    ]
+    if xuat:
+        xuat.write_bytes(
+            write_xlsx(
+                [
+                    SheetSpec(
+                        "Mã mời",
+                        ("Họ và tên", "Vai trò", "Mã mời", "Đường liên kết"),
+                        rows,
+                        title_lines=(f"MÃ MỜI LỚP {ma.upper()}",),
+                    )
+                ]
+            )
+        )
+        out.print(f"Đã ghi {len(rows)} mã mời vào {xuat}")
+        return
+    table = Table("Họ và tên", "Vai trò", "Mã mời", "Đường liên kết (Telegram)")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table if rows else "Mọi người đã liên kết tài khoản, không cần mã mời.")
+    if rows and not username:
+        out.print("[yellow]Đặt telegram.bot_username trong config.toml để in đường liên kết.")
+
+
+@don_vi.command("lanh-dao")
+def add_leader(
+    don_vi_ten: Annotated[str, typer.Argument(metavar="DON_VI", help="Tên đơn vị.")],
+    ten: Annotated[str, typer.Option("--ten", help="Họ và tên lãnh đạo đơn vị.")],
+    sdt: Annotated[str | None, typer.Option("--sdt", help="Số điện thoại.")] = None,
+    chuc_vu: Annotated[str | None, typer.Option("--chuc-vu", help="Chức vụ.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Thêm lãnh đạo đơn vị (nhận báo vắng học và kết quả học tập của học viên đơn vị)."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> Any:
+        return await classes.add_unit_leader(
+            db.uow(),
+            centre_id=centre_id,
+            unit_name=don_vi_ten,
+            full_name=ten,
+            phone=sdt,
+            position=chuc_vu,
+        )
+
+    person = run(config, work)
+    out.print(f"Đã thêm {person.full_name} là lãnh đạo đơn vị «{don_vi_ten}».")
