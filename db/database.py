@@ -35,7 +35,8 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.session.rollback()
+        # close() rolls back whatever was not committed, and unlike rollback() it leaves loaded
+        # rows readable, so a read-only use case can return them.
         await self.session.close()
 
     async def commit(self) -> None:
