@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from db.database import Database
 from db.migrate import upgrade_sync
 from localapi.telegram import LocalTelegram
+from localapi.zalo import LocalZalo
 from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
 from usecases import classes, identity
@@ -165,11 +166,17 @@ class BotProcess:
     process: subprocess.Popen[bytes]
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    zalo: LocalZalo | None = None  # the local Zalo it also polls, if started with one
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def stop(self) -> int:
+    async def stop(self) -> int:
+        """SIGTERM and wait, off the event loop: the bot's last requests need the in-process
+        local Telegram to answer."""
+        return await asyncio.to_thread(self._stop)
+
+    def _stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -211,22 +218,33 @@ def bot_env(telegram: LocalTelegram, db_url: str, **extra: str) -> dict[str, str
 
 
 async def start_bot(
-    telegram: LocalTelegram, db_url: str, tmp_path: Path, **extra: str
+    telegram: LocalTelegram,
+    db_url: str,
+    tmp_path: Path,
+    *,
+    zalo: LocalZalo | None = None,
+    **extra: str,
 ) -> BotProcess:
+    """Start `python -m bot`; with `zalo`, it serves that local Zalo beside Telegram."""
+    if zalo is not None:
+        extra = {"SLL_ZALO_TOKEN": zalo.token, "SLL_ZALO_API_URL": zalo.url, **extra}
     env = bot_env(telegram, db_url, **extra)
     log_path = tmp_path / f"bot-{next(_counter)}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # noqa: ASYNC220 - returns at once; we talk to it over HTTP
             [sys.executable, "-m", "bot"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
         )
-    bot = BotProcess(telegram, db_url, STAFF_ID, process, log_path, env)
-    for _ in range(300):  # the bot is ready once it polls for updates
-        if telegram.stats.requests["getupdates"] or telegram.stats.requests["getUpdates"]:
+    bot = BotProcess(telegram, db_url, STAFF_ID, process, log_path, env, zalo)
+    for _ in range(300):  # the bot is ready once it polls for updates (on each channel)
+        polls_zalo = zalo is None or zalo.stats.requests["getUpdates"]
+        if polls_zalo and (
+            telegram.stats.requests["getupdates"] or telegram.stats.requests["getUpdates"]
+        ):
             return bot
         if process.poll() is not None:
             raise AssertionError(f"bot exited early:\n{bot.log()}")
         await asyncio.sleep(0.1)
-    bot.stop()
+    await bot.stop()
     raise AssertionError(f"bot did not start polling:\n{bot.log()}")
 
 
@@ -239,11 +257,20 @@ async def local_telegram() -> AsyncIterator[LocalTelegram]:
 
 
 @pytest.fixture
+async def local_zalo() -> AsyncIterator[LocalZalo]:
+    """The in-process local Zalo Bot API server (`localapi/zalo.py`)."""
+    server = LocalZalo()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
 async def bot(local_telegram: LocalTelegram, tmp_path: Path) -> AsyncIterator[BotProcess]:
     """The real bot process (`python -m bot`), on a fresh SQLite file, polling the local
     Telegram; the clock is the evening before the sample class starts."""
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
     process = await start_bot(local_telegram, db_url, tmp_path, SLL_FAKE_NOW=SAMPLE_EVE.isoformat())
     yield process
-    code = process.stop()
+    code = await process.stop()
     assert code == 0, f"bot did not shut down cleanly ({code}):\n{process.log()}"
