@@ -15,10 +15,12 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.dispatch import Dispatcher
 from bot.telegram import TelegramAdapter
+from bot.zalo import ZaloAdapter
 from db.database import Database
 from handlers.base import Services
 from handlers.routes import ROUTES
 from localapi.telegram import LocalTelegram
+from localapi.zalo import LocalZalo
 from scheduler.clock import build_scheduler
 from usecases import identity
 from usecases.clock import Clock, SystemClock
@@ -43,6 +45,8 @@ class Runtime:
     telegram: Application  # type: ignore[type-arg]
     scheduler: AsyncIOScheduler
     local_telegram: LocalTelegram | None = None
+    zalo: ZaloAdapter | None = None
+    local_zalo: LocalZalo | None = None
     extras: dict[str, object] = field(default_factory=dict)
 
 
@@ -70,6 +74,13 @@ async def run(
                 settings,
                 telegram=replace(settings.telegram, token=local.token, api_url=local.url),
             )
+        local_zalo = None
+        if settings.local_simulator and not settings.zalo.token:  # the demo's Zalo too
+            local_zalo = LocalZalo()
+            await local_zalo.start()
+            stack.push_async_callback(local_zalo.stop)
+            zalo_at = {"token": local_zalo.token, "api_url": local_zalo.url}
+            settings = replace(settings, zalo=replace(settings.zalo, **zalo_at))
         application = build_telegram(settings)
         services = Services(db=db, clock=clock, settings=settings, centre_id=centre_id)
         dispatcher = Dispatcher(services, ROUTES)
@@ -88,12 +99,17 @@ async def run(
         stack.push_async_callback(application.stop)
         await start_updates(application, settings)
         stack.push_async_callback(application.updater.stop)  # type: ignore[union-attr]
+        zalo = ZaloAdapter(dispatcher, settings.zalo) if settings.zalo.token else None
+        if zalo is not None:
+            await zalo.start()
+            stack.push_async_callback(zalo.stop)
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
 
         runtime = Runtime(
             settings, db, dispatcher.services, dispatcher, application, scheduler, local
         )
+        runtime.zalo, runtime.local_zalo = zalo, local_zalo
         log.info("bot @%s running (%s)", application.bot.username, settings.telegram.mode)
         if on_ready is not None:
             await on_ready(runtime)

@@ -22,6 +22,8 @@ from typing import Any, Self
 
 import httpx
 
+from channels.splitting import split_text as _split_text
+from channels.splitting import text_length
 from channels.zalo.errors import (
     ZaloBadRequest,
     ZaloError,
@@ -220,73 +222,12 @@ def verify_webhook_secret(headers: Mapping[str, str], expected: str) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
-def text_length(text: str) -> int:
-    """Length in UTF-16 code units, the way a JavaScript backend counts "characters".
-
-    Zalo does not say how it counts; UTF-16 is never shorter than code points, so a text
-    within the limit by this measure is within it by either. Vietnamese letters count 1.
-    """
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
-
-
-def _fit(text: str, limit: int) -> int:
-    """Number of leading code points of `text` that fit in `limit` UTF-16 units."""
-    used = 0
-    for index, ch in enumerate(text):
-        used += 2 if ord(ch) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
-
-
-def _split_long_line(line: str, limit: int) -> list[str]:
-    """Split one over-long line at spaces (the space is dropped), hard-cutting long words."""
-    pieces: list[str] = []
-    current = ""
-    for word in line.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if text_length(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            pieces.append(current)
-        while text_length(word) > limit:
-            cut = max(_fit(word, limit), 1)
-            pieces.append(word[:cut])
-            word = word[cut:]
-        current = word
-    if current:
-        pieces.append(current)
-    return pieces
-
-
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split a notice into messages of at most `limit` characters, in order.
+    """Split a notice into messages that fit Zalo's 2,000 characters, cut at line breaks.
 
-    Cuts fall on line breaks, so for text whose lines all fit, `"\\n".join(parts)` gives the
-    text back. A line longer than the limit is cut at spaces, then hard. Parts that would
-    show nothing (empty or whitespace only) are dropped, since Zalo needs 1+ characters.
+    The logic is `channels.splitting.split_text`, shared with Telegram; only the limit is Zalo's.
     """
-    if limit < 2:
-        raise ValueError("limit must be at least 2")
-    parts: list[str] = []
-    current: str | None = None
-
-    def flush() -> None:
-        if current is not None and current.strip():
-            parts.append(current)
-
-    for line in text.split("\n"):
-        pieces = [line] if text_length(line) <= limit else _split_long_line(line, limit)
-        for index, piece in enumerate(pieces):
-            joinable = index == 0 and current is not None
-            if joinable and text_length(current) + 1 + text_length(piece) <= limit:
-                current = f"{current}\n{piece}"
-            else:
-                flush()
-                current = piece
-    flush()
-    return parts
+    return _split_text(text, limit)
 
 
 # ---------------------------------------------------------------------------------------

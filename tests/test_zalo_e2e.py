@@ -1,0 +1,342 @@
+"""Learners and unit leaders on Zalo, end to end: the real bot process serving the local
+Telegram and the local Zalo at once, people typing on Zalo over HTTP. Plus the webhook mode
+and the renderer, which run the adapter in process."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bot.dispatch import Dispatcher
+from bot.zalo import ZaloAdapter, render, to_incoming
+from channels.zalo import TEXT_LIMIT, WEBHOOK_SECRET_HEADER, ZaloUpdate, text_length
+from db.database import Database
+from db.models import ChatAccount, Invite
+from handlers.base import Services
+from handlers.routes import ROUTES
+from localapi.telegram import LocalTelegram
+from localapi.zalo import LocalZalo, ZaloFakeUser, ZaloSentMessage
+from tests.conftest import CENTRE, SAMPLE_EVE, BotProcess, make_sample_class, start_bot
+from usecases import classes, identity
+from usecases.clock import FixedClock
+from usecases.linking import create_invites
+from usecases.messages import Choice, Document, Reply
+from usecases.settings import Settings, ZaloSettings
+
+LAN = "Lê Thị Ngọc Lan"
+LEADER = "Hà Văn Thắng"
+SECRET = "bi-mat-cua-webhook-zalo"
+MENU_LINE = re.compile(r"^Gõ (\d+) để: (.+)$", re.MULTILINE)
+
+
+@pytest.fixture
+async def bot(
+    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
+) -> AsyncIterator[BotProcess]:
+    """The real bot process with both channels configured: local Telegram and local Zalo."""
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    process = await start_bot(
+        local_telegram, db_url, tmp_path, zalo=local_zalo, SLL_FAKE_NOW=SAMPLE_EVE.isoformat()
+    )
+    yield process
+    code = await process.stop()
+    assert code == 0, f"bot did not shut down cleanly ({code}):\n{process.log()}"
+
+
+async def _set_up(db_url: str, *class_codes: str) -> dict[str, str]:
+    """The sample class (under each code given), a unit leader; invite codes by name."""
+    db = Database(db_url)
+    try:
+        centre_id = await identity.ensure_centre(db.uow(), CENTRE)
+        class_ids = [(await make_sample_class(db, centre_id, c)).id for c in class_codes]
+        await classes.add_unit_leader(
+            db.uow(),
+            centre_id=centre_id,
+            unit_name="Đoàn xã Phiêng Ban",
+            full_name=LEADER,
+            phone="0912345678",
+        )
+        made = await create_invites(db.uow(), class_id=class_ids[0], now=SAMPLE_EVE)
+        return {person.full_name: code for person, code, _ in made}
+    finally:
+        await db.dispose()
+
+
+async def _accounts(db_url: str) -> list[tuple[str, str, int | None]]:
+    db = Database(db_url)
+    try:
+        async with db.uow() as uow:
+            rows = await uow.session.execute(
+                select(ChatAccount.channel, ChatAccount.external_id, ChatAccount.person_id)
+            )
+            return sorted((c, e, p) for c, e, p in rows.all())
+    finally:
+        await db.dispose()
+
+
+async def _says(user: ZaloFakeUser, text: str, until: str) -> list[ZaloSentMessage]:
+    """Type `text`, wait for a message containing `until`; return every message since."""
+    before = len(user.messages())
+    user.send_text(text)
+    await user.wait_for(until, timeout=10)
+    return user.messages()[before:]
+
+
+def _menu(text: str) -> dict[str, str]:
+    """The numbered choices under a Zalo message: label → number."""
+    return {label: number for number, label in MENU_LINE.findall(text)}
+
+
+# --- linking and menus ----------------------------------------------------------------------
+
+
+async def test_a_learner_on_zalo_links_by_typing_her_code_and_picks_the_schedule_by_number(
+    bot: BotProcess, local_zalo: LocalZalo
+) -> None:
+    codes = await _set_up(bot.db_url, "SC-K4")
+    lan = local_zalo.user("z-lan", "Lan")
+
+    (welcome,) = await _says(lan, "Xin chào", "gõ mã mời")
+    assert "Chia sẻ số điện thoại" not in (welcome.text or "")  # Zalo cannot share a contact
+
+    code = codes[LAN]
+    typed = f"{code[:5].lower()} {code[5:].lower()}"  # as people type it: lower case, a space
+    (linked,) = await _says(lan, typed, "đã được liên kết")
+    assert LAN in (linked.text or "")
+    menu = _menu(linked.text or "")
+    assert "📅 Lịch học" in menu
+
+    (schedule,) = await _says(lan, menu["📅 Lịch học"], "Lịch học lớp")
+    assert "Buổi 1: Thứ Hai, 04/03/2024, 7h30 – 11h00" in (schedule.text or "")
+    assert "… và 11 buổi sau nữa." in (schedule.text or "")
+
+    (wrong,) = await _says(lan, "99", "không có trong các lựa chọn")
+    assert f"từ 1 đến {len(menu)}" in (wrong.text or "")
+    (typed_command,) = await _says(lan, "/lichhoc", "Lịch học lớp")  # the command works too
+    assert "Buổi 1:" in (typed_command.text or "")
+
+
+async def test_a_unit_leader_on_zalo_links_with_start_and_his_code(
+    bot: BotProcess, local_zalo: LocalZalo
+) -> None:
+    codes = await _set_up(bot.db_url, "SC-K4")
+    leader = local_zalo.user("z-thang", "Thắng")
+    (linked,) = await _says(leader, f"/start {codes[LEADER]}", "đã được liên kết với đơn vị")
+    assert "Đoàn xã Phiêng Ban" in (linked.text or "")
+    assert "Gõ 1 để:" in (linked.text or "")
+    accounts = await _accounts(bot.db_url)
+    assert next(a for a in accounts if a[1] == "z-thang")[2] is not None
+
+
+async def test_unknown_and_used_codes_are_refused_on_zalo_and_change_nothing(
+    bot: BotProcess, local_zalo: LocalZalo, local_telegram: LocalTelegram
+) -> None:
+    codes = await _set_up(bot.db_url, "SC-K4")
+    lan_on_telegram = local_telegram.user(1001, "Lan")
+    lan_on_telegram.send_start(codes[LAN])
+    await lan_on_telegram.wait_for("đã được liên kết")
+    before = await _accounts(bot.db_url)
+
+    stranger = local_zalo.user("z-stranger", "Minh")
+    await _says(stranger, codes[LAN], "Mã mời này đã được dùng rồi")
+    await _says(stranger, f"/start {codes[LAN]}", "Mã mời này đã được dùng rồi")
+    await _says(stranger, "KHONGCOMA9", "không đúng")
+    (refusal,) = await _says(stranger, "/lichhoc", "chưa được liên kết")
+    assert "gõ mã mời" in (refusal.text or "")
+
+    after = await _accounts(bot.db_url)
+    assert [a for a in after if a[1] != "z-stranger"] == before
+    assert ("zalo", "z-stranger", None) in after  # known as a sender, linked to nobody
+    db = Database(bot.db_url)
+    try:
+        async with db.uow() as uow:
+            invite = await uow.session.scalar(select(Invite).where(Invite.code == codes[LAN]))
+            assert invite is not None and invite.used_by_account_id is not None
+            owner = await uow.session.get(ChatAccount, invite.used_by_account_id)
+            assert owner is not None and owner.channel == "telegram"
+    finally:
+        await db.dispose()
+
+
+async def test_one_persons_messages_are_handled_in_the_order_she_typed_them(
+    bot: BotProcess, local_zalo: LocalZalo
+) -> None:
+    """Her code, then at once the number of a menu the code's reply has not shown yet."""
+    codes = await _set_up(bot.db_url, "SC-K4")
+    lan = local_zalo.user("z-lan", "Lan")
+    lan.send_text(codes[LAN])
+    lan.send_text("1")
+    await lan.wait_for(lambda m: "Lịch học lớp" in (m.text or ""), timeout=10)
+    texts = [m.text or "" for m in lan.messages()]
+    assert "đã được liên kết" in texts[0] and "Lịch học lớp" in texts[1]
+
+
+async def test_a_schedule_longer_than_zalo_allows_arrives_in_parts_cut_at_line_breaks(
+    bot: BotProcess, local_zalo: LocalZalo, local_telegram: LocalTelegram
+) -> None:
+    codes = await _set_up(bot.db_url, "SC-K4", "SC-K5", "SC-K6")  # Lan is in all three
+    lan = local_zalo.user("z-lan", "Lan")
+    await _says(lan, codes[LAN], "đã được liên kết")
+    parts = await _says(lan, "/lichhoc", "Gõ 1 để:")
+    texts = [m.text or "" for m in parts]
+
+    assert len(texts) >= 2
+    assert all(0 < text_length(t) <= TEXT_LIMIT for t in texts)
+    assert texts[0].startswith("📅 Lịch học lớp")
+    whole = "\n".join(texts)
+    assert whole.count("📅 Lịch học lớp") == 3
+    assert "Gõ 1 để:" in texts[-1]  # the menu comes last, after the whole schedule
+
+    # The same journey on Telegram gives the same schedule text, in one message.
+    tg = local_telegram.user(1001, "Lan", "Lê Thị Ngọc")
+    tg.share_contact("0731706690")
+    await tg.wait_for("đã được liên kết")
+    tg.send_command("lichhoc")
+    on_telegram = await tg.wait_for("Lịch học lớp")
+    assert whole.startswith(on_telegram.text or "")
+
+
+# --- the adapter in process: webhook, resilience, rendering -------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _adapter(
+    db: Database, local_zalo: LocalZalo, **zalo: object
+) -> tuple[ZaloAdapter, Dispatcher]:
+    centre_id = await identity.ensure_centre(db.uow(), CENTRE)
+    settings = Settings(
+        centre_name=CENTRE,
+        zalo=ZaloSettings(token=local_zalo.token, api_url=local_zalo.url, **zalo),  # type: ignore[arg-type]
+    )
+    services = Services(db=db, clock=FixedClock(SAMPLE_EVE), settings=settings, centre_id=centre_id)
+    dispatcher = Dispatcher(services, ROUTES)
+    return ZaloAdapter(dispatcher, settings.zalo, poll_timeout=1), dispatcher
+
+
+async def test_the_webhook_refuses_a_wrong_secret_and_serves_the_right_one(
+    sqlite_db: Database, local_zalo: LocalZalo
+) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/zalo/hook"
+    adapter, _ = await _adapter(
+        sqlite_db,
+        local_zalo,
+        mode="webhook",
+        webhook_url=url,
+        webhook_port=port,
+        webhook_secret=SECRET,
+    )
+    await adapter.start()
+    try:
+        minh = local_zalo.user("z-minh", "Minh")
+        update = {
+            "event_name": "message.text.received",
+            "message": {
+                "message_id": "m1",
+                "date": 1709463600000,
+                "text": "/help",
+                "from": {"id": "z-minh", "display_name": "Minh", "is_bot": False},
+                "chat": {"id": "z-minh", "chat_type": "PRIVATE"},
+            },
+        }
+        async with httpx.AsyncClient() as http:
+            wrong = await http.post(url, json=update, headers={WEBHOOK_SECRET_HEADER: "sai-roi!"})
+            missing = await http.post(url, json=update)
+            assert (wrong.status_code, missing.status_code) == (403, 403)
+            assert minh.messages() == []  # nothing was handled
+
+            right = await http.post(url, json=update, headers={WEBHOOK_SECRET_HEADER: SECRET})
+            assert right.status_code == 200
+        await minh.wait_for("gõ mã mời")
+
+        # Zalo itself posts to the webhook the adapter registered, with the secret.
+        for _ in range(50):
+            if local_zalo.webhook_url == url:
+                break
+            await asyncio.sleep(0.05)
+        assert local_zalo.webhook_url == url
+        minh.send_text("Xin chào")
+        await minh.wait_for("gõ mã mời")
+    finally:
+        await adapter.stop()
+
+
+async def test_the_poll_loop_rides_out_zalo_failures(
+    sqlite_db: Database, local_zalo: LocalZalo
+) -> None:
+    adapter, _ = await _adapter(sqlite_db, local_zalo)
+    adapter.backoff_first = 0.05
+    local_zalo.fail_next("getUpdates", 3, kind="5xx")
+    local_zalo.fail_next("getUpdates", 1, kind="429")
+    await adapter.start()
+    try:
+        minh = local_zalo.user("z-minh", "Minh")
+        minh.send_text("/help")
+        await minh.wait_for("gõ mã mời", timeout=10)
+    finally:
+        await adapter.stop()
+    assert local_zalo.stats.injected_failures == 4
+
+
+def test_choices_become_numbered_lines_in_row_order() -> None:
+    reply = Reply(
+        "Chọn buổi học:",
+        choices=Reply.rows(
+            [Choice("Buổi 1", "xinphep 1"), Choice("Buổi 2", "xinphep 2")],
+            [Choice("Hủy", "help")],
+        ),
+    )
+    assert render(reply) == ["Chọn buổi học:\n\nGõ 1 để: Buổi 1\nGõ 2 để: Buổi 2\nGõ 3 để: Hủy"]
+
+
+def test_a_document_is_named_not_sent_and_contact_buttons_are_dropped() -> None:
+    reply = Reply("Kết quả lớp", document=Document("ket-qua.xlsx", b"x"), ask_contact=True)
+    (text,) = render(reply)
+    assert text.startswith("Kết quả lớp\n\n")
+    assert "«ket-qua.xlsx» chỉ gửi được qua Telegram" in text
+    assert "📱" not in text
+
+
+def test_a_long_reply_is_split_at_line_breaks_with_the_menu_last() -> None:
+    lines = [f"• Buổi {i}: Thứ Hai, 04/03/2024, 7h30 – chuyên đề số {i}" for i in range(120)]
+    reply = Reply("\n".join(lines), choices=Reply.rows([Choice("📅 Lịch học", "lichhoc")]))
+    parts = render(reply)
+    assert len(parts) >= 3
+    assert all(text_length(p) <= TEXT_LIMIT for p in parts)
+    assert all(p.split("\n")[0] in lines for p in parts[:-1])
+    assert "\n".join(parts).split("\n")[: len(lines)] == lines
+    assert parts[-1].endswith("Gõ 1 để: 📅 Lịch học")
+
+
+def test_typed_commands_and_plain_text_become_incoming() -> None:
+    def update(text: str | None, chat_type: str = "PRIVATE") -> ZaloUpdate:
+        return ZaloUpdate(
+            event_name="message.text.received" if text else "message.sticker.received",
+            message_id="m",
+            user_id="u1",
+            display_name="Lan",
+            chat_id="c1" if chat_type == "GROUP" else "u1",
+            chat_type=chat_type,
+            text=text,
+            date=SAMPLE_EVE,
+        )
+
+    start = to_incoming(update("/Start K7QM3XPA2B"))
+    assert (start.channel, start.command, start.args) == ("zalo", "start", ("K7QM3XPA2B",))
+    plain = to_incoming(update(" 2 "))
+    assert (plain.command, plain.text, plain.has_media) == (None, "2", False)
+    group = to_incoming(update("/lichhoc", "GROUP"))
+    assert group.is_group and group.chat_id == "c1" and group.user_id == "u1"
+    assert to_incoming(update(None)).has_media
