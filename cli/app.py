@@ -6,6 +6,7 @@ import typer
 
 from cli.classes import don_vi, lop
 from cli.common import ConfigOption, out, run
+from cli.questions import xuat
 from db.database import Database
 from usecases.settings import Settings
 
@@ -22,6 +23,7 @@ db_app = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
 # Feature groups; a new feature adds its own module and one line here.
 app.add_typer(lop, name="lop")
 app.add_typer(don_vi, name="don-vi")
+app.add_typer(xuat, name="xuat")
 app.add_typer(db_app, name="db")
 
 

@@ -148,6 +148,7 @@ class LeaveStatus(StrEnum):
 
 
 class QuestionStatus(StrEnum):
+    DRAFT = "draft"  # typed as free text, not yet confirmed as a question by the learner
     OPEN = "open"
     ANSWERED = "answered"
     ANSWERED_IN_CLASS = "answered_in_class"

@@ -5,8 +5,10 @@ Order matters only for help and the main menu, which list routes as written here
 
 from __future__ import annotations
 
-from handlers import help, linking, schedule
+from handlers import help, linking, questions, schedule
 from handlers.base import ANYONE, CONTACT, LINKED, TEXT, Route
+from texts import questions as QT
+from usecases.identity import Role
 
 __all__ = ["ROUTES"]
 
@@ -20,6 +22,43 @@ ROUTES: tuple[Route, ...] = (
         description="Xem lịch học sắp tới",
         button="📅 Lịch học",
     ),
+    # Questions (issue 5): learners ask, staff answer in chat.
+    Route(
+        "hoi",
+        questions.ask,
+        frozenset({Role.LEARNER}),
+        description=QT.ASK_DESCRIPTION,
+        button=QT.ASK_BUTTON,
+    ),
+    Route("hoigui", questions.send, frozenset({Role.LEARNER})),
+    Route("hoikhong", questions.drop, frozenset({Role.LEARNER})),
+    Route(
+        "cauhoicuatoi", questions.mine, frozenset({Role.LEARNER}), description=QT.MINE_DESCRIPTION
+    ),
+    Route(
+        "cauhoi",
+        questions.queue,
+        frozenset({Role.STAFF}),
+        description=QT.QUEUE_DESCRIPTION,
+        button=QT.QUEUE_BUTTON,
+    ),
+    Route("traloi", questions.answer, frozenset({Role.STAFF})),
+    Route("trenlop", questions.in_class, frozenset({Role.STAFF})),
+    Route("dongcauhoi", questions.close, frozenset({Role.STAFF})),
+    Route("chiasecauhoi", questions.share, frozenset({Role.STAFF})),
+    Route(
+        "xuatcauhoi",
+        questions.export_questions,
+        frozenset({Role.STAFF}),
+        description=QT.EXPORT_QUESTIONS_DESCRIPTION,
+    ),
+    Route(
+        "xuatdiemdanh",
+        questions.export_checkins,
+        frozenset({Role.STAFF}),
+        description=QT.EXPORT_CHECKINS_DESCRIPTION,
+    ),
     Route("help", help.show, ANYONE, description="Xem hướng dẫn", button="ℹ️ Hướng dẫn"),
-    Route(TEXT, linking.text, ANYONE),
+    # Free text: a linked learner is offered to send it as a question; others as before.
+    Route(TEXT, questions.free_text, ANYONE),
 )

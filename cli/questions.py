@@ -1,0 +1,108 @@
+"""Staff review exports: a class's questions and answers, and the check-ins of a day or a
+period, as xlsx files (the same workbooks staff get in chat with /xuatcauhoi, /xuatdiemdanh)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from cli.common import ConfigOption, err, out, run
+from db.database import Database
+from texts import questions as T
+from usecases import questions
+from usecases.clock import SystemClock
+from usecases.questions import QuestionRefused
+from usecases.settings import Settings
+from vn.dates import DateError, parse_date
+
+__all__ = ["xuat"]
+
+R = TypeVar("R")
+
+xuat = typer.Typer(
+    help="Xuất báo cáo ra Excel: câu hỏi của học viên, điểm danh.", no_args_is_help=True
+)
+
+FileOption = Annotated[
+    Path | None,
+    typer.Option("--tep", help="Tệp .xlsx sẽ ghi (mặc định: tên tự đặt, ở thư mục hiện tại)."),
+]
+
+
+@xuat.command("cau-hoi")
+def export_questions(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    tep: FileOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xuất câu hỏi và câu trả lời của một lớp."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, bytes, int]:
+        klass = await questions.find_class_for_staff(db.uow(), code=ma, centre_ids=[centre_id])
+        data, count = await questions.questions_workbook(
+            db.uow(), class_id=klass.id, tz=settings.timezone
+        )
+        return klass.code, data, count
+
+    code, data, count = _run(config, work)
+    path = tep or Path(questions.questions_filename(code))
+    path.write_bytes(data)
+    out.print(f"{T.EXPORT_QUESTIONS_CAPTION.format(code=code, count=count)} → {path}")
+
+
+@xuat.command("diem-danh")
+def export_checkins(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    tu: Annotated[
+        str | None, typer.Option("--tu", help="Từ ngày (dd/mm/yyyy); mặc định hôm nay.")
+    ] = None,
+    den: Annotated[
+        str | None, typer.Option("--den", help="Đến ngày (dd/mm/yyyy); mặc định bằng --tu.")
+    ] = None,
+    tep: FileOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xuất điểm danh của một lớp trong một ngày hoặc một khoảng thời gian."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, Path]:
+        today = SystemClock().now().astimezone(settings.timezone).date()
+        start = _day(tu) or today
+        end = _day(den) or start
+        if start > end:
+            err.print(f"[red]{T.BAD_PERIOD}[/red]")
+            raise typer.Exit(1)
+        klass = await questions.find_class_for_staff(db.uow(), code=ma, centre_ids=[centre_id])
+        data, count = await questions.checkins_workbook(
+            db.uow(), class_id=klass.id, start=start, end=end, tz=settings.timezone
+        )
+        period = questions.period_text(start, end)
+        path = tep or Path(questions.checkins_filename(klass.code, start, end))
+        path.write_bytes(data)
+        caption = T.EXPORT_CHECKINS_CAPTION.format(code=klass.code, period=period, count=count)
+        return caption, path
+
+    caption, path = _run(config, work)
+    out.print(f"{caption} → {path}")
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        err.print(f"[red]{T.BAD_DATE.format(value=value)}[/red]")
+        raise typer.Exit(1) from exc
+
+
+def _run(config: Path | None, work: Callable[[Database, Settings, int], Awaitable[R]]) -> R:
+    """`run`, plus this feature's own input errors in Vietnamese."""
+    try:
+        return run(config, work)
+    except QuestionRefused as exc:
+        err.print(f"[red]{T.CLASS_NOT_FOUND.format(code=exc.details.get('code', ''))}[/red]")
+        raise typer.Exit(1) from exc

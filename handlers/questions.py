@@ -1,0 +1,433 @@
+"""Questions in chat: /hoi and free text (learners), /cauhoi and the answer buttons (staff),
+/cauhoicuatoi (a learner's own), and the review exports (staff)."""
+
+from __future__ import annotations
+
+from channels.incoming import Incoming
+from handlers import linking
+from handlers.base import Services, main_menu
+from texts import questions as T
+from usecases import questions as Q
+from usecases.identity import Actor, Role
+from usecases.messages import Choice, Document, Reply
+from usecases.questions import QuestionRefused, Refusal
+from vn.dates import DateError, parse_date
+
+__all__ = [
+    "answer",
+    "ask",
+    "close",
+    "drop",
+    "export_checkins",
+    "export_questions",
+    "free_text",
+    "in_class",
+    "mine",
+    "queue",
+    "send",
+    "share",
+]
+
+BUTTONS_PER_ROW = 3
+# Refusals after which the bot keeps waiting for the learner's (corrected) text.
+RETRY = {Refusal.EMPTY, Refusal.TOO_LONG, Refusal.MEDIA_ONLY}
+
+
+# --- learners ----------------------------------------------------------------------------
+
+
+async def ask(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """`/hoi <text>` asks at once; `/hoi` or the button asks for the text next."""
+    typed, body = _rest(msg, skip=0)
+    if typed and not body:
+        return Reply(T.ASK_PROMPT, expect_input="hoi")
+    try:
+        outcome = await Q.ask_question(
+            svc.db.uow(),
+            person_id=_person(actor),
+            text=body,
+            has_media=msg.has_media,
+            now=svc.clock.now(),
+            settings=svc.settings,
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc, retry="hoi", learner=True)
+    if isinstance(outcome, Q.NeedsClass):
+        return Reply(T.WHICH_CLASS, choices=_class_choices(outcome.question_id, outcome.classes))
+    return _receipt(outcome, actor, svc)
+
+
+async def free_text(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """Free text that no flow waits for: a linked learner is offered to send it as a question;
+    everyone else gets what linking always did (an invite code typed on Zalo, or help)."""
+    if Role.LEARNER not in actor.roles or actor.is_staff:
+        return await linking.text(msg, actor, svc)
+    try:
+        draft = await Q.draft_question(
+            svc.db.uow(),
+            person_id=_person(actor),
+            text=msg.text,
+            has_media=msg.has_media,
+            now=svc.clock.now(),
+            settings=svc.settings,
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc, learner=True)
+    if len(draft.classes) == 1:
+        choices = Reply.rows(
+            [
+                Choice(T.SEND_BUTTON, f"hoigui {draft.question_id}"),
+                Choice(T.CANCEL_BUTTON, f"hoikhong {draft.question_id}"),
+            ]
+        )
+    else:
+        choices = _class_choices(draft.question_id, draft.classes)
+    return Reply(T.OFFER.format(text=Q.excerpt(draft.text)), choices=choices)
+
+
+async def send(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """ "Gửi": the draft becomes a question (for the chosen class, if one was chosen)."""
+    numbers = _numbers(msg)
+    if not numbers:
+        return Reply(T.BAD_NUMBER)
+    try:
+        asked = await Q.send_draft(
+            svc.db.uow(),
+            person_id=_person(actor),
+            question_id=numbers[0],
+            class_id=numbers[1] if len(numbers) > 1 else None,
+            now=svc.clock.now(),
+            settings=svc.settings,
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc, learner=True)
+    return _receipt(asked, actor, svc, edit=msg.pressed)
+
+
+async def drop(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    numbers = _numbers(msg)
+    if numbers:
+        await Q.drop_draft(svc.db.uow(), person_id=_person(actor), question_id=numbers[0])
+    return Reply(T.DRAFT_DROPPED, edit=msg.pressed)
+
+
+async def mine(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """A learner's own questions and answers, and nobody else's."""
+    views, total = await Q.my_questions(svc.db.uow(), person_id=_person(actor))
+    if not views:
+        return Reply(T.MINE_NONE, choices=main_menu(actor, svc))
+    tz = svc.settings.timezone
+    parts = [T.MINE_HEADER]
+    for v in views:
+        parts.append(
+            T.MINE_LINE.format(
+                number=v.id,
+                when=Q.when_text(v.created_at, tz),
+                code=v.class_code,
+                status=Q.status_text(v.status),
+                text=Q.excerpt(v.text),
+            )
+        )
+        if v.answer_text:
+            parts.append(T.MINE_ANSWER.format(answer=v.answer_text))
+        if v.close_reason:
+            parts.append(T.MINE_REASON.format(reason=v.close_reason))
+    if total > len(views):
+        parts.append(T.MINE_MORE.format(count=total - len(views)))
+    return Reply("".join(parts), choices=main_menu(actor, svc))
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+async def queue(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """`/cauhoi [MÃ_LỚP] [trang]`: open questions, oldest first."""
+    code = next((a for a in msg.args if not a.isdigit()), None)
+    page = next((int(a) for a in msg.args if a.isdigit()), 1)
+    try:
+        result = await Q.open_questions(
+            svc.db.uow(), staff_person_id=_person(actor), class_code=code, page=page
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc)
+    scope = T.QUEUE_SCOPE_CLASS.format(code=result.class_code) if result.class_code else ""
+    if not result.items:
+        return Reply(T.QUEUE_EMPTY.format(scope=scope), choices=main_menu(actor, svc))
+    return Reply(
+        _render_queue(result, scope, svc), choices=_queue_choices(result), edit=msg.pressed
+    )
+
+
+async def answer(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """ "✍️ Trả lời": show the question and wait for the answer as the next message;
+    `/traloi <số> <trả lời>` answers at once."""
+    numbers = _numbers(msg)
+    if not numbers:
+        return Reply(T.BAD_NUMBER)
+    typed, body = _rest(msg, skip=1)
+    try:
+        if typed and not body:
+            view = await Q.question_for_staff(
+                svc.db.uow(), staff_person_id=_person(actor), question_id=numbers[0]
+            )
+            return _answer_prompt(view)
+        view = await Q.answer_question(
+            svc.db.uow(),
+            staff_person_id=_person(actor),
+            question_id=numbers[0],
+            text=body,
+            now=svc.clock.now(),
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc, retry=f"traloi {numbers[0]}")
+    share_button = Choice(T.SHARE_BUTTON, f"chiasecauhoi {view.id}")
+    return Reply(T.ANSWER_SENT.format(number=view.id), choices=Reply.rows([share_button]))
+
+
+async def in_class(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    numbers = _numbers(msg)
+    if not numbers:
+        return Reply(T.BAD_NUMBER)
+    try:
+        view = await Q.mark_answered_in_class(
+            svc.db.uow(),
+            staff_person_id=_person(actor),
+            question_id=numbers[0],
+            now=svc.clock.now(),
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc)
+    return Reply(T.IN_CLASS_DONE.format(number=view.id), edit=msg.pressed)
+
+
+async def close(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """Close without an answer: the reason comes as the next message (or after the number)."""
+    numbers = _numbers(msg)
+    if not numbers:
+        return Reply(T.BAD_NUMBER)
+    typed, body = _rest(msg, skip=1)
+    try:
+        if typed and not body:
+            await Q.question_for_staff(
+                svc.db.uow(), staff_person_id=_person(actor), question_id=numbers[0]
+            )
+            return Reply(
+                T.CLOSE_PROMPT.format(number=numbers[0]), expect_input=f"dongcauhoi {numbers[0]}"
+            )
+        view = await Q.close_question(
+            svc.db.uow(),
+            staff_person_id=_person(actor),
+            question_id=numbers[0],
+            reason=body,
+            now=svc.clock.now(),
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc, retry=f"dongcauhoi {numbers[0]}")
+    return Reply(T.CLOSED_DONE.format(number=view.id))
+
+
+async def share(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    numbers = _numbers(msg)
+    if not numbers:
+        return Reply(T.BAD_NUMBER)
+    try:
+        count = await Q.share_answer(
+            svc.db.uow(),
+            staff_person_id=_person(actor),
+            question_id=numbers[0],
+            now=svc.clock.now(),
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc)
+    return Reply(T.SHARED_DONE.format(number=numbers[0], count=count), edit=msg.pressed)
+
+
+async def export_questions(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """`/xuatcauhoi MÃ_LỚP`: the class's questions and answers as an xlsx."""
+    if not msg.args:
+        return Reply(T.EXPORT_USAGE_QUESTIONS)
+    try:
+        klass = await Q.find_class_for_staff(
+            svc.db.uow(), code=msg.args[0], centre_ids=sorted(actor.staff_centre_ids)
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc)
+    data, count = await Q.questions_workbook(
+        svc.db.uow(), class_id=klass.id, tz=svc.settings.timezone
+    )
+    return Reply(
+        T.EXPORT_QUESTIONS_CAPTION.format(code=klass.code, count=count),
+        document=Document(Q.questions_filename(klass.code), data),
+    )
+
+
+async def export_checkins(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """`/xuatdiemdanh MÃ_LỚP [từ ngày] [đến ngày]`: check-ins of a day or a period (xlsx)."""
+    if not msg.args:
+        return Reply(T.EXPORT_USAGE_CHECKINS)
+    today = svc.clock.now().astimezone(svc.settings.timezone).date()
+    try:
+        days = [parse_date(a) for a in msg.args[1:3]] or [today]
+    except DateError:
+        return Reply(T.EXPORT_USAGE_CHECKINS)
+    start, end = days[0], days[-1]
+    if start > end:
+        return Reply(T.BAD_PERIOD)
+    try:
+        klass = await Q.find_class_for_staff(
+            svc.db.uow(), code=msg.args[0], centre_ids=sorted(actor.staff_centre_ids)
+        )
+    except QuestionRefused as exc:
+        return _refused(exc, svc)
+    data, count = await Q.checkins_workbook(
+        svc.db.uow(), class_id=klass.id, start=start, end=end, tz=svc.settings.timezone
+    )
+    return Reply(
+        T.EXPORT_CHECKINS_CAPTION.format(
+            code=klass.code, period=Q.period_text(start, end), count=count
+        ),
+        document=Document(Q.checkins_filename(klass.code, start, end), data),
+    )
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def _person(actor: Actor) -> int:
+    assert actor.person_id is not None  # routes for these handlers need a linked person
+    return actor.person_id
+
+
+def _rest(msg: Incoming, *, skip: int) -> tuple[bool, str]:
+    """(came as a command or button, the text after the command and `skip` arguments).
+
+    A typed `/hoi Câu hỏi…` keeps its line breaks; text awaited after a prompt arrives whole.
+    """
+    if msg.pressed:
+        return True, ""
+    if msg.text.lstrip().startswith("/"):
+        parts = msg.text.split(maxsplit=1 + skip)
+        return True, parts[1 + skip] if len(parts) > 1 + skip else ""
+    return False, msg.text
+
+
+def _numbers(msg: Incoming) -> list[int]:
+    numbers: list[int] = []
+    for arg in msg.args[:2]:
+        if not arg.lstrip("#").isdigit():
+            break
+        numbers.append(int(arg.lstrip("#")))
+    return numbers
+
+
+def _receipt(asked: Q.Asked, actor: Actor, svc: Services, *, edit: bool = False) -> Reply:
+    text = T.RECEIPT.format(
+        number=asked.question_id,
+        code=asked.class_code,
+        when=Q.when_text(asked.created_at, svc.settings.timezone),
+    )
+    return Reply(text, choices=main_menu(actor, svc), edit=edit)
+
+
+def _class_choices(
+    question_id: int, classes: tuple[Q.ClassChoice, ...]
+) -> tuple[tuple[Choice, ...], ...]:
+    rows = [
+        [Choice(T.SEND_TO_CLASS_BUTTON.format(code=c.code), f"hoigui {question_id} {c.id}")]
+        for c in classes
+    ]
+    return Reply.rows(*rows, [Choice(T.CANCEL_BUTTON, f"hoikhong {question_id}")])
+
+
+def _answer_prompt(view: Q.QuestionView) -> Reply:
+    text = T.ANSWER_PROMPT.format(
+        number=view.id, code=view.class_code, name=view.learner_name, text=view.text
+    )
+    choices = Reply.rows(
+        [Choice(T.IN_CLASS_BUTTON, f"trenlop {view.id}")],
+        [Choice(T.CLOSE_BUTTON, f"dongcauhoi {view.id}")],
+    )
+    return Reply(text, choices=choices, expect_input=f"traloi {view.id}")
+
+
+def _render_queue(result: Q.QueuePage, scope: str, svc: Services) -> str:
+    tz = svc.settings.timezone
+    header = T.QUEUE_HEADER.format(
+        scope=scope, total=result.total, page=result.page, pages=result.pages
+    )
+    lines = [
+        T.QUEUE_LINE.format(
+            number=v.id,
+            when=Q.when_text(v.created_at, tz),
+            code=v.class_code,
+            name=v.learner_name,
+            text=Q.excerpt(v.text),
+        )
+        for v in result.items
+    ]
+    return header + "\n" + "".join(lines)
+
+
+def _queue_choices(result: Q.QueuePage) -> tuple[tuple[Choice, ...], ...]:
+    answer_buttons = [
+        Choice(T.ANSWER_NUMBER_BUTTON.format(number=v.id), f"traloi {v.id}") for v in result.items
+    ]
+    rows: list[list[Choice]] = [
+        answer_buttons[i : i + BUTTONS_PER_ROW]
+        for i in range(0, len(answer_buttons), BUTTONS_PER_ROW)
+    ]
+    scope = f"{result.class_code} " if result.class_code else ""
+    paging = []
+    if result.page > 1:
+        paging.append(Choice(T.PREVIOUS_PAGE_BUTTON, f"cauhoi {scope}{result.page - 1}"))
+    if result.page < result.pages:
+        paging.append(Choice(T.NEXT_PAGE_BUTTON, f"cauhoi {scope}{result.page + 1}"))
+    rows.append(paging)
+    if result.class_code:
+        rows.append([Choice(T.ALL_CLASSES_BUTTON, "cauhoi")])
+    elif len(result.counts) > 1:
+        rows += [
+            [Choice(T.CLASS_FILTER_BUTTON.format(code=code, count=n), f"cauhoi {code}")]
+            for code, n in result.counts
+        ]
+    return Reply.rows(*rows)
+
+
+def _refused(
+    exc: QuestionRefused, svc: Services, *, retry: str | None = None, learner: bool = False
+) -> Reply:
+    """The refusal in words; after a fixable one the bot keeps waiting for the text."""
+    d = exc.details
+    match exc.reason:
+        case Refusal.EMPTY:
+            text = T.EMPTY if learner else T.ANSWER_EMPTY
+            if retry and retry.startswith("dongcauhoi"):
+                text = T.REASON_EMPTY
+        case Refusal.TOO_LONG:
+            template = T.TOO_LONG if learner else T.ANSWER_TOO_LONG
+            text = template.format(length=d["length"], limit=d["limit"])
+        case Refusal.MEDIA_ONLY:
+            text = T.MEDIA_ONLY
+        case Refusal.TOO_MANY_OPEN:
+            text = T.TOO_MANY_OPEN.format(count=d["count"], limit=d["limit"])
+        case Refusal.TOO_MANY_PER_HOUR:
+            text = T.TOO_MANY_PER_HOUR.format(count=d["count"], limit=d["limit"])
+        case Refusal.NO_CLASS:
+            text = T.NO_CLASS
+        case Refusal.ALREADY_SENT:
+            text = T.ALREADY_SENT.format(number=d["number"])
+        case Refusal.ALREADY_DONE:
+            when = Q.when_text(d["when"], svc.settings.timezone) if d.get("when") else ""
+            text = T.ALREADY_DONE.format(
+                number=d["number"], who=d["who"], when=when, status=Q.status_text(d["status"])
+            )
+        case Refusal.NOT_ANSWERED:
+            text = T.NOT_ANSWERED_YET.format(number=d["number"])
+        case Refusal.ALREADY_SHARED:
+            text = T.ALREADY_SHARED.format(number=d["number"])
+        case Refusal.CLASS_NOT_FOUND:
+            text = T.CLASS_NOT_FOUND.format(code=d["code"])
+        case _:
+            text = T.QUESTION_NOT_FOUND.format(number=d.get("number", ""))
+    keep_waiting = retry if exc.reason in RETRY else None
+    return Reply(text, expect_input=keep_waiting)
