@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -28,6 +28,7 @@ from db.models import (
 )
 from sheets.roster import RosterRow
 from sheets.schedule import ScheduleRow
+from usecases.settings import NoticeSettings
 from vn.phones import PhoneError, normalize_phone
 from vn.text import fold, name_key, nfc
 
@@ -146,67 +147,61 @@ async def import_roster(
         session = uow.session
         klass = await session.get(Class, class_id)
         assert klass is not None
-        units = await _units_by_key(uow, klass.centre_id)
+        known = await _KnownPeople.load(uow, rows)
         errors: list[str] = []
         placed: list[tuple[RosterRow, Person | None]] = []
         for row in rows:
-            person, error = await _match_person(uow, row)
+            person, error = known.match(row)
             if error:
                 errors.append(error)
             placed.append((row, person))
         if errors:
             raise ImportRejected(errors)
 
-        enrolled_before = {
+        units = await _units_by_key(uow, klass.centre_id)
+        for key, row in {fold(r.unit_name): r for r in rows}.items():
+            if key not in units:
+                units[key] = Unit(centre_id=klass.centre_id, name=nfc(row.unit_name), name_key=key)
+                session.add(units[key])
+        await session.flush()
+
+        people: list[tuple[RosterRow, Person]] = []
+        for row, person in placed:
+            values = _person_values(row, units[fold(row.unit_name)].id)
+            if person is None:
+                person = Person(**values)
+                session.add(person)
+                report.created += 1
+            else:
+                changed = {k: v for k, v in values.items() if getattr(person, k) != v}
+                if "phone" in changed and changed["phone"] is None:
+                    del changed["phone"]  # a row without a phone keeps the one we know
+                for key, value in changed.items():
+                    setattr(person, key, value)
+                report.updated += bool(changed)
+                report.unchanged += not changed
+            people.append((row, person))
+        await session.flush()  # one batch of INSERTs, ids come back
+
+        enrolled = {
             e.person_id: e
             for e in await session.scalars(
                 select(Enrollment).where(Enrollment.class_id == class_id)
             )
         }
         seen: set[int] = set()
-        for row, person in placed:
-            unit = units.get(fold(row.unit_name))
-            if unit is None:
-                unit = Unit(
-                    centre_id=klass.centre_id, name=nfc(row.unit_name), name_key=fold(row.unit_name)
-                )
-                session.add(unit)
-                await session.flush()
-                units[unit.name_key] = unit
-            values = {
-                "full_name": row.full_name,
-                "name_key": name_key(row.full_name),
-                "birth_date": row.birth_date,
-                "gender": row.gender,
-                "ethnicity": row.ethnicity,
-                "position": row.position,
-                "phone": row.phone,
-                "unit_id": unit.id,
-                "note": row.note,
-            }
-            if person is None:
-                person = Person(**values)
-                session.add(person)
-                await session.flush()
-                report.created += 1
-            else:
-                changed = {k: v for k, v in values.items() if getattr(person, k) != v}
-                if changed.get("phone", ...) is None:
-                    changed.pop("phone")  # a row without a phone keeps the one we know
-                for key, value in changed.items():
-                    setattr(person, key, value)
-                report.updated += bool(changed)
-                report.unchanged += not changed
+        for row, person in people:
             seen.add(person.id)
-            enrollment = enrolled_before.get(person.id)
-            if enrollment is None:
+            if person.id in enrolled:
+                enrolled[person.id].roster_row = row.row
+            else:
                 session.add(Enrollment(class_id=class_id, person_id=person.id, roster_row=row.row))
                 report.enrolled += 1
-            else:
-                enrollment.roster_row = row.row
-        for person_id in enrolled_before.keys() - seen:
-            person = await session.get(Person, person_id)
-            report.not_in_file.append(person.full_name if person else str(person_id))
+        missing = enrolled.keys() - seen
+        if missing:
+            report.not_in_file = list(
+                await session.scalars(select(Person.full_name).where(Person.id.in_(missing)))
+            )
         session.add(
             AuditEntry(
                 actor_label=actor_label,
@@ -220,34 +215,71 @@ async def import_roster(
     return report
 
 
+def _person_values(row: RosterRow, unit_id: int) -> dict[str, object]:
+    return {
+        "full_name": row.full_name,
+        "name_key": name_key(row.full_name),
+        "birth_date": row.birth_date,
+        "gender": row.gender,
+        "ethnicity": row.ethnicity,
+        "position": row.position,
+        "phone": row.phone,
+        "unit_id": unit_id,
+        "note": row.note,
+    }
+
+
 async def _units_by_key(uow: UnitOfWork, centre_id: int) -> dict[str, Unit]:
     units = await uow.session.scalars(select(Unit).where(Unit.centre_id == centre_id))
     return {u.name_key: u for u in units}
 
 
-async def _match_person(uow: UnitOfWork, row: RosterRow) -> tuple[Person | None, str | None]:
-    """The same person across files: by phone first, else by name and birth date."""
-    session = uow.session
-    key = name_key(row.full_name)
-    if row.phone:
-        by_phone = await session.scalar(select(Person).where(Person.phone == row.phone))
-        if by_phone is not None:
-            if by_phone.name_key != key:
+# Rows per IN (...) query: well under SQLite's and asyncpg's parameter limits.
+QUERY_CHUNK = 500
+
+
+@dataclass
+class _KnownPeople:
+    """People already in the database that a roster's rows may be, loaded in a few queries
+    (a 5,000-row roster must not cost 10,000 round trips)."""
+
+    by_phone: dict[str, Person]
+    by_name: dict[str, list[Person]]
+
+    @classmethod
+    async def load(cls, uow: UnitOfWork, rows: Sequence[RosterRow]) -> _KnownPeople:
+        phones = sorted({r.phone for r in rows if r.phone})
+        keys = sorted({name_key(r.full_name) for r in rows})
+        by_phone: dict[str, Person] = {}
+        by_name: dict[str, list[Person]] = {}
+        for column, values in ((Person.phone, phones), (Person.name_key, keys)):
+            for i in range(0, len(values), QUERY_CHUNK):
+                chunk = values[i : i + QUERY_CHUNK]
+                for person in await uow.session.scalars(select(Person).where(column.in_(chunk))):
+                    if person.phone:
+                        by_phone[person.phone] = person
+                    by_name.setdefault(person.name_key, [])
+                    if person not in by_name[person.name_key]:
+                        by_name[person.name_key].append(person)
+        return cls(by_phone, by_name)
+
+    def match(self, row: RosterRow) -> tuple[Person | None, str | None]:
+        """The same person across files: by phone first, else by name and birth date."""
+        key = name_key(row.full_name)
+        if row.phone and row.phone in self.by_phone:
+            person = self.by_phone[row.phone]
+            if person.name_key != key:
                 return None, (
                     f"Dòng {row.row}: số điện thoại của «{row.full_name}» đang là số của "
-                    f"«{by_phone.full_name}» trong danh sách đã có. Vui lòng kiểm tra lại."
+                    f"«{person.full_name}» trong danh sách đã có. Vui lòng kiểm tra lại."
                 )
-            return by_phone, None
-    if row.birth_date is None:
+            return person, None
+        if row.birth_date is None:
+            return None, None
+        same = [p for p in self.by_name.get(key, []) if p.birth_date == row.birth_date]
+        if len(same) == 1 and (not row.phone or same[0].phone in (None, row.phone)):
+            return same[0], None
         return None, None
-    same = (
-        await session.scalars(
-            select(Person).where(Person.name_key == key, Person.birth_date == row.birth_date)
-        )
-    ).all()
-    if len(same) == 1 and (not row.phone or same[0].phone in (None, row.phone)):
-        return same[0], None
-    return None, None
 
 
 async def import_schedule(
@@ -258,12 +290,23 @@ async def import_schedule(
     tz: ZoneInfo,
     shift_to: date | None = None,
     actor_label: str = "cli",
+    notices: NoticeSettings | None = None,
+    now: datetime | None = None,
 ) -> ScheduleReport:
     """Create or update sessions, matched by their number (Buổi), else by start time.
 
     `shift_to` moves the whole schedule so its first day falls on that date, keeping weekdays'
     spacing: a centre reuses last year's timetable for this year's course.
+
+    Once the class is announced, a moved session's learners are told and its reminders
+    re-planned, and new sessions get reminders, all in this same transaction.
     """
+    from usecases import notices as planning  # here: that module imports this one
+
+    now = now or datetime.now(UTC)
+    notices = notices or NoticeSettings()
+    old_starts: dict[int, datetime] = {}
+    added: list[Session] = []
     report = ScheduleReport()
     offset = timedelta()
     if shift_to is not None and rows:
@@ -289,12 +332,14 @@ async def import_schedule(
                 "place": row.place or klass.location,
             }
             if current is None:
-                session.add(Session(class_id=class_id, **values))
+                added.append(Session(class_id=class_id, **values))
+                session.add(added[-1])
                 report.created += 1
                 continue
             changed = {k: v for k, v in values.items() if getattr(current, k) != v}
             if "starts_at" in changed or "ends_at" in changed:
                 report.moved_session_ids.append(current.id)
+                old_starts[current.id] = current.starts_at
             for key, value in changed.items():
                 setattr(current, key, value)
             if current.status == SessionStatus.CANCELLED:
@@ -313,6 +358,17 @@ async def import_schedule(
         if first is not None:
             klass.start_date = first.astimezone(tz).date()
             klass.end_date = last.astimezone(tz).date()
+        for moved_id, old_start in old_starts.items():
+            moved = await session.get(Session, moved_id)
+            assert moved is not None
+            await planning.session_moved(
+                session, klass=klass, moved=moved, old_starts_at=old_start, notices=notices,
+                tz=tz, now=now,
+            )  # fmt: skip
+        if added and klass.announced_at is not None:
+            await planning.plan_reminders(
+                session, klass=klass, sessions=added, notices=notices, tz=tz, now=now
+            )
         session.add(
             AuditEntry(
                 actor_label=actor_label,

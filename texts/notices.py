@@ -1,0 +1,115 @@
+"""Texts of the notices the bot sends on its own (announcement, reminders, changes, broadcasts)
+and of the staff delivery view."""
+
+# --- announcement ---------------------------------------------------------------------------
+ANNOUNCE_LEARNER = (
+    "📢 THÔNG BÁO TRIỆU TẬP LỚP HỌC\n"
+    "Lớp: {name}\n"
+    "Khai giảng: {first}\n"
+    "📍 Địa điểm: {place}\n"
+    "{bring}"
+    "\n📅 Lịch học:\n{schedule}\n\n"
+    "Bạn gõ /lichhoc để xem lịch bất cứ lúc nào. Chúc bạn học tập tốt!"
+)
+ANNOUNCE_LEADER = (
+    "📢 THÔNG BÁO GỬI ĐƠN VỊ\n"
+    "Lớp {name} khai giảng {first} tại {place}.\n"
+    "Đơn vị {unit} có {count} học viên tham gia:\n{learners}\n\n"
+    "📅 Lịch học:\n{schedule}"
+)
+BRING = "🎒 Cần mang theo: {what}\n"
+SCHEDULE_LINE = "• Buổi {number}: {when}–{end} – {topic}"
+SCHEDULE_LINE_NO_NUMBER = "• {when}–{end} – {topic}"
+LEARNER_LINE = "{number}. {name}"
+PLACE_UNKNOWN = "(sẽ báo sau)"
+TOPIC_UNKNOWN = "(chưa có chuyên đề)"
+
+# --- reminders ------------------------------------------------------------------------------
+REMINDER_EVENING = (
+    "⏰ Nhắc lịch: ngày mai bạn có buổi học lớp {name}.\n"
+    "{session}: {when}\n"
+    "Chuyên đề: {topic}\n"
+    "📍 {place}"
+)
+REMINDER_BEFORE = (
+    "⏰ Còn {minutes} phút nữa đến giờ học lớp {name}.\n"
+    "{session}: {when}\n"
+    "Chuyên đề: {topic}\n"
+    "📍 {place}"
+)
+SESSION_LABEL = "Buổi {number}"
+SESSION_LABEL_NO_NUMBER = "Buổi học"
+
+# --- changes --------------------------------------------------------------------------------
+MOVED = (
+    "🔔 THAY ĐỔI LỊCH HỌC lớp {name}\n"
+    "{session} đã chuyển từ {old} sang {new}.\n"
+    "📍 {place}\n"
+    "Bạn vui lòng sắp xếp thời gian. Gõ /lichhoc để xem lịch mới."
+)
+CANCELLED = (
+    "🔔 THAY ĐỔI LỊCH HỌC lớp {name}\n"
+    "{session} ({when}) được hoãn.{reason}\n"
+    "Trung tâm sẽ báo lịch học bù sau."
+)
+CANCEL_REASON = "\nLý do: {reason}"
+
+# --- broadcast ------------------------------------------------------------------------------
+BROADCAST = "📣 Tin từ {centre}:\n{text}"
+
+# --- merging --------------------------------------------------------------------------------
+MERGE_SEPARATOR = "\n\n— — —\n\n"
+
+# --- staff alerts ---------------------------------------------------------------------------
+STAFF_UNREACHABLE = (
+    "⚠️ Không gửi được tin cho {name} qua {channel}: {reason}.\n"
+    "Các tin sau sẽ không gửi qua tài khoản này cho đến khi người đó nhắn lại cho bot."
+)
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+
+# Why a notice could not be delivered, for staff; keys are the reason codes of the outbox.
+REASONS = {
+    "blocked": "đã chặn bot",
+    "not_found": "tài khoản chat không còn tồn tại",
+    "not_started": "chưa bấm Bắt đầu (Start) với bot",
+    "not_linked": "chưa liên kết tài khoản chat",
+    "gave_up": "lỗi mạng kéo dài, đã thử nhiều lần",
+    "rejected": "nền tảng chat từ chối tin",
+}
+REASON_OTHER = "lỗi khác"
+
+# --- staff delivery view --------------------------------------------------------------------
+KIND_NAMES = {
+    "announcement": "Thông báo lớp",
+    "reminder": "Nhắc lịch",
+    "change": "Thay đổi lịch",
+    "broadcast": "Tin nhắn chung",
+    "staff_alert": "Cảnh báo cán bộ",
+}
+VIEW_HEADER = "📬 Tình hình gửi tin lớp {code} – {name}"
+VIEW_KIND = "• {kind}: đã gửi {sent}, chờ gửi {pending}, lỗi {failed}, hết hạn {expired}"
+VIEW_NONE = "Lớp này chưa có tin nào được gửi."
+VIEW_FAILED_HEADER = "\nKhông gửi được cho:"
+VIEW_FAILED_LINE = "– {name} ({kind}): {reason}"
+VIEW_FAILED_MORE = "… và {count} người khác."
+RESEND_BUTTON = "🔁 Gửi lại tin lỗi"
+RESENT = "Đã xếp lại {count} tin lỗi để gửi lại."
+RESENT_NONE = "Không có tin lỗi nào để gửi lại."
+
+# --- staff commands -------------------------------------------------------------------------
+USAGE_VIEW = "Cú pháp: /guitin <mã lớp>, ví dụ /guitin SC-K4"
+USAGE_RESEND = "Cú pháp: /guilai <mã lớp>"
+USAGE_ANNOUNCE = "Cú pháp: /thongbao <mã lớp>"
+USAGE_MOVE = (
+    "Cú pháp: /doibuoi <mã lớp> <buổi> <ngày> <giờ>, ví dụ /doibuoi SC-K4 3 12/03/2024 7h30-11h00"
+)
+USAGE_CANCEL = "Cú pháp: /huybuoi <mã lớp> <buổi> [lý do]"
+USAGE_BROADCAST = "Cú pháp: /nhantin <mã lớp>, rồi gửi nội dung tin."
+ANNOUNCED = "Đã xếp {count} tin thông báo lớp {code} (học viên và lãnh đạo đơn vị) để gửi."
+MOVED_DONE = "Đã dời {session} sang {when}; đã báo {count} học viên và lên lại lịch nhắc."
+CANCELLED_DONE = "Đã hoãn {session}; đã báo {count} học viên và hủy các tin nhắc."
+ASK_BROADCAST = "Bạn gửi nội dung tin cho cả lớp {code} (gõ vào ô chat):"
+BROADCAST_DONE = "Đã xếp {count} tin để gửi cho lớp {code}."
+EMPTY_TEXT = "Nội dung tin đang trống."
+SESSION_NOT_FOUND = "Không tìm thấy buổi {number} của lớp {code}."
+BAD_DATE = "Không hiểu ngày giờ: {error}"

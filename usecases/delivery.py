@@ -1,0 +1,560 @@
+"""Delivering the outbox: claiming due rows, choosing the chat, recording what happened.
+
+The rules (DESIGN §5, "nothing is lost"):
+
+* A claim sets ``status=sending`` and a lease (``locked_until``); a sender that crashes leaves
+  its lease to run out and the row is claimed again, so at most the message in flight is sent
+  twice. On PostgreSQL claims use ``FOR UPDATE SKIP LOCKED`` so several workers share the
+  outbox; on SQLite one process sends, and `release_claims` at start-up frees its old claims.
+* The chat is chosen at send time, per person: their active chat account seen most recently
+  (``ChatAccount.last_seen_at``); if it turns out unreachable, their other account is tried.
+* 429 waits ``retry_after`` without using an attempt; network errors and 5xx are retried with
+  exponential backoff up to ``max_attempts``; 403 or a vanished chat marks the account blocked,
+  falls back to the person's other account, else fails the row and tells staff once.
+* A notice past ``expires_at`` (a reminder whose session has begun) expires instead of going.
+* In quiet hours a non-urgent notice is held: its due time moves to the end of quiet hours.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+
+from db.database import UnitOfWork
+from db.models import (
+    Attachment,
+    AuditEntry,
+    ChatAccount,
+    ChatStatus,
+    Class,
+    Notification,
+    NotificationStatus,
+    Person,
+    StaffMember,
+)
+from texts import notices as T
+from usecases.classes import ClassNotFound
+from usecases.messages import Document
+from usecases.notices import Kind, in_quiet_hours, quiet_release
+from usecases.outbox import enqueue
+from usecases.settings import Settings
+from vn.text import nfc
+
+__all__ = [
+    "CLAIM_BATCH",
+    "LEASE",
+    "Delivered",
+    "DeliveryView",
+    "Due",
+    "FailedLine",
+    "KindCounts",
+    "Outcome",
+    "Rejected",
+    "RetryAfter",
+    "SendResult",
+    "Target",
+    "TryAgain",
+    "Unreachable",
+    "backoff",
+    "claim_due",
+    "delivery_view",
+    "load_document",
+    "next_wake",
+    "record_outcomes",
+    "release_claims",
+    "resend_failed",
+]
+
+CLAIM_BATCH = 200
+LEASE = timedelta(seconds=120)
+BACKOFF_BASE_SECONDS = 2.0
+BACKOFF_MAX_SECONDS = 600.0
+VIEW_MAX_FAILED = 30
+
+S = NotificationStatus
+
+
+@dataclass(frozen=True)
+class Target:
+    account_id: int
+    channel: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class Due:
+    """A claimed notice with the person's reachable accounts, best first."""
+
+    id: int
+    person_id: int
+    kind: str
+    text: str
+    choices: list[Any] | None
+    attachment_id: int | None
+    due_at: datetime
+    attempts: int
+    targets: tuple[Target, ...]
+
+
+# --- what a sender reports ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivered:
+    message_id: str
+
+
+@dataclass(frozen=True)
+class RetryAfter:
+    """Flood control: wait, then send again; not an attempt."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TryAgain:
+    """Network error, timeout or 5xx: retried with backoff."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """The account cannot receive (blocked the bot, chat gone, never started)."""
+
+    code: str  # a key of texts.notices.REASONS
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """The platform refused this message for good (a bad request)."""
+
+    reason: str
+
+
+SendResult = Delivered | RetryAfter | TryAgain | Unreachable | Rejected
+
+
+@dataclass(frozen=True)
+class Outcome:
+    due: Due
+    target: Target | None
+    result: SendResult
+
+
+def backoff(attempt: int) -> timedelta:
+    """2 s, 4 s, 8 s … capped at 10 minutes."""
+    return timedelta(
+        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempt - 1, 0), BACKOFF_MAX_SECONDS)
+    )
+
+
+# --- claiming -------------------------------------------------------------------------------
+
+
+def _reclaimable(now: datetime) -> Any:
+    return or_(
+        and_(Notification.status == S.PENDING, Notification.due_at <= now),
+        and_(Notification.status == S.SENDING, Notification.locked_until <= now),
+    )
+
+
+async def claim_due(
+    uow: UnitOfWork,
+    *,
+    settings: Settings,
+    now: datetime,
+    limit: int = CLAIM_BATCH,
+    lease: timedelta = LEASE,
+) -> list[Due]:
+    """Claim up to `limit` due notices in one transaction (oldest first)."""
+    async with uow:
+        session = uow.session
+        # Past their use: a reminder whose session has begun.
+        await session.execute(
+            update(Notification)
+            .where(
+                _reclaimable(now),
+                Notification.expires_at.is_not(None),
+                Notification.expires_at <= now,
+            )
+            .values(status=S.EXPIRED, locked_until=None, last_error="expired")
+        )
+        if in_quiet_hours(now, settings.notices, settings.timezone):
+            release = quiet_release(now, settings.notices, settings.timezone)
+            await session.execute(
+                update(Notification)
+                .where(_reclaimable(now), Notification.urgent.is_(False))
+                .values(status=S.PENDING, due_at=release, locked_until=None)
+            )
+        rows = list(
+            await session.scalars(
+                select(Notification)
+                .where(_reclaimable(now))
+                .order_by(Notification.due_at, Notification.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not rows:
+            await uow.commit()
+            return []
+        ids = [r.id for r in rows]
+        await session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids))
+            .values(status=S.SENDING, locked_until=now + lease)
+        )
+        targets = await _targets(uow, {r.person_id for r in rows})
+        due = [
+            Due(
+                id=r.id,
+                person_id=r.person_id,
+                kind=r.kind,
+                text=r.text,
+                choices=r.choices,
+                attachment_id=r.attachment_id,
+                due_at=r.due_at,
+                attempts=r.attempts,
+                targets=targets.get(r.person_id, ()),
+            )
+            for r in rows
+        ]
+        await uow.commit()
+        return due
+
+
+async def _targets(uow: UnitOfWork, person_ids: set[int]) -> dict[int, tuple[Target, ...]]:
+    """Each person's active accounts, the one seen most recently first."""
+    found: dict[int, list[Target]] = defaultdict(list)
+    ids = sorted(person_ids)
+    for i in range(0, len(ids), 500):
+        accounts = await uow.session.execute(
+            select(ChatAccount.person_id, ChatAccount.id, ChatAccount.channel, ChatAccount.chat_id)
+            .where(
+                ChatAccount.person_id.in_(ids[i : i + 500]),
+                ChatAccount.status == ChatStatus.ACTIVE,
+            )
+            .order_by(
+                ChatAccount.person_id,
+                ChatAccount.last_seen_at.desc().nulls_last(),
+                ChatAccount.id.desc(),
+            )
+        )
+        for person_id, account_id, channel, chat_id in accounts:
+            found[person_id].append(Target(account_id, channel, chat_id))
+    return {p: tuple(t) for p, t in found.items()}
+
+
+async def load_document(uow: UnitOfWork, attachment_id: int) -> Document | None:
+    async with uow:
+        a = await uow.session.get(Attachment, attachment_id)
+        return None if a is None else Document(a.filename, a.data, a.mime_type)
+
+
+async def next_wake(uow: UnitOfWork) -> datetime | None:
+    """When the outbox next needs a look: the earliest due notice or lease to run out."""
+    async with uow:
+        due = await uow.session.scalar(
+            select(func.min(Notification.due_at)).where(Notification.status == S.PENDING)
+        )
+        lease = await uow.session.scalar(
+            select(func.min(Notification.locked_until)).where(Notification.status == S.SENDING)
+        )
+    found = [t for t in (due, lease) if t is not None]
+    return min(found) if found else None
+
+
+async def release_claims(uow: UnitOfWork, ids: Sequence[int] | None = None) -> int:
+    """Give claimed-but-unsent rows back (a clean stop; or, with no ids, every claim at the
+    start-up of the only sender on SQLite, whose previous life was killed)."""
+    async with uow:
+        query = update(Notification).where(Notification.status == S.SENDING)
+        if ids is not None:
+            query = query.where(Notification.id.in_(list(ids)))
+        result = await uow.session.execute(query.values(status=S.PENDING, locked_until=None))
+        await uow.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- recording ------------------------------------------------------------------------------
+
+
+async def record_outcomes(
+    uow: UnitOfWork, outcomes: Sequence[Outcome], *, settings: Settings, now: datetime
+) -> None:
+    """Write what happened to each send, in one transaction (batched for throughput)."""
+    if not outcomes:
+        return
+    sent: list[dict[str, Any]] = []
+    later: list[dict[str, Any]] = []
+    unreachable: list[Outcome] = []
+    for o in outcomes:
+        r = o.result
+        if isinstance(r, Delivered):
+            assert o.target is not None
+            sent.append(
+                {
+                    "id": o.due.id,
+                    "status": S.SENT,
+                    "attempts": o.due.attempts + 1,
+                    "channel": o.target.channel,
+                    "chat_id": o.target.chat_id,
+                    "sent_message_id": r.message_id,
+                    "sent_at": now,
+                    "locked_until": None,
+                    "last_error": None,
+                }
+            )
+        elif isinstance(r, RetryAfter):
+            later.append(
+                {
+                    "id": o.due.id,
+                    "status": S.PENDING,
+                    "due_at": now + timedelta(seconds=r.seconds),
+                    "locked_until": None,
+                    "last_error": f"retry_after {r.seconds:g}s",
+                }
+            )
+        elif isinstance(r, TryAgain):
+            attempts = o.due.attempts + 1
+            if attempts >= settings.notices.max_attempts:
+                later.append(_failed(o.due.id, attempts, f"gave_up: {r.reason}"))
+            else:
+                later.append(
+                    {
+                        "id": o.due.id,
+                        "status": S.PENDING,
+                        "attempts": attempts,
+                        "due_at": now + backoff(attempts),
+                        "locked_until": None,
+                        "last_error": r.reason,
+                    }
+                )
+        elif isinstance(r, Rejected):
+            later.append(_failed(o.due.id, o.due.attempts + 1, f"rejected: {r.reason}"))
+        else:
+            unreachable.append(o)
+    async with uow:
+        session = uow.session
+        groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+        for row in sent + later:  # executemany needs the same keys in every row
+            groups[frozenset(row)].append(row)
+        for batch in groups.values():
+            await session.execute(update(Notification), batch)
+        for o in unreachable:
+            await _unreachable(uow, o, now=now)
+        await uow.commit()
+
+
+def _failed(row_id: int, attempts: int, reason: str) -> dict[str, Any]:
+    return {
+        "id": row_id,
+        "status": S.FAILED,
+        "attempts": attempts,
+        "locked_until": None,
+        "last_error": reason,
+    }
+
+
+async def _unreachable(uow: UnitOfWork, o: Outcome, *, now: datetime) -> None:
+    r = o.result
+    assert isinstance(r, Unreachable)
+    session = uow.session
+    reason = f"{r.code}: {r.detail}" if r.detail else r.code
+    row = await session.get(Notification, o.due.id)
+    if row is None or row.status != S.SENDING:
+        return
+    if o.target is None:  # no account at all on a channel we can send on
+        row.status, row.locked_until, row.last_error = S.FAILED, None, "not_linked"
+        return
+    account = await session.get(ChatAccount, o.target.account_id)
+    first_time = account is not None and account.status == ChatStatus.ACTIVE
+    if account is not None:
+        account.status, account.status_reason = ChatStatus.BLOCKED, reason
+    await session.flush()
+    other = await session.scalar(
+        select(ChatAccount.id).where(
+            ChatAccount.person_id == o.due.person_id,
+            ChatAccount.status == ChatStatus.ACTIVE,
+            ChatAccount.id != o.target.account_id,
+        )
+    )
+    row.locked_until = None
+    if other is not None:  # try their other account at once
+        row.status, row.due_at, row.last_error = S.PENDING, now, reason
+    else:
+        row.status, row.last_error = S.FAILED, reason
+        row.attempts = o.due.attempts + 1
+    if first_time:
+        await _tell_staff(uow, o.due.person_id, o.target, r, now=now)
+
+
+async def _tell_staff(
+    uow: UnitOfWork, person_id: int, target: Target, r: Unreachable, *, now: datetime
+) -> None:
+    """One alert per staff member and account, whatever number of notices failed."""
+    session = uow.session
+    person = await session.get(Person, person_id)
+    staff = list(
+        await session.scalars(
+            select(StaffMember.person_id).where(StaffMember.active.is_(True)).distinct()
+        )
+    )
+    text = T.STAFF_UNREACHABLE.format(
+        name=person.full_name if person else f"#{person_id}",
+        channel=T.CHANNEL_NAMES.get(target.channel, target.channel),
+        reason=T.REASONS.get(r.code, T.REASON_OTHER),
+    )
+    for staff_id in staff:
+        if staff_id == person_id:
+            continue
+        await enqueue(
+            session,
+            key=f"staff.unreachable:{target.account_id}:{staff_id}",
+            person_id=staff_id,
+            kind=Kind.STAFF_ALERT,
+            text=text,
+            due_at=now,
+        )
+
+
+# --- the staff view -------------------------------------------------------------------------
+
+
+@dataclass
+class KindCounts:
+    kind: str
+    sent: int = 0
+    pending: int = 0  # includes the ones being sent right now
+    failed: int = 0
+    expired: int = 0
+    cancelled: int = 0
+
+
+@dataclass(frozen=True)
+class FailedLine:
+    person_id: int
+    name: str
+    kind: str
+    reason_code: str
+    detail: str
+
+
+@dataclass
+class DeliveryView:
+    class_id: int
+    code: str
+    name: str
+    kinds: list[KindCounts] = field(default_factory=list)
+    failed: list[FailedLine] = field(default_factory=list)
+    failed_total: int = 0
+
+
+def reason_code(last_error: str | None) -> str:
+    """'blocked: Forbidden…' → 'blocked'; the codes are the keys of texts.notices.REASONS."""
+    head = (last_error or "").split(":", 1)[0].strip()
+    return head if head in T.REASONS else "other"
+
+
+async def _class_by_code(uow: UnitOfWork, code: str) -> Class:
+    klass = await uow.session.scalar(select(Class).where(Class.code == nfc(code).upper()))
+    if klass is None:
+        raise ClassNotFound(code)
+    return klass
+
+
+async def delivery_view(uow: UnitOfWork, *, class_code: str) -> DeliveryView:
+    """Per notice kind: sent, pending, failed, expired; and who could not be reached, why."""
+    async with uow:
+        session = uow.session
+        klass = await _class_by_code(uow, class_code)
+        view = DeliveryView(klass.id, klass.code, klass.name)
+        counts: dict[str, KindCounts] = {}
+        for kind, status, n in await session.execute(
+            select(Notification.kind, Notification.status, func.count())
+            .where(Notification.class_id == klass.id)
+            .group_by(Notification.kind, Notification.status)
+        ):
+            c = counts.setdefault(kind, KindCounts(kind))
+            if status == S.SENT:
+                c.sent += n
+            elif status in (S.PENDING, S.SENDING):
+                c.pending += n
+            elif status == S.FAILED:
+                c.failed += n
+            elif status == S.EXPIRED:
+                c.expired += n
+            else:
+                c.cancelled += n
+        order = list(Kind)
+        view.kinds = sorted(
+            counts.values(), key=lambda c: (order.index(c.kind) if c.kind in order else 99, c.kind)
+        )
+        failed = (
+            await session.execute(
+                select(Person.id, Person.full_name, Notification.kind, Notification.last_error)
+                .join(Person, Person.id == Notification.person_id)
+                .where(Notification.class_id == klass.id, Notification.status == S.FAILED)
+                .order_by(Person.full_name, Notification.kind)
+            )
+        ).all()
+        seen: set[tuple[int, str]] = set()
+        for person_id, name, kind, error in failed:
+            if (person_id, kind) in seen:
+                continue
+            seen.add((person_id, kind))
+            view.failed.append(FailedLine(person_id, name, kind, reason_code(error), error or ""))
+        view.failed_total = len(view.failed)
+        view.failed = view.failed[:VIEW_MAX_FAILED]
+        return view
+
+
+async def resend_failed(
+    uow: UnitOfWork,
+    *,
+    class_code: str,
+    now: datetime,
+    kind: str | None = None,
+    actor_label: str = "cli",
+) -> int:
+    """Failed notices of a class get a new chance (same row, attempts start over). A person
+    whose accounts were all blocked is tried again on them too: staff ask because they know
+    the person is back."""
+    async with uow:
+        session = uow.session
+        klass = await _class_by_code(uow, class_code)
+        where = [Notification.class_id == klass.id, Notification.status == S.FAILED]
+        if kind:
+            where.append(Notification.kind == kind)
+        people = list(await session.scalars(select(Notification.person_id).where(*where)))
+        await session.execute(
+            update(ChatAccount)
+            .where(
+                ChatAccount.person_id.in_(people),
+                ChatAccount.status == ChatStatus.BLOCKED,
+            )
+            .values(status=ChatStatus.ACTIVE, status_reason=None)
+        )
+        result = await session.execute(
+            update(Notification)
+            .where(*where)
+            .values(status=S.PENDING, due_at=now, attempts=0, locked_until=None)
+        )
+        session.add(
+            AuditEntry(
+                actor_label=actor_label,
+                action="notice.resend_failed",
+                entity="class",
+                entity_id=klass.id,
+                details={"count": int(getattr(result, "rowcount", 0) or 0)},
+            )
+        )
+        await uow.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
