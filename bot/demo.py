@@ -1,12 +1,15 @@
-"""The newcomer's demo: with no token, the real bot runs against the local Telegram and this
-script plays the people of journey 1–2: staff set a class up with the command line, a learner
-links by sharing her phone number and asks for the schedule, a stranger is refused, a unit
-leader links with an invite code. It prints what each person saw."""
+"""The newcomer's demo: with no token, the real bot runs against the local Telegram and the
+local Zalo, and this script plays the people of journey 1–2: staff set a class up with the
+command line, a learner links on Telegram by sharing her phone number and asks for the
+schedule, a stranger is refused, a unit leader links with an invite code, and a classmate on
+Zalo links by typing her invite code and picks the schedule from a numbered menu. It prints
+what each person saw."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -14,15 +17,20 @@ from pathlib import Path
 
 from bot.app import Runtime
 from localapi.telegram import FakeUser, SentMessage
-from usecases import classes
-from usecases.linking import create_invites
+from localapi.zalo import ZaloFakeUser, ZaloSentMessage
 from vn.dates import format_date
 
 __all__ = ["journey", "sample_data"]
 
 CLASS_CODE = "SC-K4"
 SETTLE_SECONDS = 0.4  # after the first reply, wait this long for any further ones
-DEMO_RUNNING = "Bot đang chạy với Telegram giả lập tại {url}. Nhấn Ctrl-C để dừng."
+DEMO_RUNNING = (
+    "Bot đang chạy với Telegram giả lập tại {url} và Zalo giả lập tại {zalo_url}. "
+    "Nhấn Ctrl-C để dừng."
+)
+LEADER = "Hà Văn Thắng"
+ZALO_LEARNER = "Bùi Thị Hồng Pâng"  # on the sample roster; she uses Zalo, not Telegram
+SCHEDULE_LABEL = "📅 Lịch học"  # the schedule's button label (handlers/routes.py)
 
 
 def sample_data() -> Path:
@@ -41,7 +49,8 @@ def journey(*, stop_after: bool) -> Callable[[Runtime], Awaitable[None]]:
                 stop.set()
             else:
                 url = rt.local_telegram.url if rt.local_telegram else ""
-                print(f"\n{DEMO_RUNNING.format(url=url)}", flush=True)
+                zalo_url = rt.local_zalo.url if rt.local_zalo else ""
+                print(f"\n{DEMO_RUNNING.format(url=url, zalo_url=zalo_url)}", flush=True)
 
     return play
 
@@ -52,6 +61,7 @@ async def _play(rt: Runtime) -> None:
     today = rt.services.clock.now().astimezone(tz).date()
     monday = today + timedelta(days=7 - today.weekday())
     _title("Cán bộ trung tâm nhập lớp từ tệp Excel (dòng lệnh sll)")
+    codes: dict[str, str] = {}
     for args in (
         [
             "lop",
@@ -89,7 +99,10 @@ async def _play(rt: Runtime) -> None:
     ):
         output = await _cli(rt, args)
         if args[:2] == ["lop", "loi-moi"]:
-            output = "\n".join(line for line in output.splitlines() if "Hà Văn Thắng" in line)
+            codes = _codes(output)
+            output = "\n".join(
+                line for line in output.splitlines() if LEADER in line or ZALO_LEARNER in line
+            )
         print(f"$ sll {' '.join(args)}\n{output}", flush=True)
 
     sim = rt.local_telegram
@@ -109,13 +122,21 @@ async def _play(rt: Runtime) -> None:
     )
 
     leader = sim.user(10003, "Thắng", "Hà Văn")
-    code = await _leader_code(rt)
+    code = codes[LEADER]
     _title("Lãnh đạo đơn vị mở đường liên kết mời")
     await _act(leader, f"/start {code}", lambda: leader.send_start(code))
 
     staff = sim.user(rt.settings.telegram.staff_ids[0], "Cán bộ")
     _title("Cán bộ trung tâm xem lịch")
     await _act(staff, "/lichhoc", lambda: staff.send_command("lichhoc"))
+
+    if rt.local_zalo is not None:
+        pang = rt.local_zalo.user("zalo-pang", "Pâng")
+        _title("Học viên Bùi Thị Hồng Pâng dùng Zalo: gõ mã mời, rồi gõ số để chọn")
+        await _say(pang, "Xin chào")
+        linked = await _say(pang, codes[ZALO_LEARNER])
+        menu = {label: number for number, label in _MENU_LINE.findall(linked[-1].text or "")}
+        await _say(pang, menu.get(SCHEDULE_LABEL, "1"))
 
 
 async def _cli(rt: Runtime, args: list[str]) -> str:
@@ -138,11 +159,20 @@ async def _cli(rt: Runtime, args: list[str]) -> str:
     return output.decode().rstrip()
 
 
-async def _leader_code(rt: Runtime) -> str:
-    """The code staff printed with `sll lop loi-moi` (the same unused code comes back)."""
-    klass = await classes.find_class(rt.db.uow(), CLASS_CODE)
-    made = await create_invites(rt.db.uow(), class_id=klass.id, now=rt.services.clock.now())
-    return next(code for person, code, role in made if role == "leader")
+_CODE = re.compile(r"^[A-Z0-9]{10}$")
+_MENU_LINE = re.compile(r"^Gõ (\d+) để: (.+)$", re.MULTILINE)
+
+
+def _codes(listing: str) -> dict[str, str]:
+    """Invite codes by name, read from the table `sll lop loi-moi` printed."""
+    codes = {}
+    for line in listing.splitlines():
+        cells = [cell.strip() for cell in line.split("│")]
+        code = next((c for c in cells if _CODE.match(c)), None)
+        name = next((c for c in cells if c), None)
+        if code and name:
+            codes[name] = code
+    return codes
 
 
 async def _act(user: FakeUser, label: str, action: Callable[[], object]) -> list[SentMessage]:
@@ -155,6 +185,26 @@ async def _act(user: FakeUser, label: str, action: Callable[[], object]) -> list
     for message in seen:
         print(_show(message), flush=True)
     return seen
+
+
+async def _say(user: ZaloFakeUser, text: str) -> list[ZaloSentMessage]:
+    """A person on Zalo types `text`; print what the bot answered."""
+    before = len(user.messages())
+    user.send_text(text)
+    await user.wait_for(lambda m: True, timeout=10)
+    await asyncio.sleep(SETTLE_SECONDS)
+    seen = user.messages()[before:]
+    print(f"\n👤 {user.display_name} (Zalo): {text}", flush=True)
+    for message in seen:
+        print(_show_text(message.text or ""), flush=True)
+    return seen
+
+
+def _show_text(text: str) -> str:
+    return "\n".join(
+        (f"🤖 {line}" if i == 0 else f"   {line}").rstrip()
+        for i, line in enumerate(text.splitlines())
+    )
 
 
 def _show(message: SentMessage) -> str:
