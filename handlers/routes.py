@@ -5,8 +5,10 @@ Order matters only for help and the main menu, which list routes as written here
 
 from __future__ import annotations
 
-from handlers import help, linking, questions, schedule
-from handlers.base import ANYONE, CONTACT, LINKED, TEXT, Route
+from handlers import attendance, help, leave, linking, questions, schedule
+from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
+from texts import attendance as AT
+from texts import leave as LT
 from texts import questions as QT
 from usecases.identity import Role
 
@@ -57,6 +59,64 @@ ROUTES: tuple[Route, ...] = (
         questions.export_checkins,
         frozenset({Role.STAFF}),
         description=QT.EXPORT_CHECKINS_DESCRIPTION,
+    ),
+    # Attendance and leave (issue 4): learners check in, monitors mark, staff review.
+    Route(
+        "diemdanh",
+        attendance.checkin,
+        frozenset({Role.LEARNER}),
+        description=AT.CHECKIN_DESCRIPTION,
+        button=AT.CHECKIN_BUTTON,
+    ),
+    Route(LOCATION, attendance.location, LINKED),
+    Route(
+        "xinphep",
+        leave.ask,
+        frozenset({Role.LEARNER}),
+        description=LT.ASK_DESCRIPTION,
+        button=LT.ASK_BUTTON,
+    ),
+    Route(
+        "lop",
+        attendance.roster,
+        frozenset({Role.MONITOR, Role.STAFF}),
+        description=AT.ROSTER_DESCRIPTION,
+        button=AT.ROSTER_BUTTON,
+    ),
+    Route("diemdanhlop", attendance.roster, frozenset({Role.MONITOR, Role.STAFF})),
+    Route("dd", attendance.mark_one, frozenset({Role.MONITOR, Role.STAFF})),
+    Route("ddall", attendance.mark_all, frozenset({Role.MONITOR, Role.STAFF})),
+    Route(
+        "maphong",
+        attendance.room_code,
+        frozenset({Role.MONITOR, Role.STAFF}),
+        description=AT.CODE_DESCRIPTION,
+    ),
+    Route(
+        "suadiemdanh",
+        attendance.correct,
+        frozenset({Role.STAFF}),
+        description=AT.CORRECT_DESCRIPTION,
+    ),
+    Route(
+        "baocaodiemdanh",
+        attendance.report,
+        frozenset({Role.STAFF}),
+        description=AT.REPORT_DESCRIPTION,
+        button=AT.REPORT_BUTTON,
+    ),
+    Route(
+        "bangdiemdanh",
+        attendance.export,
+        frozenset({Role.STAFF}),
+        description=AT.SHEET_DESCRIPTION,
+    ),
+    Route(
+        "duyetphep",
+        leave.decide,
+        frozenset({Role.STAFF}),
+        description=LT.DECIDE_DESCRIPTION,
+        button=LT.DECIDE_BUTTON,
     ),
     Route("help", help.show, ANYONE, description="Xem hướng dẫn", button="ℹ️ Hướng dẫn"),
     # Free text: a linked learner is offered to send it as a question; others as before.

@@ -1,0 +1,184 @@
+"""Texts of attendance: check-in, the monitor's roster, room codes, corrections, reports."""
+
+# Marks, as people read them in chat and in the sheet.
+STATUS_NAMES = {
+    "present": "có mặt",
+    "late": "đi muộn",
+    "excused": "vắng có phép",
+    "absent": "vắng không phép",
+}
+STATUS_ICONS = {"present": "✅", "late": "⏰", "excused": "📝", "absent": "❌", None: "▫️"}
+# One letter per mark in the exported sheet (legend in the title block).
+SHEET_SYMBOLS = {"present": "x", "late": "M", "excused": "P", "absent": "V"}
+
+SESSION_LABEL = "Buổi {number}"
+SESSION_UNNUMBERED = "Buổi học"
+SESSION_OF_CLASS = "{label} lớp {class_name}"
+SESSION_LINE = "{session} ({when})"
+SESSION_BUTTON = "{label} – {when}"
+
+# --- learner check-in ---------------------------------------------------------------------
+ASK_CODE = (
+    "📍 Điểm danh {session}.\n"
+    "Vui lòng gõ mã phòng gồm 4 chữ số mà lớp trưởng hoặc cán bộ đang cho xem trong lớp."
+)
+CHOOSE_SESSION = "Bạn đang có nhiều buổi học mở điểm danh. Vui lòng chọn buổi:"
+RECORDED_PRESENT = "✅ Đã điểm danh: bạn có mặt {session}, lúc {time}. Cảm ơn bạn!"
+RECORDED_LATE = (
+    "⏰ Đã điểm danh lúc {time}: bạn được ghi nhận đi muộn {session} "
+    "(buổi học bắt đầu lúc {start})."
+)
+ALREADY_CHECKED_IN = "Bạn đã được ghi nhận {status} {session} rồi, không cần điểm danh lại."
+TOO_EARLY = (
+    "Chưa đến giờ điểm danh {session}. Điểm danh mở lúc {opens}, bạn vui lòng quay lại khi đó."
+)
+TOO_LATE = (
+    "Đã hết giờ điểm danh {session} (đóng lúc {closes}). "
+    "Nếu bạn có mặt, vui lòng báo lớp trưởng hoặc cán bộ trung tâm để được ghi nhận."
+)
+WRONG_CODE = (
+    "Mã phòng «{code}» không đúng. Vui lòng xem lại mã đang hiển thị trong lớp rồi gõ lại "
+    "(4 chữ số)."
+)
+NOT_ENROLLED = "Bạn không có tên trong danh sách lớp của buổi học này nên không điểm danh được."
+NOT_ENROLLED_ANY = "Bạn chưa có tên trong danh sách lớp nào nên chưa điểm danh được."
+SESSION_CANCELLED = "{session} đã hoãn, không cần điểm danh."
+NO_SESSION = "Hiện không có buổi học nào của bạn đang mở điểm danh."
+OUTSIDE_RADIUS = (
+    "Vị trí bạn gửi cách nơi học khoảng {distance} m, xa hơn phạm vi cho phép ({radius} m). "
+    "Vui lòng điểm danh khi đã có mặt tại lớp."
+)
+NEED_LOCATION = (
+    "Mã phòng đúng. Buổi học này cần thêm vị trí: vui lòng gửi vị trí hiện tại của bạn "
+    "(bấm 📎 rồi chọn «Vị trí»)."
+)
+LOCATION_WITHOUT_CHECKIN = "Để điểm danh, vui lòng gõ /diemdanh rồi gõ mã phòng trước."
+
+# --- room code --------------------------------------------------------------------------
+ROOM_CODE = (
+    "🔢 Mã phòng {session}:\n\n"
+    "      {code}\n\n"
+    "Cho học viên xem mã này để điểm danh (gõ /diemdanh rồi gõ mã). "
+    "Điểm danh mở từ {opens} đến {closes}."
+)
+ROTATE_BUTTON = "🔄 Đổi mã mới"
+CODE_ROTATED = "Đã đổi mã phòng."
+NO_SESSION_FOR_CODE = "Hiện không có buổi học nào sắp diễn ra mà bạn phụ trách."
+CHOOSE_SESSION_FOR_CODE = "Chọn buổi học để xem mã phòng:"
+
+# --- the monitor's roster ------------------------------------------------------------------
+ROSTER_HEADER = (
+    "📋 Điểm danh {session}\n"
+    "Có mặt {present} · Muộn {late} · Có phép {excused} · Vắng {absent} · Chưa {unmarked} "
+    "(sĩ số {total})\n"
+    "Bấm vào tên để đổi: có mặt → muộn → có phép → vắng. Trang {page}/{pages}."
+)
+ROSTER_CLOSED = "\n🔒 Buổi học đã khóa sổ điểm danh; cán bộ sửa bằng /suadiemdanh."
+ROSTER_LINE_BUTTON = "{icon} {number}. {name}"
+ALL_PRESENT_BUTTON = "✅ Tất cả có mặt"
+PREV_BUTTON = "◀️ Trước"
+NEXT_BUTTON = "Sau ▶️"
+MARKED_TOAST = "{name}: {status}"
+ALL_PRESENT_TOAST = "Đã ghi có mặt cho {count} học viên chưa điểm danh."
+NO_SESSION_TO_MARK = (
+    "Hiện không có buổi học nào đang mở điểm danh ở lớp bạn phụ trách "
+    "(mở từ {before} phút trước giờ học đến khi buổi học kết thúc)."
+)
+CHOOSE_SESSION_TO_MARK = "Chọn buổi học để điểm danh:"
+NOT_MONITOR = "Chỉ lớp trưởng của lớp này hoặc cán bộ trung tâm mới được điểm danh cho lớp."
+MARKING_NOT_OPEN = "Chưa đến giờ điểm danh {session} (mở lúc {opens})."
+MARKING_CLOSED = (
+    "{session} đã khóa sổ điểm danh. Cán bộ trung tâm có thể sửa bằng /suadiemdanh (kèm lý do)."
+)
+LEARNER_NOT_IN_CLASS = "Người này không có tên trong danh sách lớp."
+SESSION_NOT_FOUND = "Không tìm thấy buổi học này."
+
+# --- staff correction ----------------------------------------------------------------------
+CORRECT_CHOOSE_SESSION = "Sửa điểm danh: chọn buổi học."
+CORRECT_CHOOSE_LEARNER = "Sửa điểm danh {session}: chọn học viên. Trang {page}/{pages}."
+CORRECT_CHOOSE_STATUS = (
+    "Sửa điểm danh của {name}, {session}.\nHiện tại: {status}. Chọn trạng thái mới:"
+)
+CORRECT_ASK_REASON = (
+    "Đổi điểm danh của {name} ({session}) từ «{old}» thành «{new}».\n"
+    "Vui lòng gõ lý do sửa (bắt buộc, sẽ được lưu lại)."
+)
+CORRECT_DONE = "✏️ Đã sửa điểm danh của {name}, {session}: «{old}» → «{new}».\nLý do: {reason}"
+CORRECT_UNCHANGED = "Điểm danh của {name} đã là «{status}», không có gì thay đổi."
+CORRECT_NO_SESSIONS = "Chưa có buổi học nào đã bắt đầu để sửa điểm danh."
+HISTORY_HEADER = "Lịch sử thay đổi:"
+HISTORY_LINE = "• {when}: {old} → {new} ({method}{by}){reason}"
+HISTORY_BY = ", {name}"
+HISTORY_REASON = " – {reason}"
+NOT_MARKED = "chưa điểm danh"
+METHOD_NAMES = {
+    "checkin": "tự điểm danh",
+    "monitor": "lớp trưởng",
+    "staff": "cán bộ",
+    "leave": "đơn xin phép",
+    "close": "khóa sổ",
+}
+
+# --- review ----------------------------------------------------------------------------
+REPORT_CHOOSE_CLASS = "Báo cáo điểm danh: chọn lớp."
+REPORT_NO_CLASSES = "Chưa có lớp nào."
+CLASS_REPORT_HEADER = "📊 Điểm danh lớp {class_name}\nSĩ số {total} · Tỉ lệ chuyên cần {rate}"
+CLASS_REPORT_LINE = (
+    "• {label} {date}: có mặt {present}, muộn {late}, có phép {excused}, vắng {absent}"
+)
+CLASS_REPORT_LINE_OPEN = " (chưa điểm danh {unmarked})"
+CLASS_REPORT_NO_SESSIONS = "Lớp chưa có buổi học nào đã diễn ra."
+SESSION_REPORT = (
+    "📊 Điểm danh {session}\n"
+    "Sĩ số {total}: có mặt {present}, đi muộn {late}, vắng có phép {excused}, "
+    "vắng không phép {absent}, chưa điểm danh {unmarked}."
+)
+SESSION_REPORT_NAMES = "\n{title} ({count}): {names}"
+ABSENT_TITLE = "Vắng không phép"
+EXCUSED_TITLE = "Vắng có phép"
+LATE_TITLE = "Đi muộn"
+UNMARKED_TITLE = "Chưa điểm danh"
+EXPORT_BUTTON = "📥 Xuất bảng điểm danh (Excel)"
+EXPORT_CAPTION = "Bảng điểm danh lớp {class_name}."
+CLASS_NOT_FOUND = "Không tìm thấy lớp «{code}»."
+STAFF_ONLY = "Việc này chỉ dành cho cán bộ của trung tâm."
+
+# --- the exported sheet ------------------------------------------------------------------
+SHEET_TITLE = "Điểm danh"
+SHEET_TITLE_LINES = (
+    "BẢNG ĐIỂM DANH LỚP {class_name}",
+    "Mã lớp {code} · Xuất ngày {date}",
+    "Ký hiệu: x = có mặt, M = đi muộn, P = vắng có phép, V = vắng không phép, "
+    "để trống = chưa điểm danh",
+)
+SHEET_NUMBER = "TT"
+SHEET_NAME = "Họ và tên"
+SHEET_UNIT = "Đơn vị"
+SHEET_SESSION = "Buổi {number}\n{date}"
+SHEET_PRESENT = "Có mặt"
+SHEET_LATE = "Đi muộn"
+SHEET_EXCUSED = "Có phép"
+SHEET_ABSENT = "Vắng"
+SHEET_RATE = "Tỉ lệ chuyên cần"
+SHEET_TOTAL_ROW = "Số có mặt (kể cả muộn)"
+SHEET_RATE_ROW = "Tỉ lệ có mặt"
+SHEET_FILENAME = "diem-danh-{code}.xlsx"
+
+# --- units hear of absences ------------------------------------------------------------
+ABSENCE_ALERT = (
+    "Kính gửi đồng chí {leader},\n"
+    "{session} ({when}) có {count} học viên của đơn vị vắng không phép:\n{names}\n"
+    "Trân trọng, {centre}."
+)
+ABSENCE_NAME_LINE = "• {name} ({unit})"
+
+# --- commands (help and Telegram's command menu) -----------------------------------------
+CHECKIN_DESCRIPTION = "Điểm danh buổi học (gõ mã phòng)"
+CHECKIN_BUTTON = "✅ Điểm danh"
+ROSTER_DESCRIPTION = "Lớp trưởng điểm danh cho lớp"
+ROSTER_BUTTON = "📋 Điểm danh lớp"
+CODE_DESCRIPTION = "Xem hoặc đổi mã phòng của buổi học"
+CORRECT_DESCRIPTION = "Sửa điểm danh (kèm lý do)"
+REPORT_DESCRIPTION = "Báo cáo điểm danh của buổi học, của lớp"
+REPORT_BUTTON = "📊 Báo cáo điểm danh"
+SHEET_DESCRIPTION = "Xuất bảng điểm danh cả khóa của lớp (Excel)"
