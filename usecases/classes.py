@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from db.database import UnitOfWork
 from db.models import (
@@ -165,23 +165,34 @@ async def import_roster(
                 session.add(units[key])
         await session.flush()
 
-        people: list[tuple[RosterRow, Person]] = []
+        person_ids: list[tuple[RosterRow, int]] = []
+        new_rows: list[RosterRow] = []
         for row, person in placed:
-            values = _person_values(row, units[fold(row.unit_name)].id)
             if person is None:
-                person = Person(**values)
-                session.add(person)
-                report.created += 1
-            else:
-                changed = {k: v for k, v in values.items() if getattr(person, k) != v}
-                if "phone" in changed and changed["phone"] is None:
-                    del changed["phone"]  # a row without a phone keeps the one we know
-                for key, value in changed.items():
-                    setattr(person, key, value)
-                report.updated += bool(changed)
-                report.unchanged += not changed
-            people.append((row, person))
-        await session.flush()  # one batch of INSERTs, ids come back
+                new_rows.append(row)
+                continue
+            values = _person_values(row, units[fold(row.unit_name)].id)
+            changed = {k: v for k, v in values.items() if getattr(person, k) != v}
+            if "phone" in changed and changed["phone"] is None:
+                del changed["phone"]  # a row without a phone keeps the one we know
+            for key, value in changed.items():
+                setattr(person, key, value)
+            report.updated += bool(changed)
+            report.unchanged += not changed
+            person_ids.append((row, person.id))
+        if new_rows:
+            # One bulk INSERT … RETURNING rather than thousands of tracked objects.
+            now = datetime.now(UTC)
+            values = [
+                _person_values(r, units[fold(r.unit_name)].id)
+                | {"created_at": now, "updated_at": now}
+                for r in new_rows
+            ]
+            new_ids = await session.scalars(
+                insert(Person).returning(Person.id, sort_by_parameter_order=True), values
+            )
+            person_ids += zip(new_rows, new_ids, strict=True)
+            report.created = len(new_rows)
 
         enrolled = {
             e.person_id: e
@@ -190,13 +201,18 @@ async def import_roster(
             )
         }
         seen: set[int] = set()
-        for row, person in people:
-            seen.add(person.id)
-            if person.id in enrolled:
-                enrolled[person.id].roster_row = row.row
+        new_enrollments: list[dict[str, object]] = []
+        for row, person_id in person_ids:
+            seen.add(person_id)
+            if person_id in enrolled:
+                enrolled[person_id].roster_row = row.row
             else:
-                session.add(Enrollment(class_id=class_id, person_id=person.id, roster_row=row.row))
-                report.enrolled += 1
+                new_enrollments.append(
+                    {"class_id": class_id, "person_id": person_id, "roster_row": row.row}
+                )
+        if new_enrollments:
+            await session.execute(insert(Enrollment), new_enrollments)
+            report.enrolled = len(new_enrollments)
         missing = enrolled.keys() - seen
         if missing:
             report.not_in_file = list(
