@@ -1,0 +1,179 @@
+"""The evaluation after training: asked once per leader and class, a configurable time after the
+course ends; ratings with buttons, an optional comment, answers kept and counted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from db.database import Database
+from db.models import Notification, Person, SurveyAnswer
+from tests.conftest import TZ, SampleClass
+from texts.survey import RATING_LABELS
+from usecases import classes
+from usecases import stats as S
+from usecases import survey as V
+from vn.text import name_key
+
+AFTER_DAYS = 30  # the sample class ends on 13/03/2024, so it is due on 12/04/2024
+
+
+def at(day: int, month: int) -> datetime:
+    return datetime(2024, month, day, 8, 0, tzinfo=TZ)
+
+
+async def leaders(db: Database, klass: SampleClass) -> tuple[int, int]:
+    thang = await classes.add_unit_leader(
+        db.uow(),
+        centre_id=klass.centre_id,
+        unit_name="Đoàn xã Phiêng Ban",
+        full_name="Hà Văn Thắng",
+        phone="0912345678",
+    )
+    hung = await classes.add_unit_leader(
+        db.uow(),
+        centre_id=klass.centre_id,
+        unit_name="Chi bộ thôn Trung Hà",
+        full_name="Lò Văn Hùng",
+        phone="0912345679",
+    )
+    return thang.id, hung.id
+
+
+async def surveys(db: Database) -> list[Notification]:
+    async with db.uow() as uow:
+        query = select(Notification).where(Notification.kind == V.KIND).order_by(Notification.id)
+        return list((await uow.session.scalars(query)).all())
+
+
+async def test_each_leader_is_asked_once_when_the_configured_time_has_passed(
+    database: Database, sample_class: SampleClass
+) -> None:
+    thang, hung = await leaders(database, sample_class)
+    plan = {"after_days": AFTER_DAYS, "tz": TZ}
+    assert await V.plan_surveys(database.uow(), now=at(11, 4), **plan) == 0
+    assert await V.plan_surveys(database.uow(), now=at(12, 4), **plan) == 2
+    assert await V.plan_surveys(database.uow(), now=at(13, 4), **plan) == 0  # daily re-check
+    assert await V.plan_surveys(database.uow(), now=at(12, 4), after_days=7, tz=TZ) == 0
+    sent = await surveys(database)
+    assert sorted(n.person_id for n in sent) == sorted([thang, hung])
+    mine = next(n for n in sent if n.person_id == thang)
+    assert mine.text.startswith(
+        "📝 Đánh giá sau đào tạo — lớp Sơ cấp lý luận chính trị khóa IV năm 2024 (SC-K4), "
+        "kết thúc ngày 13/03/2024."
+    )
+    assert "6 học viên của Đoàn xã Phiêng Ban" in mine.text
+    assert "Câu 1/3: Học viên của đơn vị vận dụng kiến thức" in mine.text
+    assert mine.choices == [
+        [[RATING_LABELS[r], f"khaosat {sample_class.id} 1 {r}"] for r in range(1, 6)]
+    ]
+
+
+async def test_a_course_that_ended_long_ago_is_not_surveyed_when_the_feature_starts(
+    database: Database, sample_class: SampleClass
+) -> None:
+    await leaders(database, sample_class)
+    assert await V.plan_surveys(database.uow(), now=at(30, 6), after_days=AFTER_DAYS, tz=TZ) == 0
+
+
+async def test_a_leader_answers_with_buttons_and_a_comment_and_the_statistics_count_it(
+    database: Database, sample_class: SampleClass
+) -> None:
+    thang, hung = await leaders(database, sample_class)
+    await V.plan_surveys(database.uow(), now=at(12, 4), after_days=AFTER_DAYS, tz=TZ)
+    assert await V.pending_survey(database.uow(), person_id=thang) == V.SurveyStep(
+        sample_class.id, "SC-K4", 1
+    )
+    answer = {"person_id": thang, "class_id": sample_class.id, "now": at(12, 4)}
+    step = await V.answer_survey(database.uow(), number=1, rating=4, **answer)
+    assert step.next_number == 2
+    step = await V.answer_survey(database.uow(), number=2, rating=5, **answer)
+    step = await V.answer_survey(database.uow(), number=3, rating=3, **answer)
+    assert step.next_number is None and step.ask_comment
+    step = await V.answer_survey(database.uow(), number=1, rating=5, **answer)  # a correction
+    assert step.ask_comment
+    step = await V.comment_survey(
+        database.uow(),
+        person_id=thang,
+        class_id=sample_class.id,
+        comment="Học viên tiến bộ rõ.",
+        now=at(12, 4),
+    )
+    assert step.done
+    assert await V.pending_survey(database.uow(), person_id=thang) is None
+    await V.answer_survey(
+        database.uow(), person_id=hung, class_id=sample_class.id, number=1, rating=2, now=at(13, 4)
+    )
+    async with database.uow() as uow:
+        rows = (
+            await uow.session.scalars(select(SurveyAnswer).where(SurveyAnswer.person_id == thang))
+        ).all()
+    assert {(a.question_key, a.rating, a.comment) for a in rows} == {
+        ("apply", 5, None),
+        ("attitude", 5, None),
+        ("useful", 3, None),
+        ("comment", None, "Học viên tiến bộ rõ."),
+    }
+    assert all(a.unit_id is not None for a in rows)
+
+    st = await S.compute_stats(
+        database.uow(),
+        centre_id=sample_class.centre_id,
+        period=S.parse_period("month", "3/2024"),
+        now=at(30, 4),
+        tz=TZ,
+    )
+    assert [(s.question_key, s.answers, str(s.average)) for s in st.survey] == [
+        ("apply", 2, "3.5"),
+        ("attitude", 1, "5.0"),
+        ("useful", 1, "3.0"),
+    ]
+    assert "   – Vận dụng kiến thức: 3,5/5" in S.stats_text(st)
+
+
+async def test_only_leaders_of_units_with_learners_in_the_class_may_answer(
+    database: Database, sample_class: SampleClass
+) -> None:
+    await leaders(database, sample_class)
+    async with database.uow() as uow:
+        lan = await uow.session.scalar(
+            select(Person.id).where(Person.name_key == name_key("Lê Thị Ngọc Lan"))
+        )
+    assert lan is not None
+    with pytest.raises(V.SurveyRefused):
+        await V.answer_survey(
+            database.uow(),
+            person_id=lan,
+            class_id=sample_class.id,
+            number=1,
+            rating=5,
+            now=at(1, 5),
+        )
+    outsider = await classes.add_unit_leader(
+        database.uow(),
+        centre_id=sample_class.centre_id,
+        unit_name="UBND xã Không Có Học Viên",
+        full_name="Người Ngoài",
+        phone="0912000999",
+    )
+    with pytest.raises(V.SurveyRefused):
+        await V.answer_survey(
+            database.uow(),
+            person_id=outsider.id,
+            class_id=sample_class.id,
+            number=1,
+            rating=5,
+            now=at(1, 5),
+        )
+    thang, _ = await leaders(database, sample_class)
+    with pytest.raises(V.SurveyRefused):
+        await V.answer_survey(
+            database.uow(),
+            person_id=thang,
+            class_id=sample_class.id,
+            number=1,
+            rating=6,
+            now=at(1, 5),
+        )
