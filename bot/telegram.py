@@ -141,6 +141,9 @@ def inline_keyboard(choices: tuple[tuple[Choice, ...], ...]) -> InlineKeyboardMa
 
 async def send(message: Message, reply: Reply) -> None:
     """Send a reply in the chat of `message`; a long text goes as several messages."""
+    if reply.photo is not None:
+        await message.reply_photo(reply.photo, caption=reply.text[:1024])
+        return
     if reply.document is not None:
         await message.reply_document(
             reply.document.data, filename=reply.document.filename, caption=reply.text[:1024]

@@ -33,6 +33,7 @@ class Reply:
     choices: tuple[tuple[Choice, ...], ...] = ()  # rows of buttons
     ask_contact: bool = False  # offer "share my phone number" (Telegram only)
     document: Document | None = None
+    photo: bytes | None = None  # a PNG shown as a picture (charts); `text` is its caption
     edit: bool = False  # replace the message whose button was pressed, instead of a new one
     toast: str | None = None  # a short pop-up answer to a button press (Telegram only)
     expect_input: str | None = None  # a command line that the person's next free text completes
