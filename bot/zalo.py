@@ -1,9 +1,10 @@
 """The Zalo adapter: Zalo updates in, rendered replies out.
 
 Zalo has no buttons, no contact sharing and no documents, so this adapter only renders: a
-`Reply`'s choices become numbered lines ("Gõ 1 để: …") and the dispatcher maps a typed number
-back to the choice (it keeps the last menu on the chat account). Journeys, their rules and
-their texts live in handlers and use cases, written once for both channels.
+`Reply`'s choices become numbered lines ("Gõ 1 để: …", `channels/zalo/render.py`, shared with
+the outbox's Zalo sender) and the dispatcher maps a typed number back to the choice (it keeps
+the last menu on the chat account). Journeys, their rules and their texts live in handlers and
+use cases, written once for both channels.
 
 Updates arrive by long polling (the default) or on a webhook served with aiohttp, which
 refuses a request whose `X-Bot-Api-Secret-Token` is wrong. Either way each update becomes a
@@ -22,9 +23,7 @@ from aiohttp import web
 
 from bot.dispatch import Dispatcher
 from channels.incoming import Incoming
-from channels.splitting import split_text
 from channels.zalo import (
-    TEXT_LIMIT,
     ZaloBadRequest,
     ZaloClient,
     ZaloError,
@@ -36,12 +35,11 @@ from channels.zalo import (
     parse_webhook_update,
     verify_webhook_secret,
 )
+from channels.zalo.render import render
 from db.models import Channel
-from texts import common as T
-from usecases.messages import Reply
 from usecases.settings import ZaloSettings
 
-__all__ = ["ZaloAdapter", "render", "to_incoming"]
+__all__ = ["ZaloAdapter", "to_incoming"]
 
 log = logging.getLogger(__name__)
 
@@ -268,21 +266,3 @@ def to_incoming(update: ZaloUpdate) -> Incoming:
         args=args,
         has_media=not text,
     )
-
-
-def render(reply: Reply, limit: int = TEXT_LIMIT) -> list[str]:
-    """A reply as the Zalo messages that carry it: the text, a note for a document Zalo
-    cannot send, then the choices as numbered lines in the order the dispatcher numbers
-    them (row by row); cut into parts of at most `limit` characters at line breaks."""
-    blocks = [reply.text or reply.toast or ""]
-    if reply.document is not None:
-        blocks.append(T.DOCUMENT_NOT_ON_CHANNEL.format(filename=reply.document.filename))
-    choices = [choice for row in reply.choices for choice in row]
-    if choices:
-        blocks.append(
-            "\n".join(
-                T.CHOICE_LINE.format(number=number, label=choice.label)
-                for number, choice in enumerate(choices, start=1)
-            )
-        )
-    return split_text("\n\n".join(b for b in blocks if b.strip()), limit)

@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.dispatch import Dispatcher
-from bot.zalo import ZaloAdapter, render, to_incoming
+from bot.zalo import ZaloAdapter, to_incoming
 from channels.zalo import TEXT_LIMIT, WEBHOOK_SECRET_HEADER, ZaloUpdate, text_length
+from channels.zalo.render import render
 from db.database import Database
 from db.models import ChatAccount, Invite
 from handlers.base import Services
