@@ -42,6 +42,7 @@ ENV_OVERRIDES = (
     ("SLL_ZALO_TOKEN", "zalo", "token"),
     ("SLL_ZALO_API_URL", "zalo", "api_url"),
     ("SLL_ZALO_MODE", "zalo", "mode"),
+    ("SLL_ZALO_WEBHOOK_URL", "zalo", "webhook_url"),
     ("SLL_ZALO_WEBHOOK_SECRET", "zalo", "webhook_secret"),
     ("SLL_DATABASE_URL", "database", "url"),
     ("SLL_TIMEZONE", "centre", "timezone"),
@@ -117,6 +118,8 @@ def _build(raw: dict[str, Any]) -> Settings:
     )
     if zalo.mode == "webhook" and not (zalo.webhook_url and zalo.webhook_secret):
         raise ConfigError("zalo.webhook_secret: required (with zalo.webhook_url) in webhook mode")
+    if zalo.mode == "webhook" and not 8 <= len(zalo.webhook_secret) <= 256:
+        raise ConfigError("zalo.webhook_secret: Zalo accepts 8 to 256 characters")
     notices = NoticeSettings(
         evening_before_at=_time(nt, "notices.evening_before_at", time(19, 0)),
         minutes_before=_get(nt, "notices.minutes_before", int, 60),
