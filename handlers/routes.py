@@ -5,11 +5,14 @@ Order matters only for help and the main menu, which list routes as written here
 
 from __future__ import annotations
 
-from handlers import attendance, help, leave, linking, questions, schedule
+from handlers import attendance, help, leave, linking, questions, results, schedule, stats, survey
 from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
 from texts import attendance as AT
 from texts import leave as LT
 from texts import questions as QT
+from texts import results as RT
+from texts import stats as ST
+from texts import survey as SVT
 from usecases.identity import Role
 
 __all__ = ["ROUTES"]
@@ -118,6 +121,18 @@ ROUTES: tuple[Route, ...] = (
         description=LT.DECIDE_DESCRIPTION,
         button=LT.DECIDE_BUTTON,
     ),
+    # Results, statistics, evaluation after training (issue 6); never in group chats.
+    Route("ketqua", results.show, LINKED, description=RT.DESCRIPTION, button=RT.BUTTON),
+    Route("congbo", results.publish, frozenset({Role.STAFF})),
+    Route("nhapdiem", results.enter, frozenset({Role.STAFF}), description=RT.ENTRY_DESCRIPTION),
+    Route(
+        "thongke",
+        stats.show,
+        frozenset({Role.STAFF}),
+        description=ST.DESCRIPTION,
+        button=ST.BUTTON,
+    ),
+    Route("khaosat", survey.answer, frozenset({Role.LEADER}), description=SVT.DESCRIPTION),
     Route("help", help.show, ANYONE, description="Xem hướng dẫn", button="ℹ️ Hướng dẫn"),
     # Free text: a linked learner is offered to send it as a question; others as before.
     Route(TEXT, questions.free_text, ANYONE),

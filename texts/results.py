@@ -20,6 +20,7 @@ ALREADY_PUBLISHED = (
 )
 NOTHING_TO_PUBLISH = "Lớp {code} chưa có kết quả nào để công bố."
 LEARNER_NOT_IN_CLASS = "Học viên số {number} không có trong danh sách lớp {code}."
+NOT_IN_GROUPS = "Kết quả học tập là thông tin riêng; vui lòng nhắn riêng cho tôi để xem."
 NOT_STAFF_OF_CLASS = "Bạn không phải cán bộ của trung tâm quản lý lớp {code}."
 ENTRY_BAD = (
     "Chưa hiểu kết quả cần nhập. Cách gõ: /nhapdiem <mã lớp> <số TT> <điểm> [điểm…] "

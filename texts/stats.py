@@ -66,6 +66,7 @@ CHART_GRADES = "Xếp loại theo loại lớp (số học viên)"
 CHART_EMPTY = "Chưa có số liệu"
 
 # Chat
+STAFF_ONLY = "Thống kê chỉ dành cho cán bộ của trung tâm."
 BUTTON = "📊 Thống kê"
 DESCRIPTION = "Thống kê theo tháng, quý, năm (cán bộ)"
 PICK_PERIOD = "Chọn kỳ thống kê:"

@@ -259,6 +259,12 @@ async def _check_staff(session: AsyncSession, klass: Class, person_id: int | Non
         raise NotAllowed([T.NOT_STAFF_OF_CLASS.format(code=klass.code)])
 
 
+def _refuse_group(in_group: bool) -> None:
+    """Results are personal: never shown in a group chat, whoever asks there."""
+    if in_group:
+        raise NotAllowed([T.NOT_IN_GROUPS])
+
+
 def _refuse_if_published(klass: Class, tz: ZoneInfo) -> None:
     if klass.results_published_at is not None:
         when = format_when(klass.results_published_at.astimezone(tz))
@@ -563,9 +569,16 @@ async def _class_views(session: AsyncSession, klass: Class, now: datetime) -> li
 
 
 async def preview_results(
-    uow: UnitOfWork, *, centre_id: int, code: str, actor_person_id: int | None, now: datetime
+    uow: UnitOfWork,
+    *,
+    centre_id: int,
+    code: str,
+    actor_person_id: int | None,
+    now: datetime,
+    in_group: bool = False,
 ) -> ResultsPreview:
     """What staff check before publishing: every result, who has none yet, grade counts."""
+    _refuse_group(in_group)
     async with uow:
         session = uow.session
         klass = await _class_by_code(session, centre_id, code)
@@ -603,9 +616,10 @@ async def list_result_classes(uow: UnitOfWork, *, centre_id: int) -> list[tuple[
 
 
 async def results_for_learner(
-    uow: UnitOfWork, *, person_id: int, now: datetime
+    uow: UnitOfWork, *, person_id: int, now: datetime, in_group: bool = False
 ) -> list[ResultView]:
     """A learner's own results, of published classes only."""
+    _refuse_group(in_group)
     async with uow:
         session = uow.session
         rows = (
@@ -629,10 +643,11 @@ async def results_for_learner(
 
 
 async def results_for_leader(
-    uow: UnitOfWork, *, person_id: int, now: datetime
+    uow: UnitOfWork, *, person_id: int, now: datetime, in_group: bool = False
 ) -> list[UnitSummary]:
     """A unit leader's view: published classes, and only the learners of the units they lead
     (read from the database here, not trusted from the caller)."""
+    _refuse_group(in_group)
     async with uow:
         session = uow.session
         unit_ids = set(

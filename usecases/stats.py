@@ -57,6 +57,7 @@ from vn.numbers import format_count, format_percent
 
 __all__ = [
     "KIND",
+    "NotStaff",
     "Period",
     "PeriodError",
     "PeriodKind",
@@ -84,6 +85,10 @@ class PeriodKind(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
+
+
+class NotStaff(ImportRejected):
+    """Statistics are for the centre's staff."""
 
 
 class PeriodError(ImportRejected):
@@ -244,10 +249,27 @@ class Stats:
 
 
 async def compute_stats(
-    uow: UnitOfWork, *, centre_id: int, period: Period, now: datetime, tz: ZoneInfo
+    uow: UnitOfWork,
+    *,
+    centre_id: int,
+    period: Period,
+    now: datetime,
+    tz: ZoneInfo,
+    actor_person_id: int | None = None,
 ) -> Stats:
+    """The period's figures; `actor_person_id` (a chat user) must be the centre's staff."""
     async with uow:
         session = uow.session
+        if actor_person_id is not None:
+            member = await session.scalar(
+                select(StaffMember.id).where(
+                    StaffMember.person_id == actor_person_id,
+                    StaffMember.centre_id == centre_id,
+                    StaffMember.active.is_(True),
+                )
+            )
+            if member is None:
+                raise NotStaff([T.STAFF_ONLY])
         centre = await session.get(Centre, centre_id)
         stats = Stats(period=period, centre=centre.name if centre else "")
         classes = list(

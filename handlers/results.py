@@ -1,0 +1,153 @@
+"""/ketqua (own results, a unit's results, or a staff preview), /congbo and /nhapdiem."""
+
+from __future__ import annotations
+
+from channels.incoming import Incoming
+from handlers.base import Services, main_menu
+from texts import results as T
+from usecases import results as R
+from usecases.classes import ClassNotFound, ImportRejected
+from usecases.identity import Actor, Role
+from usecases.messages import Choice, Document, Reply
+from vn.dates import format_when
+from vn.numbers import format_score
+
+__all__ = ["enter", "publish", "show"]
+
+
+async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply]:
+    """Staff with a class code get the preview; everyone else what is theirs to see."""
+    assert actor.person_id is not None
+    if actor.is_staff and msg.args:
+        return await _preview(msg.args[0], actor, svc, in_group=msg.is_group)
+    now, db = svc.clock.now(), svc.db
+    replies: list[Reply] = []
+    try:
+        if Role.LEARNER in actor.roles:
+            mine = await R.results_for_learner(
+                db.uow(), person_id=actor.person_id, now=now, in_group=msg.is_group
+            )
+            replies += [Reply(R.learner_text(v)) for v in mine]
+        if Role.LEADER in actor.roles:
+            for summary in await R.results_for_leader(
+                db.uow(), person_id=actor.person_id, now=now, in_group=msg.is_group
+            ):
+                document: Document = R.unit_xlsx(summary)
+                replies += [
+                    Reply(R.unit_text(summary)),
+                    Reply(document.filename, document=document),
+                ]
+    except ImportRejected as exc:
+        return Reply("\n".join(exc.errors))
+    if actor.is_staff:
+        replies.append(await _pick_class(svc))
+    if not replies:
+        none = T.UNIT_NONE if Role.LEADER in actor.roles else T.NO_RESULTS_LEARNER
+        return Reply(none, choices=main_menu(actor, svc))
+    return replies
+
+
+async def publish(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    if not msg.args:
+        return await _pick_class(svc)
+    try:
+        report = await R.publish_results(
+            svc.db.uow(),
+            centre_id=svc.centre_id,
+            code=msg.args[0],
+            actor_person_id=actor.person_id,
+            now=svc.clock.now(),
+            tz=svc.settings.timezone,
+            actor_label=f"{actor.channel}:{actor.account_id}",
+        )
+    except (ImportRejected, ClassNotFound) as exc:
+        return Reply(_errors(exc), toast=_errors(exc)[:190] if msg.pressed else None)
+    lines = [
+        T.PUBLISHED.format(
+            code=msg.args[0].upper(), learners=report.learners, leaders=report.leaders
+        )
+    ]
+    if report.units_without_leader:
+        lines.append(T.UNITS_WITHOUT_LEADER.format(units=", ".join(report.units_without_leader)))
+    return Reply("\n".join(lines))
+
+
+async def enter(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """/nhapdiem <class> <TT> <scores…> [grade] [; remark]"""
+    if len(msg.args) < 3 or not msg.args[1].isdigit():
+        return Reply(T.ENTRY_BAD)
+    try:
+        view = await R.enter_result(
+            svc.db.uow(),
+            centre_id=svc.centre_id,
+            code=msg.args[0],
+            number=int(msg.args[1]),
+            entry=R.parse_entry(" ".join(msg.args[2:])),
+            grade_scale=svc.settings.grade_scale,
+            tz=svc.settings.timezone,
+            now=svc.clock.now(),
+            actor_person_id=actor.person_id,
+            actor_label=f"{actor.channel}:{actor.account_id}",
+        )
+    except (ImportRejected, ClassNotFound) as exc:
+        return Reply(_errors(exc))
+    text = T.ENTRY_SAVED.format(
+        name=view.full_name, code=view.class_code, result=R.learner_text(view)
+    )
+    return Reply(text, choices=Reply.rows([Choice(T.BUTTON, f"ketqua {view.class_code}")]))
+
+
+async def _preview(code: str, actor: Actor, svc: Services, *, in_group: bool) -> Reply:
+    try:
+        p = await R.preview_results(
+            svc.db.uow(),
+            centre_id=svc.centre_id,
+            code=code,
+            actor_person_id=actor.person_id,
+            now=svc.clock.now(),
+            in_group=in_group,
+        )
+    except (ImportRejected, ClassNotFound) as exc:
+        return Reply(_errors(exc))
+    grades = ", ".join(T.PREVIEW_GRADE_COUNT.format(grade=g, count=n) for g, n in p.grades.items())
+    lines = [
+        T.PREVIEW_HEADER.format(name=p.name, code=p.code),
+        T.PREVIEW_COUNTS.format(with_result=len(p.results), enrolled=p.enrolled, grades=grades),
+    ]
+    if p.missing:
+        lines.append(T.PREVIEW_MISSING.format(names=", ".join(p.missing)))
+    lines += [
+        T.PREVIEW_LINE.format(
+            number=v.number,
+            name=v.full_name,
+            scores=" / ".join(format_score(s) for s in v.scores.values()) or T.NO_SCORES,
+            grade=v.grade or T.NO_GRADE,
+        )
+        for v in p.results[: R.PREVIEW_LINES]
+    ]
+    if len(p.results) > R.PREVIEW_LINES:
+        lines.append(T.PREVIEW_MORE.format(count=len(p.results) - R.PREVIEW_LINES))
+    if p.published_at is not None:
+        when = format_when(p.published_at.astimezone(svc.settings.timezone))
+        return Reply("\n".join([*lines, T.PREVIEW_PUBLISHED.format(when=when)]))
+    lines.append(T.PREVIEW_NOT_PUBLISHED)
+    button = Choice(T.PUBLISH_BUTTON, f"congbo {p.code}")
+    return Reply("\n".join(lines), choices=Reply.rows([button]))
+
+
+async def _pick_class(svc: Services) -> Reply:
+    classes = await R.list_result_classes(svc.db.uow(), centre_id=svc.centre_id)
+    if not classes:
+        return Reply(T.STAFF_NO_CLASSES)
+    buttons = [
+        Choice(
+            T.CLASS_BUTTON.format(mark=T.MARK_PUBLISHED if published else T.MARK_DRAFT, code=code),
+            f"ketqua {code}",
+        )
+        for code, published in classes[:12]
+    ]
+    return Reply(T.STAFF_PICK_CLASS, choices=Reply.rows(*([b] for b in buttons)))
+
+
+def _errors(exc: Exception) -> str:
+    return "\n".join(getattr(exc, "errors", None) or [str(exc)])

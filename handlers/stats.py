@@ -1,0 +1,56 @@
+"""/thongke: the centre's statistics for a period, as text, workbook and chart (staff)."""
+
+from __future__ import annotations
+
+from channels.incoming import Incoming
+from handlers.base import Services
+from texts import stats as T
+from usecases import stats as S
+from usecases.identity import Actor
+from usecases.messages import Choice, Reply
+from usecases.stats import PeriodKind
+
+__all__ = ["show"]
+
+KINDS = {"thang": PeriodKind.MONTH, "quy": PeriodKind.QUARTER, "nam": PeriodKind.YEAR}
+
+
+async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply]:
+    kind = KINDS.get(msg.args[0].lower()) if msg.args else None
+    if kind is None or len(msg.args) < 2:
+        return _pick(svc)
+    tz = svc.settings.timezone
+    try:
+        period = S.parse_period(kind, msg.args[1])
+        stats = await S.compute_stats(
+            svc.db.uow(),
+            centre_id=svc.centre_id,
+            period=period,
+            now=svc.clock.now(),
+            tz=tz,
+            actor_person_id=actor.person_id,
+        )
+    except (S.PeriodError, S.NotStaff) as exc:
+        return Reply("\n".join(exc.errors))
+    replies = [Reply(S.stats_text(stats))]
+    if stats.classes:
+        replies.append(
+            Reply(T.XLSX_CAPTION.format(period=period.label), document=S.stats_xlsx(stats))
+        )
+        replies.append(
+            Reply(T.CHART_CAPTION.format(period=period.label), photo=S.stats_chart(stats))
+        )
+    return replies
+
+
+def _pick(svc: Services) -> Reply:
+    today = svc.clock.now().astimezone(svc.settings.timezone).date()
+    options = [
+        (T.THIS_MONTH, S.period_of(PeriodKind.MONTH, today)),
+        (T.LAST_MONTH, S.previous_period(PeriodKind.MONTH, today)),
+        (T.THIS_QUARTER, S.period_of(PeriodKind.QUARTER, today)),
+        (T.THIS_YEAR, S.period_of(PeriodKind.YEAR, today)),
+        (T.LAST_YEAR, S.previous_period(PeriodKind.YEAR, today)),
+    ]
+    buttons = [Choice(label.format(label=p.label), f"thongke {p.command}") for label, p in options]
+    return Reply(T.PICK_PERIOD, choices=Reply.rows(buttons[:2], buttons[2:]))
