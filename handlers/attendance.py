@@ -285,6 +285,9 @@ async def _pick_session(
             return Reply(T.NO_SESSION_FOR_CODE, choices=main_menu(actor, svc))
         before = svc.settings.attendance.open_minutes_before
         return Reply(T.NO_SESSION_TO_MARK.format(before=before), choices=main_menu(actor, svc))
+    now = svc.clock.now()
+    open_now = [s for s in sessions if s.opens_at <= now <= s.closes_at]
+    sessions = open_now if len(open_now) == 1 else sessions
     if len(sessions) == 1 and command == "lop":
         return await _roster_reply(actor, svc, sessions[0].id, 1, edit=False)
     if len(sessions) == 1:

@@ -97,6 +97,7 @@ __all__ = [
     "roster",
     "session_info",
     "session_report",
+    "set_venue",
     "staff_classes",
     "write_mark",
 ]
@@ -1299,3 +1300,34 @@ def attendance_sheet(matrix: AttendanceMatrix, *, today: date, tz: ZoneInfo) -> 
 
 def describe_time(at: datetime, tz: ZoneInfo) -> str:
     return format_time(at.astimezone(tz).time())
+
+
+async def set_venue(
+    uow: UnitOfWork,
+    *,
+    class_id: int,
+    lat: float,
+    lon: float,
+    number: int | None = None,
+    actor_label: str = "cli",
+) -> int:
+    """Record where the class meets (one session by number, or all), so check-ins can be
+    checked against `radius_m`. Returns how many sessions were set."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError("latitude/longitude out of range")
+    async with uow:
+        query = update(Session).where(Session.class_id == class_id)
+        if number is not None:
+            query = query.where(Session.number == number)
+        result = await uow.session.execute(query.values(venue_lat=lat, venue_lon=lon))
+        uow.session.add(
+            AuditEntry(
+                actor_label=actor_label,
+                action="attendance.set_venue",
+                entity="class",
+                entity_id=class_id,
+                details={"number": number},
+            )
+        )
+        await uow.commit()
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,139 @@
+"""Staff commands for attendance: the class's attendance sheet, a session's room code, closing
+a session by hand, and where the class meets (for location check-ins)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import ConfigOption, err, out, run
+from db.database import Database
+from usecases import attendance, classes
+from usecases.clock import SystemClock
+from usecases.identity import Actor
+from usecases.settings import Settings
+from vn.dates import format_time, format_when
+
+__all__ = ["diem_danh"]
+
+diem_danh = typer.Typer(
+    help="Điểm danh: xuất bảng điểm danh, mã phòng, khóa sổ buổi học.", no_args_is_help=True
+)
+
+ClassArg = Annotated[str, typer.Argument(help="Mã lớp.")]
+SessionArg = Annotated[int, typer.Argument(help="Số thứ tự buổi học (Buổi).")]
+
+
+def _cli_staff(centre_id: int) -> Actor:
+    """Whoever runs the CLI on the server is the centre's staff."""
+    return Actor(account_id=0, channel="cli", chat_id="", staff_centre_ids=frozenset({centre_id}))
+
+
+async def _session_id(db: Database, code: str, number: int) -> int:
+    klass = await classes.find_class(db.uow(), code)
+    for s in await classes.list_sessions(db.uow(), class_id=klass.id):
+        if s.number == number:
+            return s.id
+    raise classes.ImportRejected([f"Lớp {code.upper()} không có buổi {number}."])
+
+
+@diem_danh.command("xuat")
+def export(
+    ma: ClassArg,
+    tep: Annotated[Path | None, typer.Option("--tep", help="Tệp .xlsx sẽ ghi.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xuất bảng điểm danh cả khóa của lớp (học viên × buổi học, tổng và tỉ lệ) ra tệp Excel."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> tuple[bytes, str]:
+        klass = await classes.find_class(db.uow(), ma)
+        matrix = await attendance.attendance_matrix(
+            db.uow(), class_id=klass.id, actor=None, settings=settings.attendance
+        )
+        today = SystemClock().now().astimezone(settings.timezone).date()
+        data = attendance.attendance_sheet(matrix, today=today, tz=settings.timezone)
+        return data, matrix.code
+
+    data, code = run(config, work)
+    path = tep or Path(f"diem-danh-{code}.xlsx")
+    path.write_bytes(data)
+    out.print(f"Đã ghi bảng điểm danh lớp {code} vào {path}")
+
+
+@diem_danh.command("ma-phong")
+def room_code(
+    ma: ClassArg,
+    buoi: SessionArg,
+    doi: Annotated[bool, typer.Option("--doi", help="Đổi sang mã mới.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Xem (hoặc đổi) mã phòng 4 chữ số của một buổi học để học viên điểm danh."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, str]:
+        session_id = await _session_id(db, ma, buoi)
+        view = await attendance.room_code(
+            db.uow(),
+            actor=_cli_staff(centre_id),
+            session_id=session_id,
+            settings=settings.attendance,
+            rotate=doi,
+        )
+        tz = settings.timezone
+        window = (
+            f"{format_time(view.session.opens_at.astimezone(tz).time())} – "
+            f"{format_time(view.session.closes_at.astimezone(tz).time())}"
+        )
+        return (
+            view.code,
+            f"{format_when(view.session.starts_at.astimezone(tz))}, điểm danh {window}",
+        )
+
+    code, when = run(config, work)
+    out.print(f"Mã phòng buổi {buoi} lớp {ma.upper()} ({when}): [bold]{code}[/bold]")
+
+
+@diem_danh.command("dong")
+def close(ma: ClassArg, buoi: SessionArg, config: ConfigOption = None) -> None:
+    """Khóa sổ điểm danh một buổi ngay: ai chưa điểm danh là vắng, báo lãnh đạo đơn vị."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> attendance.CloseReport:
+        session_id = await _session_id(db, ma, buoi)
+        return await attendance.close_session(
+            db.uow(), session_id=session_id, now=SystemClock().now(), settings=settings
+        )
+
+    report = run(config, work)
+    if not report.closed_now:
+        err.print(f"Buổi {buoi} lớp {ma.upper()} đã khóa sổ từ trước (hoặc đã hoãn).")
+        raise typer.Exit(1)
+    out.print(
+        f"Đã khóa sổ buổi {buoi} lớp {ma.upper()}: {report.marked_absent} học viên chưa điểm danh "
+        f"được ghi vắng; {report.alerts} thông báo gửi lãnh đạo đơn vị."
+    )
+
+
+@diem_danh.command("vi-tri")
+def venue(
+    ma: ClassArg,
+    vi_do: Annotated[float, typer.Argument(help="Vĩ độ, ví dụ 21.2236.")],
+    kinh_do: Annotated[float, typer.Argument(help="Kinh độ, ví dụ 104.4227.")],
+    buoi: Annotated[
+        int | None, typer.Option("--buoi", help="Chỉ buổi này (mặc định: mọi buổi).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Ghi vị trí nơi học, để kiểm tra vị trí học viên gửi khi điểm danh."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> int:
+        klass = await classes.find_class(db.uow(), ma)
+        try:
+            return await attendance.set_venue(
+                db.uow(), class_id=klass.id, lat=vi_do, lon=kinh_do, number=buoi
+            )
+        except ValueError as exc:
+            raise classes.ImportRejected(["Vĩ độ/kinh độ không hợp lệ."]) from exc
+
+    count = run(config, work)
+    out.print(f"Đã ghi vị trí nơi học cho {count} buổi của lớp {ma.upper()}.")

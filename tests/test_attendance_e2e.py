@@ -1,0 +1,122 @@
+"""Journey 4 end to end through the real bot process and the local Telegram, on the morning of
+the sample class's first session: a learner checks in with the room code the monitor shows, the
+monitor marks the rest from the roster (updated in place), staff see the counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from db.database import Database
+from db.models import ChatAccount
+from localapi.telegram import LocalTelegram
+from tests.conftest import CENTRE, TZ, BotProcess, make_sample_class, start_bot
+from usecases import classes, identity
+
+FIRST = datetime(2024, 3, 4, 7, 30, tzinfo=TZ)
+MONITOR_TG, LEARNER_TG, OTHER_TG = 2001, 2002, 2003
+
+
+@dataclass
+class Morning:
+    bot: BotProcess
+    names: list[str]  # learners in roster order
+
+
+async def link(db: Database, telegram_id: int, person_id: int) -> None:
+    async with db.uow() as uow:
+        uow.session.add(
+            ChatAccount(
+                channel="telegram",
+                external_id=str(telegram_id),
+                chat_id=str(telegram_id),
+                person_id=person_id,
+                linked_at=FIRST - timedelta(days=1),
+            )
+        )
+        await uow.commit()
+
+
+@pytest.fixture
+async def morning(local_telegram: LocalTelegram, tmp_path: Path) -> AsyncIterator[Morning]:
+    """The sample class, its monitor (TT 1) and a learner (TT 2) linked; the bot's clock at
+    7h35 on the first morning (check-in open, not yet late)."""
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    db = Database(db_url)
+    await db.migrate()
+    centre_id = await identity.ensure_centre(db.uow(), CENTRE)
+    sample = await make_sample_class(db, centre_id)
+    learners = await classes.list_learners(db.uow(), class_id=sample.id)
+    await classes.set_monitor(db.uow(), class_id=sample.id, who="1")
+    await link(db, MONITOR_TG, learners[0].person.id)
+    await link(db, LEARNER_TG, learners[1].person.id)
+    await link(db, OTHER_TG, learners[2].person.id)
+    await db.dispose()
+    now = (FIRST + timedelta(minutes=5)).isoformat()
+    bot = await start_bot(local_telegram, db_url, tmp_path, SLL_FAKE_NOW=now)
+    yield Morning(bot, [x.person.full_name for x in learners])
+    code = await bot.stop()
+    assert code == 0, f"bot did not shut down cleanly ({code}):\n{bot.log()}"
+
+
+async def test_a_learner_checks_in_the_monitor_marks_the_rest_and_staff_see_the_counts(
+    morning: Morning, local_telegram: LocalTelegram
+) -> None:
+    monitor = local_telegram.user(MONITOR_TG, "Lan")
+    learner = local_telegram.user(LEARNER_TG, "Hải")
+
+    # The monitor shows the room code.
+    monitor.send_command("maphong")
+    shown = await monitor.wait_for("Mã phòng", timeout=10)
+    code = re.search(r"^\s*(\d{4})\s*$", shown.text or "", re.MULTILINE)
+    assert code is not None, shown.text
+    room_code = code.group(1)
+
+    # The learner taps "Điểm danh", is asked for the code, mistypes it, then types it right.
+    learner.send_command("diemdanh")
+    await learner.wait_for("gõ mã phòng", timeout=10)
+    wrong = "0000" if room_code != "0000" else "1111"
+    learner.send_text(wrong)
+    await learner.wait_for(f"Mã phòng «{wrong}» không đúng", timeout=10)
+    learner.send_text(room_code)
+    done = await learner.wait_for("Đã điểm danh", timeout=10)
+    assert "có mặt Buổi 1" in (done.text or "")
+    learner.send_command("diemdanh", room_code)
+    await learner.wait_for("không cần điểm danh lại", timeout=10)
+
+    # The monitor opens the roster: 1 present, 44 not yet marked, 3 pages.
+    monitor.send_command("lop")
+    roster = await monitor.wait_for("📋 Điểm danh Buổi 1", timeout=10)
+    assert "Có mặt 1 · Muộn 0 · Có phép 0 · Vắng 0 · Chưa 44" in (roster.text or "")
+    assert "Trang 1/3" in (roster.text or "")
+    monitor.press("✅ Tất cả có mặt", message=roster)
+    await monitor.wait_for(lambda m: m is roster and "Có mặt 45" in (m.text or ""), timeout=10)
+    # Tap a learner to cycle present → late; the same message is edited, not a new one.
+    third = next(label for label, _ in roster.buttons() if morning.names[2] in label)
+    monitor.press(third, message=roster)
+    await monitor.wait_for(lambda m: m is roster and "Muộn 1" in (m.text or ""), timeout=10)
+    assert len([m for m in monitor.messages() if "📋" in (m.text or "")]) == 1
+    assert any(a.text and "đi muộn" in a.text for a in local_telegram.answered_callback_queries)
+
+    # A learner who is not the monitor cannot mark.
+    other = local_telegram.user(OTHER_TG, "Pâng")
+    other.send_command("lop")
+    await other.wait_for("không có quyền", timeout=10)
+
+    # Staff see the counts, then the session's names.
+    staff = local_telegram.user(morning.bot.staff_id, "Cán bộ")
+    staff.send_command("baocaodiemdanh")
+    report = await staff.wait_for("📊 Điểm danh lớp", timeout=10)
+    assert "Buổi 1 04/03/2024: có mặt 44, muộn 1, có phép 0, vắng 0" in (report.text or "")
+    staff.press("Buổi 1", message=report)
+    detail = await staff.wait_for("Sĩ số 45", timeout=10)
+    assert f"Đi muộn (1): {morning.names[2]}" in (detail.text or "")
+
+    staff.press("📥 Xuất bảng điểm danh (Excel)", message=detail)
+    sheet = await staff.wait_for(lambda m: m.document is not None, timeout=10)
+    assert sheet.document is not None and sheet.document[0] == "diem-danh-SC-K4.xlsx"
