@@ -21,6 +21,7 @@ from handlers.base import Services
 from handlers.routes import ROUTES
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
+from scheduler import attendance as attendance_jobs
 from scheduler import questions as question_jobs
 from scheduler.clock import build_scheduler
 from usecases import identity
@@ -88,6 +89,7 @@ async def run(
         TelegramAdapter(dispatcher).register(application)
         scheduler = build_scheduler(settings.timezone)
         question_jobs.register(scheduler, db, clock, settings)
+        attendance_jobs.register(scheduler, db, clock, settings)
 
         await application.initialize()
         stack.push_async_callback(application.shutdown)
