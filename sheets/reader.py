@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any
 
 from sheets.errors import SheetError
 from vn.numbers import format_count
@@ -90,6 +91,7 @@ _FOOTER_RE = re.compile(
     r"|\bngày\s*\S*\s+tháng\s*\S*\s+năm\s*\S*\s*$",  # 'Bắc Yên, ngày 02 tháng 3 năm 2024'
     re.IGNORECASE,
 )
+_ENUMERATED_RE = re.compile(r"^(?:[IVXLC]+|\d{1,2}|[A-Za-z])\s*[.)/:-]\s*\w")
 _NUMBER_CELL_RE = re.compile(r"\(?\s*(\d{1,2}|[a-zA-Z])\s*\)?")
 _PARENS_RE = re.compile(r"\([^)]*\)")
 _WORD_SPLIT_RE = re.compile(r"[\W_]+")
@@ -164,7 +166,7 @@ class Table:
             if _is_footer(filled):
                 if started:
                     break
-                continue  # a stray line between header and data ('Cộng hòa…' never reaches here)
+                continue  # a note between the header and the first learner
             if not started and _is_numbering_row(filled):
                 continue
             if sum(v in header_texts for _, v in filled if isinstance(v, str)) >= 2:
@@ -193,8 +195,8 @@ class Table:
     ) -> Iterator[tuple[int, dict[str, object]]]:
         """Yield one data row, or absorb a group title row; returns the current group title."""
         filled = [(i, v) for i, v in enumerate(cells) if v is not None]
-        if len(filled) == 1 and isinstance(filled[0][1], str) and self._is_section(filled[0][0]):
-            return filled[0][1]
+        if len(filled) == 1 and self._is_section(*filled[0]):
+            return str(filled[0][1])
         values: dict[str, object] = {}
         for name, index in self.columns.items():
             values[name] = cells[index] if index < len(cells) else None
@@ -213,16 +215,25 @@ class Table:
         yield number, values
         return section
 
-    def _is_section(self, index: int) -> bool:
-        if "number" in self.columns:
-            return True  # data rows carry a number; a lone text without one is a title
-        return index not in {self.columns[k] for k in self._spec.key_fields if k in self.columns}
+    def _is_section(self, index: int, value: object) -> bool:
+        """A lone text on a row: a group title ('I. Đảng ủy xã Tà Xùa', 'Thứ Hai, 04/03/2024').
+
+        Outside the name columns it always is. In a name column it is a title only when it
+        looks like one (numbered 'I.'/'1.'/'A.', or in capitals); otherwise it is a learner
+        typed without the rest of the row, kept as data so the missing cells are reported
+        instead of the person silently vanishing.
+        """
+        if not isinstance(value, str) or not any(ch.isalpha() for ch in value):
+            return False
+        key_columns = {self.columns[k] for k in self._spec.key_fields if k in self.columns}
+        if index not in key_columns:
+            return True
+        return bool(_ENUMERATED_RE.match(value)) or value.isupper()
 
     def _is_sparse(self, filled: list[tuple[int, object]]) -> bool:
+        """Few cells and no row number: a signature or a note, unless data follows it."""
         number_col = self.columns.get("number")
-        if number_col is not None and any(
-            i == number_col and isinstance(v, int | float) for i, v in filled
-        ):
+        if number_col is not None and any(i == number_col and _is_count(v) for i, v in filled):
             return False
         return len(filled) <= 2 and len(filled) < len(self.columns) // 2 + 1
 
@@ -302,36 +313,46 @@ def _read_xlsx(data: bytes, spec: TableSpec) -> Table:
     except Exception:  # openpyxl raises many types for a damaged file
         raise SheetError(_DAMAGED) from None
 
-    sheets = list(workbook.worksheets)
-    active = workbook.active
-    order = sorted(
-        sheets,
-        key=lambda ws: (ws is not active, getattr(ws, "sheet_state", "visible") != "visible"),
-    )
     try:
-        for sheet in order:
-            estimate = sheet.max_row or 0
-            sheet.reset_dimensions()  # some writers store a wrong size; trust the rows instead
-            rows = _xlsx_rows(sheet)
-            head = list(islice(rows, HEADER_SCAN_ROWS + 1))
-            found = _locate(head, spec)
-            if found is None:
-                continue
-            return _table(sheet.title, found, head, rows, estimate, spec, close=workbook.close)
+        return _pick_sheet(workbook, spec)
     except SheetError:
         workbook.close()
         raise
     except Exception:
         workbook.close()
         raise SheetError(_DAMAGED) from None
-    workbook.close()
+
+
+def _pick_sheet(workbook: Any, spec: TableSpec) -> Table:
+    """The one visible sheet holding the table (a hidden one only if no visible one does).
+
+    Several visible sheets that all look like the table (one per commune, say) are refused:
+    importing only one of them would be the half-import the rules forbid.
+    """
+    active = workbook.active
+    sheets = sorted(workbook.worksheets, key=lambda ws: ws is not active)
+    visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    hidden = [ws for ws in sheets if ws not in visible]
+    for group in (visible, hidden):
+        matches = []
+        for sheet in group:
+            estimate = sheet.max_row or 0
+            sheet.reset_dimensions()  # some writers store a wrong size; trust the rows instead
+            rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+            head = list(islice(rows, HEADER_SCAN_ROWS + 1))
+            found = _locate(head, spec)
+            if found is not None:
+                matches.append((sheet, found, head, rows, estimate))
+        if len(matches) > 1:
+            names = ", ".join(f"'{m[0].title}'" for m in matches)
+            raise SheetError(
+                f"File có {len(matches)} trang cùng dạng bảng này ({names}). Hãy gộp vào một "
+                "trang, hoặc xoá trang thừa, rồi gửi lại."
+            )
+        if matches:
+            sheet, found, head, rows, estimate = matches[0]
+            return _table(sheet.title, found, head, rows, estimate, spec, close=workbook.close)
     raise SheetError(_no_header(spec))
-
-
-def _xlsx_rows(sheet: object) -> Iterator[tuple[int, tuple[object, ...]]]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)  # type: ignore[attr-defined]
 
 
 def _read_csv(data: bytes, spec: TableSpec) -> Table:
@@ -646,7 +667,7 @@ def _accented(text: str) -> str:
 
 def _is_footer(filled: list[tuple[int, object]]) -> bool:
     """Totals, place and date, signatures: the first text of a row without a row number."""
-    if isinstance(filled[0][1], int | float):
+    if _is_count(filled[0][1]):
         return False  # a numbered row is data, even if its first text is 'Giám đốc'
     text = next((v for _, v in filled if isinstance(v, str)), None)
     if text is None:
@@ -655,6 +676,15 @@ def _is_footer(filled: list[tuple[int, object]]) -> bool:
     if any(folded.startswith(p.strip()) and _word_boundary(folded, p) for p in _FOOTER_PREFIXES):
         return True
     return bool(_FOOTER_RE.search(text.lower()))
+
+
+def _is_count(value: object) -> bool:
+    """A row number: 12, 12.0 or '12' (every cell of a CSV is text)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and value.isdigit() and len(value) <= 5
 
 
 def _word_boundary(folded: str, prefix: str) -> bool:

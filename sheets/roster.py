@@ -144,7 +144,8 @@ class RosterRow:
     unit_name: str
     phone: str | None  # E.164, '+84…'
     note: str | None
-    birth_year: int | None = None  # when the file gives only a year ('Năm sinh: 1985')
+    # The year of birth: from the date, or alone when the file gives only a year ('Năm sinh').
+    birth_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def parse_roster(
         position = clean(values.get("position")) or clean(values.get("position_unit"))
         unit = clean(values.get("unit_name")) or _unit_from_section(values.get(SECTION))
         if unit is None:
-            if values.get("position_unit") is not None:
+            if "position_unit" in values and "unit_name" not in values:
                 row_errors.append(
                     "Chưa có đơn vị: cột 'Chức vụ, đơn vị' gộp cả hai, hãy tách riêng cột "
                     "'Đơn vị' (kết quả học tập được gửi về đơn vị)."

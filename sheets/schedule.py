@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from itertools import pairwise
 
 from sheets.errors import RowError
@@ -136,15 +136,16 @@ def parse_schedule(
     rows: list[ScheduleRow] = []
     errors: list[RowError] = []
     carried: tuple[date, object] | None = None  # (last date, group row it was under)
-    last_weekday: object = None
+    carried_weekday: str | None = None
     for number, values in table.rows(progress):
-        if _is_blank(values):
+        if _is_blank(values) or _is_day_off(values):
             continue
         problems: list[str] = []
-        day = _day(values, carried, problems)
+        day, weekday = _day(values, carried, problems)
         if values.get("day") is not None:
-            last_weekday = values.get("weekday")
-        weekday = values.get("weekday") if values.get("weekday") is not None else last_weekday
+            carried_weekday = weekday
+        elif weekday is None:
+            weekday = carried_weekday  # the weekday cell is merged like the date cell
         if day is not None:
             carried = (day, values.get(SECTION))
             _check_weekday(day, weekday, problems)
@@ -177,26 +178,55 @@ def _is_blank(values: Mapping[str, object]) -> bool:
 
 def _day(
     values: Mapping[str, object], carried: tuple[date, object] | None, problems: list[str]
-) -> date | None:
-    """The date of the row: its own cell, a date inside the time cell, a date in a new group
+) -> tuple[date | None, str | None]:
+    """(date of the row, weekday written next to it) from, in order: the row's own date cell
+    ('04/03/2024', 'Thứ Hai, 04/03/2024'), a date inside the time cell, a date in a new group
     row above ('Thứ Ba, ngày 05/03/2024'), or the date merged over several rows (only the
     first row holds it, so it is carried down while the group stays the same)."""
+    weekday = clean(values.get("weekday"))
     raw = values.get("day")
+    if raw is None and isinstance(values.get("time"), date):
+        raw = values.get("time")  # a 'Thời gian' column holding the date
     if raw is None:
         raw = _date_in(values.get("time"))
     section = values.get(SECTION)
     if raw is None and (carried is None or carried[1] != section):
         raw = _date_in(section)
+        weekday = weekday or _words_around_date(section)
     if raw is None and carried is not None:
-        return carried[0]
+        return carried[0], weekday
     if raw is None:
         problems.append("Chưa có ngày học.")
-        return None
+        return None, weekday
     try:
-        return parse_date(raw)
+        return parse_date(raw), weekday
+    except DateError as exc:
+        inner = _date_in(raw)
+        if inner is None:
+            problems.append(exc.reason)
+            return None, weekday
+    try:  # 'Thứ Hai, 04/03/2024': the date, with the weekday written beside it
+        return parse_date(inner), weekday or _words_around_date(raw)
     except DateError as exc:
         problems.append(exc.reason)
+        return None, weekday
+
+
+def _words_around_date(value: object) -> str | None:
+    text = clean(value)
+    if text is None:
         return None
+    rest = _DATE_IN_TEXT_RE.sub(" ", text)
+    rest = re.sub(r"\b(?:ngày|ngay)\b|[,()\-:]", " ", rest, flags=re.IGNORECASE)
+    rest = clean(rest)
+    return rest if rest and fold(rest) in _WEEKDAY_WORDS else None
+
+
+def _is_day_off(values: Mapping[str, object]) -> bool:
+    """'Nghỉ', 'Nghỉ lễ' in place of a topic, without hours: a day without class."""
+    topic = fold(clean(values.get("topic")))
+    no_hours = all(values.get(k) is None for k in ("time", "start", "end"))
+    return no_hours and (topic == "nghi" or topic.startswith("nghi "))
 
 
 def _date_in(value: object) -> str | None:
@@ -210,7 +240,9 @@ def _date_in(value: object) -> str | None:
 def _hours(values: Mapping[str, object], problems: list[str]) -> tuple[time, time] | None:
     """(start, end) from a range, from start and end columns, or from Sáng/Chiều."""
     raw_time = values.get("time")
-    if raw_time is not None and not isinstance(raw_time, str):
+    if isinstance(raw_time, date) and not _has_clock(raw_time):
+        raw_time = None  # the date, read by `_day`
+    elif raw_time is not None and not isinstance(raw_time, str):
         raw_time = _clock_cell(raw_time)
     text = clean(raw_time)
     if text is not None and _DATE_IN_TEXT_RE.search(text):
@@ -233,6 +265,10 @@ def _hours(values: Mapping[str, object], problems: list[str]) -> tuple[time, tim
         return _PART_HOURS[part]
     problems.append("Chưa có giờ học (ví dụ 7h30 - 11h00, hoặc ghi Sáng/Chiều).")
     return None
+
+
+def _has_clock(value: date) -> bool:
+    return isinstance(value, datetime) and (value.hour, value.minute) != (0, 0)
 
 
 def _clock_cell(value: object) -> str | None:

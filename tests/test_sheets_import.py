@@ -694,3 +694,79 @@ def test_results_row_with_nothing_to_report_is_an_error() -> None:
         "Dòng 2: chưa có điểm, xếp loại hay nhận xét.",
         "Dòng 4: học viên Cầm Thị Ún (02/03/1985) trùng với dòng 3.",
     ]
+
+
+def test_schedule_day_written_with_its_weekday_and_days_off_skipped() -> None:
+    data = xlsx(
+        [
+            ["Ngày", "Buổi", "Nội dung"],
+            ["Thứ Hai, 04/03/2024", "Sáng", "Bài 1"],
+            ["Thứ Bảy, 09/03/2024", None, "Nghỉ"],
+            ["Thứ Ba (05/03/2024)", "Chiều", "Bài 2"],
+            ["Thứ Hai, 06/03/2024", "Chiều", "Bài 3"],
+        ]
+    )
+    result = parse_schedule(data)
+    assert [(r.row, r.day) for r in result.rows] == [
+        (2, date(2024, 3, 4)),
+        (4, date(2024, 3, 5)),
+    ]
+    assert [e.reason for e in result.errors] == [
+        "Dòng 5: ngày 06/03/2024 là Thứ Tư, nhưng cột Thứ ghi 'Thứ Hai'."
+    ]
+
+
+def test_schedule_time_column_holding_the_date_with_sang_chieu() -> None:
+    data = xlsx(
+        [
+            ["TT", "Thời gian", "Buổi", "Chuyên đề"],
+            [1, datetime(2024, 3, 4), "Sáng", "Bài 1"],
+            [2, None, "Chiều", "Bài 2"],
+        ],
+        merges=["B2:B3"],
+    )
+    result = parse_schedule(data)
+    assert result.errors == []
+    assert [(r.number, r.day, r.start) for r in result.rows] == [
+        (1, date(2024, 3, 4), MORNING[0]),
+        (2, date(2024, 3, 4), AFTERNOON[0]),
+    ]
+
+
+def test_roster_lone_name_without_number_is_reported_not_dropped() -> None:
+    data = xlsx(
+        [
+            HEADER,
+            [1, "Lò Văn Dế", None, "UBND xã A", None],
+            [None, "Cầm Thị Ún"],
+            [3, "Vàng A Páo", None, "UBND xã A", None],
+        ]
+    )
+    result = parse_roster(data)
+    assert [e.reason for e in result.errors] == [
+        "Dòng 3: chưa có đơn vị (cơ quan, đơn vị cử đi học)."
+    ]
+
+
+def test_roster_csv_rows_after_a_blank_line_are_kept_when_numbered() -> None:
+    data = csv_bytes(
+        ["TT,Họ và tên,Đơn vị,Ghi chú", "1,Lò Văn Dế,UBND xã A,", ",,,", "2,Cầm Thị Ún,,"]
+    )
+    result = parse_roster(data)
+    assert [e.reason for e in result.errors] == [
+        "Dòng 4: chưa có đơn vị (cơ quan, đơn vị cử đi học)."
+    ]
+
+
+def test_roster_split_over_several_sheets_is_refused_not_half_imported() -> None:
+    workbook = Workbook()
+    for index, title in enumerate(("Xã Tà Xùa", "Xã Làng Chếu")):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = title
+        sheet.append(HEADER)
+        sheet.append([1, "Lò Văn Dế", None, title, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(SheetError) as caught:
+        parse_roster(buffer.getvalue())
+    assert "'Xã Tà Xùa', 'Xã Làng Chếu'" in caught.value.reason

@@ -52,7 +52,9 @@ _TIME_RE = re.compile(
 # Range separators. 'tới' (to) and 'tối' (evening) fold alike: a separator is followed by a time.
 _RANGE_SPLIT_RE = re.compile(r"\s*(?:[-‐‑–—~→]|\bden\b|\btoi\b(?=\s*\d))\s*")
 _AFTERNOON = frozenset({"chieu", "toi"})
-_NIGHT_HOURS = range(0, 6)  # no class starts between midnight and 6h: '1h30' means 13h30 unsaid
+# No class runs between midnight and 6h: '1h30 - 4h30' was meant as afternoon, but we ask for
+# the 24-hour clock rather than guess.
+_NIGHT_HOURS = range(0, 6)
 
 
 class DateError(ValueError):

@@ -59,10 +59,11 @@ def normalize_phone(value: object) -> str:
     digits = _digits(value, shown)
     national = _national_significant(digits, shown)
     national = _renumber_old_mobile(national)
-    try:
-        number = phonenumbers.parse("+" + COUNTRY_CODE + national, None)
-    except phonenumbers.NumberParseException as exc:
-        raise PhoneError(_wrong(shown)) from exc
+    if not national.isdigit() or national.startswith("0"):
+        raise PhoneError(_wrong(shown))
+    # The digits are already separated from the country code, so the number is built
+    # directly: phonenumbers' text parser would only redo that work (a third of an import).
+    number = phonenumbers.PhoneNumber(country_code=int(COUNTRY_CODE), national_number=int(national))
     possible_mobile = bool(_MOBILE_NSN_RE.fullmatch(national)) and phonenumbers.is_possible_number(
         number
     )

@@ -15,7 +15,6 @@ __all__ = ["clean", "fold", "name_key", "nfc", "title_case_if_shouting", "unacce
 
 # Characters that look like spaces or are invisible in Excel but break equality.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES_RE = re.compile(r"\s+")
 # Letters that NFD does not decompose: đ/Đ, and the Icelandic eth that legacy
 # TCVN3/VNI converters put in place of Đ.
 _FOLD_LETTERS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
@@ -26,8 +25,9 @@ def nfc(value: str | None) -> str:
     """NFC, invisible characters removed, whitespace collapsed and stripped; None gives ''."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
-    return _SPACES_RE.sub(" ", text).strip()
+    if not value.isascii():  # fast path: most cells of a big file are digits and dates
+        value = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
+    return " ".join(value.split())  # every Unicode space, NBSP included, becomes one space
 
 
 def clean(value: object) -> str | None:
