@@ -592,6 +592,7 @@ def stats_chart(stats: Stats) -> bytes:
         left.tick_params(axis="x", labelrotation=45)
     else:
         left.text(0.5, 0.5, T.CHART_EMPTY, ha="center", va="center", transform=left.transAxes)
+        left.set_axis_off()
     right.set_title(T.CHART_GRADES)
     grades = stats.grade_order()
     types = [t for t in stats.by_type if sum(t.grades.values())]
@@ -600,12 +601,13 @@ def stats_chart(stats: Stats) -> bytes:
         labels = [t.program_type for t in types]
         for grade in grades:
             counts = [t.grades[grade] for t in types]
-            right.bar(labels, counts, bottom=bottoms, label=grade)
+            right.bar(labels, counts, bottom=bottoms, label=grade, width=0.5)
             bottoms = [b + c for b, c in zip(bottoms, counts, strict=True)]
         right.legend(fontsize="small")
         right.tick_params(axis="x", labelrotation=15)
     else:
         right.text(0.5, 0.5, T.CHART_EMPTY, ha="center", va="center", transform=right.transAxes)
+        right.set_axis_off()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

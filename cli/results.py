@@ -1,0 +1,202 @@
+"""Staff commands for results (`sll ket-qua …`) and statistics (`sll thong-ke …`)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+
+from cli.common import ConfigOption, err, out, progress_parse, reject_if_errors, run
+from db.database import Database
+from sheets.results import parse_results
+from usecases import results as R
+from usecases import stats as S
+from usecases.clock import Clock, OffsetClock, SystemClock
+from usecases.settings import Settings
+from vn.dates import format_when
+from vn.numbers import format_score
+
+__all__ = ["ket_qua", "thong_ke"]
+
+ket_qua = typer.Typer(
+    help="Kết quả học tập: nhập từ tệp, xem trước, công bố cho học viên và đơn vị.",
+    no_args_is_help=True,
+)
+thong_ke = typer.Typer(
+    help="Thống kê theo tháng, quý hoặc năm; xuất Excel và biểu đồ.",
+    invoke_without_command=True,
+)
+
+
+def _clock() -> Clock:
+    """The bot's clock: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
+    start = os.environ.get("SLL_FAKE_NOW")
+    return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
+
+
+@ket_qua.command("nhap")
+def import_results(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    tep: Annotated[Path, typer.Argument(help="Tệp kết quả (.xlsx hoặc .csv).")],
+    config: ConfigOption = None,
+) -> None:
+    """Nhập kết quả của một lớp; dòng nào không khớp học viên thì không nhập gì cả."""
+    parsed = progress_parse(parse_results, tep)
+    reject_if_errors(parsed.errors, tep)
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> R.ImportReport:
+        klass = await R.find_class_by_code(db.uow(), centre_id=centre_id, code=ma)
+        return await R.import_results(
+            db.uow(),
+            class_id=klass.id,
+            rows=parsed.rows,
+            grade_scale=settings.grade_scale,
+            tz=settings.timezone,
+        )
+
+    report = run(config, work)
+    out.print(
+        f"Đã nhập kết quả của {report.rows} học viên lớp {ma.upper()}: "
+        f"{report.created} mới, {report.updated} cập nhật."
+    )
+    if report.graded_by_scale:
+        out.print(f"{report.graded_by_scale} học viên được xếp loại theo thang điểm của trung tâm.")
+    if report.missing:
+        out.print(
+            f"[yellow]{len(report.missing)} học viên chưa có kết quả:[/yellow] "
+            + ", ".join(report.missing)
+        )
+    out.print(
+        f"Xem trước: sll ket-qua xem {ma.upper()} · Công bố: sll ket-qua cong-bo {ma.upper()}"
+    )
+
+
+def _preview(ma: str, config: Path | None) -> tuple[R.ResultsPreview, ZoneInfo]:
+    async def work(
+        db: Database, settings: Settings, centre_id: int
+    ) -> tuple[R.ResultsPreview, ZoneInfo]:
+        preview = await R.preview_results(
+            db.uow(), centre_id=centre_id, code=ma, actor_person_id=None, now=_clock().now()
+        )
+        return preview, settings.timezone
+
+    return run(config, work)
+
+
+def _print_preview(preview: R.ResultsPreview) -> None:
+    columns: dict[str, None] = {}
+    for view in preview.results:
+        columns.update(dict.fromkeys(view.scores))
+    table = Table(title=f"Kết quả lớp {preview.code}: {preview.name}")
+    for label in ("TT", "Họ và tên", "Đơn vị", *columns, "Xếp loại", "Chuyên cần", "Nhận xét"):
+        table.add_column(label)
+    for v in preview.results:
+        rate = f"{v.attended}/{v.held}" if v.held else "—"
+        table.add_row(
+            str(v.number),
+            v.full_name,
+            v.unit_name or "",
+            *(format_score(v.scores[c]) if c in v.scores else "" for c in columns),
+            v.grade or "",
+            rate,
+            v.remark or "",
+        )
+    out.print(table)
+    grades = ", ".join(f"{g}: {n}" for g, n in preview.grades.items())
+    out.print(f"Có kết quả: {len(preview.results)}/{preview.enrolled} học viên. {grades}")
+    if preview.missing:
+        out.print("[yellow]Chưa có kết quả:[/yellow] " + ", ".join(preview.missing))
+
+
+@ket_qua.command("xem")
+def show(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    config: ConfigOption = None,
+) -> None:
+    """Xem trước kết quả của một lớp (điểm, xếp loại, chuyên cần, nhận xét)."""
+    preview, tz = _preview(ma, config)
+    _print_preview(preview)
+    if preview.published_at is not None:
+        out.print(f"Đã công bố lúc {format_when(preview.published_at.astimezone(tz))}.")
+
+
+@ket_qua.command("cong-bo")
+def publish(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    dong_y: Annotated[
+        bool, typer.Option("--dong-y", "-y", help="Không hỏi lại (dùng trong kịch bản).")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Công bố kết quả: gửi mỗi học viên kết quả của mình, mỗi lãnh đạo đơn vị bảng tổng hợp.
+    Chỉ làm được một lần."""
+    preview, _ = _preview(ma, config)
+    _print_preview(preview)
+    if preview.published_at is not None:
+        err.print(f"[red]Kết quả lớp {preview.code} đã được công bố rồi.[/red]")
+        raise typer.Exit(1)
+    if not dong_y and not typer.confirm(
+        f"Công bố kết quả lớp {preview.code} cho {len(preview.results)} học viên và đơn vị của họ?"
+    ):
+        out.print("Chưa công bố.")
+        raise typer.Exit(0)
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> R.PublishReport:
+        return await R.publish_results(
+            db.uow(),
+            centre_id=centre_id,
+            code=ma,
+            actor_person_id=None,
+            now=_clock().now(),
+            tz=settings.timezone,
+        )
+
+    report = run(config, work)
+    out.print(
+        f"Đã công bố: {report.learners} thông báo cho học viên, "
+        f"{report.leaders} bảng tổng hợp cho lãnh đạo đơn vị (gửi qua hàng đợi tin nhắn)."
+    )
+    if report.units_without_leader:
+        out.print(
+            "[yellow]Đơn vị chưa có lãnh đạo nhận kết quả:[/yellow] "
+            + ", ".join(report.units_without_leader)
+        )
+
+
+@thong_ke.callback()
+def statistics(
+    thang: Annotated[str | None, typer.Option("--thang", help="Tháng, ví dụ 3/2024.")] = None,
+    quy: Annotated[str | None, typer.Option("--quy", help="Quý, ví dụ 1/2024.")] = None,
+    nam: Annotated[str | None, typer.Option("--nam", help="Năm, ví dụ 2024.")] = None,
+    xuat: Annotated[Path | None, typer.Option("--xuat", help="Ghi bảng Excel ra tệp này.")] = None,
+    bieu_do: Annotated[
+        Path | None, typer.Option("--bieu-do", help="Ghi biểu đồ (PNG) ra tệp này.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Thống kê số lớp, học viên, chuyên cần, xếp loại, đơn vị và đánh giá sau đào tạo."""
+    chosen = [(k, v) for k, v in (("month", thang), ("quarter", quy), ("year", nam)) if v]
+    if len(chosen) != 1:
+        err.print("[red]Chọn đúng một kỳ:[/red] --thang 3/2024, --quy 1/2024 hoặc --nam 2024.")
+        raise typer.Exit(2)
+    kind, value = chosen[0]
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> S.Stats:
+        period = S.parse_period(kind, value)
+        return await S.compute_stats(
+            db.uow(), centre_id=centre_id, period=period, now=_clock().now(), tz=settings.timezone
+        )
+
+    stats = run(config, work)
+    out.print(S.stats_text(stats))
+    if xuat is not None:
+        xuat.write_bytes(S.stats_xlsx(stats).data)
+        out.print(f"Đã ghi bảng thống kê: {xuat}")
+    if bieu_do is not None:
+        bieu_do.write_bytes(S.stats_chart(stats))
+        out.print(f"Đã ghi biểu đồ: {bieu_do}")
