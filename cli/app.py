@@ -9,7 +9,6 @@ from cli.classes import don_vi, lop
 from cli.common import ConfigOption, out, run
 from cli.questions import xuat
 from cli.results import ket_qua, thong_ke
-from cli.results import ket_qua, thong_ke
 from db.database import Database
 from usecases.settings import Settings
 
@@ -28,8 +27,6 @@ app.add_typer(lop, name="lop")
 app.add_typer(don_vi, name="don-vi")
 app.add_typer(xuat, name="xuat")
 app.add_typer(diem_danh, name="diem-danh")
-app.add_typer(ket_qua, name="ket-qua")
-app.add_typer(thong_ke, name="thong-ke")
 app.add_typer(ket_qua, name="ket-qua")
 app.add_typer(thong_ke, name="thong-ke")
 app.add_typer(db_app, name="db")
