@@ -54,7 +54,7 @@ __all__ = [
     "request_leave",
 ]
 
-MIN_REASON = 3  # characters; "ốm" alone is too short to judge
+MIN_REASON = 2  # characters: "ốm" (ill) is a whole reason, a stray letter is not
 MAX_REASON = 1000
 SESSIONS_OFFERED = 6
 QUEUE_SHOWN = 10
