@@ -24,6 +24,7 @@ from localapi.zalo import LocalZalo
 from scheduler import attendance as attendance_jobs
 from scheduler import questions as question_jobs
 from scheduler.clock import build_scheduler
+from scheduler.jobs import start_notice_delivery
 from usecases import identity
 from usecases.clock import Clock, SystemClock
 from usecases.settings import Settings
@@ -107,6 +108,10 @@ async def run(
         if zalo is not None:
             await zalo.start()
             stack.push_async_callback(zalo.stop)
+        notices = await start_notice_delivery(
+            stack, db=db, clock=clock, settings=settings, scheduler=scheduler,
+            telegram_bot=application.bot,
+        )  # fmt: skip
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
 
@@ -114,6 +119,7 @@ async def run(
             settings, db, dispatcher.services, dispatcher, application, scheduler, local
         )
         runtime.zalo, runtime.local_zalo = zalo, local_zalo
+        runtime.extras["notices"] = notices
         log.info("bot @%s running (%s)", application.bot.username, settings.telegram.mode)
         if on_ready is not None:
             await on_ready(runtime)
