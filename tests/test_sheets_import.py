@@ -770,3 +770,17 @@ def test_roster_split_over_several_sheets_is_refused_not_half_imported() -> None
     with pytest.raises(SheetError) as caught:
         parse_roster(buffer.getvalue())
     assert "'Xã Tà Xùa', 'Xã Làng Chếu'" in caught.value.reason
+
+
+def test_roster_birth_date_split_into_day_month_year_columns() -> None:
+    data = xlsx(
+        [
+            ["TT", "Họ và tên", "Ngày sinh", None, None, "Đơn vị"],
+            [None, None, "Ngày", "Tháng", "Năm", None],
+            [1, "Lò Văn Dế", 1, 2, 1980, "UBND xã A"],
+        ],
+        merges=["C1:E1", "A1:A2", "B1:B2", "F1:F2"],
+    )
+    result = parse_roster(data)
+    assert result.errors == []
+    assert result.rows[0].birth_date == date(1980, 2, 1)
