@@ -23,6 +23,7 @@ from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
 from scheduler import attendance as attendance_jobs
 from scheduler import questions as question_jobs
+from scheduler import reports as report_jobs
 from scheduler.clock import build_scheduler
 from scheduler.jobs import start_notice_delivery
 from usecases import identity
@@ -91,6 +92,7 @@ async def run(
         scheduler = build_scheduler(settings.timezone)
         question_jobs.register(scheduler, db, clock, settings)
         attendance_jobs.register(scheduler, db, clock, settings)
+        report_jobs.register(scheduler, db, clock, settings)
 
         await application.initialize()
         stack.push_async_callback(application.shutdown)

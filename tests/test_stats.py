@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 from db.database import Database
@@ -26,9 +27,18 @@ from db.models import (
     SurveyAnswer,
     Unit,
 )
-from tests.conftest import TZ
+from scheduler.reports import (
+    PERIOD_JOB_ID,
+    SURVEY_JOB_ID,
+    periods_ending,
+    register,
+    run_period_reports,
+)
+from tests.conftest import CENTRE, TZ
 from usecases import identity
 from usecases import stats as S
+from usecases.clock import FixedClock
+from usecases.settings import Settings
 from usecases.stats import Period, PeriodKind
 from vn.text import fold, name_key
 
@@ -307,3 +317,32 @@ async def test_staff_get_the_period_report_once_with_workbook_and_chart(
     assert len({n.person_id for n in rows}) == 2
     assert "• 2 lớp với 7 lượt học viên (6 người)." in rows[0].text
     assert rows[0].attachment_id is not None and rows[1].text == "📈 Biểu đồ tháng 3/2024"
+
+
+def test_the_report_after_a_period_covers_the_month_and_at_quarter_and_year_ends_those() -> None:
+    def keys(day: date) -> list[str]:
+        return [p.key for p in periods_ending(datetime.combine(day, time(7), tzinfo=TZ))]
+
+    assert keys(date(2024, 3, 1)) == ["2024-02"]
+    assert keys(date(2024, 4, 1)) == ["2024-03", "2024-q1"]
+    assert keys(date(2025, 1, 1)) == ["2024-12", "2024-q4", "2024"]
+
+
+async def test_the_period_end_job_sends_staff_the_month_and_quarter_and_registers_its_jobs(
+    database: Database, centre_id: int
+) -> None:
+    await build(database, centre_id)
+    await identity.sync_staff(database.uow(), centre_id, (777,))
+    settings = Settings(centre_name=CENTRE)
+    clock = FixedClock(datetime(2024, 4, 1, 7, 0, tzinfo=TZ))
+    assert await run_period_reports(database, clock, settings) == 4  # month and quarter, 2 each
+    assert await run_period_reports(database, clock, settings) == 0
+    async with database.uow() as uow:
+        texts = (
+            await uow.session.scalars(select(Notification.text).where(Notification.kind == "stats"))
+        ).all()
+    assert any(t.startswith("📊 Thống kê tháng 3/2024") for t in texts)
+    assert any(t.startswith("📊 Thống kê quý 1/2024") for t in texts)
+    scheduler = AsyncIOScheduler(timezone=TZ)
+    register(scheduler, database, clock, settings)
+    assert {j.id for j in scheduler.get_jobs()} == {PERIOD_JOB_ID, SURVEY_JOB_ID}
