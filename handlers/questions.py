@@ -153,8 +153,11 @@ async def queue(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     scope = T.QUEUE_SCOPE_CLASS.format(code=result.class_code) if result.class_code else ""
     if not result.items:
         return Reply(T.QUEUE_EMPTY.format(scope=scope), choices=main_menu(actor, svc))
+    # Paging and class filters replace the list in place; the menu button opens a new one.
     return Reply(
-        _render_queue(result, scope, svc), choices=_queue_choices(result), edit=msg.pressed
+        _render_queue(result, scope, svc),
+        choices=_queue_choices(result),
+        edit=msg.pressed and bool(msg.args),
     )
 
 

@@ -65,6 +65,9 @@ async def test_a_learner_asks_staff_answer_in_chat_and_the_answer_goes_to_the_le
     assert f"số {asked.id}" in receipt.text and CLASS in receipt.text
     assert asked.text == "Buổi sáng thứ Hai học ở phòng nào ạ?"
 
+    if SENDER_WIRED:  # each staff member is told of the new question in private
+        notice = await staff.wait_for(f"Câu hỏi mới số {asked.id}", timeout=DELIVERY_TIMEOUT)
+        assert T.ANSWER_BUTTON in [label for label, _ in notice.buttons()]
     staff.send_command("cauhoi")
     queue = await staff.wait_for("Câu hỏi chờ trả lời")
     assert "Buổi sáng thứ Hai học ở phòng nào ạ?" in queue.text

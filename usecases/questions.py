@@ -550,6 +550,7 @@ async def plan_digest(uow: UnitOfWork, *, now: datetime, settings: Settings) -> 
                 kind=KIND_DIGEST,
                 text="".join(lines),
                 due_at=now,
+                choices=((Choice(T.QUEUE_BUTTON, "cauhoi"),),),
             )
             planned += row is not None
         await uow.commit()
