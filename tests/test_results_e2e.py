@@ -1,0 +1,132 @@
+"""Journeys 6–7 end to end: staff import results with the CLI, preview and publish in chat;
+the learner and her unit's leader get theirs through the outbox; staff get the statistics."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from localapi.telegram import LocalTelegram
+from tests.conftest import SAMPLES, BotProcess
+
+CLASS = "SC-K4"
+# The outbox dispatcher looks at least every safety tick (30 s by default).
+DELIVERY_TIMEOUT = 60
+
+
+def _set_up_class(bot: BotProcess) -> None:
+    steps = [
+        ["lop", "tao", CLASS, "--ten", "Sơ cấp LLCT khóa IV", "--loai", "Sơ cấp LLCT"],
+        ["lop", "nhap-hoc-vien", CLASS, str(SAMPLES / "danh-sach-so-cap-llct-k4-2024.xlsx")],
+        ["lop", "nhap-lich", CLASS, str(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx")],
+        [
+            "don-vi",
+            "lanh-dao",
+            "Đoàn xã Phiêng Ban",
+            "--ten",
+            "Hà Văn Thắng",
+            "--sdt",
+            "0912345678",
+        ],
+    ]
+    for args in steps:
+        result = bot.cli(*args)
+        assert result.returncode == 0, result.stderr
+
+
+def _invite_code(bot: BotProcess, name: str) -> str:
+    listing = bot.cli("lop", "loi-moi", CLASS)
+    assert listing.returncode == 0, listing.stderr
+    line = next(line for line in listing.stdout.splitlines() if name in line)
+    return next(cell.strip() for cell in line.split("│") if len(cell.strip()) == 10)
+
+
+async def test_results_reach_the_learner_and_her_units_leader_once_published(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    _set_up_class(bot)
+    lan = local_telegram.user(1001, "Lan")
+    lan.share_contact("0731706690")
+    await lan.wait_for("đã được liên kết", timeout=10)
+    leader = local_telegram.user(1003, "Thắng")
+    leader.send_start(_invite_code(bot, "Hà Văn Thắng"))
+    await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
+
+    imported = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
+    assert imported.returncode == 0, imported.stderr
+    assert "Đã nhập kết quả của 45 học viên" in imported.stdout
+
+    lan.send_command("ketqua")
+    await lan.wait_for("Chưa có kết quả nào được công bố", timeout=10)  # not before publishing
+
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    staff.send_command("ketqua", CLASS)
+    preview = await staff.wait_for("🔎 Xem trước kết quả", timeout=10)
+    assert "Có kết quả: 45/45 học viên" in (preview.text or "")
+    assert "1. Lê Thị Ngọc Lan — 8 / 9 — Khá" in (preview.text or "")
+    staff.press("📢 Công bố", message=preview)
+    done = await staff.wait_for("📢 Đã công bố kết quả lớp SC-K4", timeout=10)
+    assert "45 thông báo cho học viên, 1 bảng tổng hợp" in (done.text or "")
+    staff.press("📢 Công bố", message=preview)  # pressed twice
+    await staff.wait_for("đã được công bố lúc", timeout=10)
+
+    notice = await lan.wait_for("🏅 Kết quả học tập lớp", timeout=DELIVERY_TIMEOUT)
+    assert "Học viên: Lê Thị Ngọc Lan" in (notice.text or "")
+    assert "Xếp loại: Khá" in (notice.text or "")
+    lan.send_command("ketqua")
+    mine = await lan.wait_for("Xếp loại: Khá", timeout=10)
+    assert "• Điểm thu hoạch: 9" in (mine.text or "")
+
+    summary = await leader.wait_for(
+        "Kết quả học tập của học viên Đoàn xã Phiêng Ban", timeout=DELIVERY_TIMEOUT
+    )
+    assert "Lê Thị Ngọc Lan: 8 / 9 — Khá" in (summary.text or summary.caption or "")
+    sheet = await leader.wait_for(lambda m: m.document is not None, timeout=DELIVERY_TIMEOUT)
+    assert sheet.document is not None
+    filename, data = sheet.document
+    assert filename.endswith(".xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    names = {r[1] for r in rows if r and isinstance(r[0], int)}
+    assert len(names) == 6 and "Lê Thị Ngọc Lan" in names and "Bùi Đức Hải" not in names
+
+    # Nobody got it twice.
+    assert len([m for m in lan.messages() if "🏅 Kết quả học tập lớp" in (m.text or "")]) == 2
+
+
+async def test_results_are_never_shown_in_a_group_chat(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    _set_up_class(bot)
+    lan = local_telegram.user(1001, "Lan")
+    lan.share_contact("0731706690")
+    await lan.wait_for("đã được liên kết", timeout=10)
+    group = local_telegram.group(-100123, "Lớp SC-K4")
+    group.member(lan).send_command("ketqua")
+    reply = await group.wait_for("nhắn riêng", timeout=10)
+    assert "Xếp loại" not in (reply.text or "")
+
+
+async def test_staff_get_the_months_statistics_with_a_workbook_and_a_chart(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    _set_up_class(bot)
+    result = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
+
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    staff.send_command("thongke")
+    picker = await staff.wait_for("Chọn kỳ thống kê", timeout=10)
+    staff.press("Tháng này (tháng 3/2024)", message=picker)
+    text = await staff.wait_for("📊 Thống kê tháng 3/2024", timeout=20)
+    assert "• 1 lớp với 45 lượt học viên (45 người)." in (text.text or "")
+    assert "Khá 18 (40%)" in (text.text or "")
+    workbook = await staff.wait_for(lambda m: m.document is not None, timeout=20)
+    assert workbook.document is not None and workbook.document[0] == "thong-ke-2024-03.xlsx"
+    chart = await staff.wait_for(lambda m: m.photo is not None, timeout=20)
+    assert chart.photo is not None and chart.photo.startswith(b"\x89PNG")
+
+    exported = bot.cli("thong-ke", "--quy", "1/2024")
+    assert exported.returncode == 0, exported.stderr
+    assert "📊 Thống kê quý 1/2024" in exported.stdout
