@@ -724,3 +724,95 @@ async def test_staff_answer_by_button_then_text_through_the_dispatcher(
     assert done.text == T.ANSWER_SENT.format(number=asked.question_id)
     [notice] = await notifications(database, kind=Q.KIND_ANSWER)
     assert notice.person_id == learner_id and "Phòng số 2, tầng 1." in notice.text
+
+
+async def test_staff_mark_answered_in_class_close_with_a_reason_and_share_from_chat(
+    database: Database, sample_class: SampleClass, staff_id: int, clock: FixedClock
+) -> None:
+    first, second, third = (await learners(database, sample_class.id))[:3]
+    in_class = await ask(database, first, "Câu đã giảng trên lớp", clock)
+    closed = await ask(database, second, "Câu không thuộc lớp học", clock)
+    shared = await ask(database, third, "Câu cả lớp cần biết", clock)
+    dispatcher = await dispatcher_for(database, sample_class.centre_id, clock)
+    staff = Incoming(channel="telegram", user_id=str(STAFF_TG), chat_id=str(STAFF_TG))
+
+    def press(data: str) -> Incoming:
+        command, *args = data.split()
+        return replace(staff, command=command, args=tuple(args), pressed=True)
+
+    [prompt] = await dispatcher.handle(press(f"traloi {in_class.question_id}"))
+    in_class_button, close_button = (row[0] for row in prompt.choices)
+    assert close_button.data == f"dongcauhoi {in_class.question_id}"
+    [done] = await dispatcher.handle(press(in_class_button.data))
+    assert done.text == T.IN_CLASS_DONE.format(number=in_class.question_id)
+
+    [ask_reason] = await dispatcher.handle(press(f"dongcauhoi {closed.question_id}"))
+    assert ask_reason.expect_input == f"dongcauhoi {closed.question_id}"
+    [done] = await dispatcher.handle(replace(staff, text="Xin hỏi phòng Tổ chức cán bộ."))
+    assert done.text == T.CLOSED_DONE.format(number=closed.question_id)
+
+    [answered] = await dispatcher.handle(
+        replace(staff, text=f"/traloi {shared.question_id} Thứ Sáu thi viết.", command="traloi",
+                args=(str(shared.question_id), "Thứ", "Sáu", "thi", "viết."))
+    )  # fmt: skip
+    [share_button] = answered.choices[0]
+    [done] = await dispatcher.handle(press(share_button.data))
+    assert done.text == T.SHARED_DONE.format(number=shared.question_id, count=44)
+
+    [again] = await dispatcher.handle(press(in_class_button.data))  # pressed a second time
+    assert again.text.startswith(f"Câu hỏi số {in_class.question_id} đã được")
+    told = {n.kind for n in await notifications(database, person_id=second)}
+    assert told == {Q.KIND_CLOSED, Q.KIND_SHARED}  # her own question, and the shared answer
+
+
+async def test_a_flooding_learner_is_told_plainly_in_chat(
+    database: Database, sample_class: SampleClass, staff_id: int, learner_id: int, clock: FixedClock
+) -> None:
+    await link(database, "telegram", LEARNER_TG, learner_id)
+    settings = replace(SETTINGS, questions=QuestionSettings(max_open_per_learner=1))
+    services = Services(
+        db=database, clock=clock, settings=settings, centre_id=sample_class.centre_id
+    )
+    dispatcher = Dispatcher(services, ROUTES)
+
+    [ok] = await dispatcher.handle(said("/hoi Một", command="hoi", args=("Một",)))
+    assert ok.text.startswith("✅ Đã gửi câu hỏi số")
+    [refused] = await dispatcher.handle(said("/hoi Hai", command="hoi", args=("Hai",)))
+    assert refused.text == T.TOO_MANY_OPEN.format(count=1, limit=1)
+    [offer] = await dispatcher.handle(said("Ba"))
+    [refused] = await dispatcher.handle(
+        said(command="hoigui", args=(offer.choices[0][0].data.split()[1],), pressed=True)
+    )
+    assert refused.text == T.TOO_MANY_OPEN.format(count=1, limit=1)
+
+
+async def test_a_learner_of_two_classes_picks_the_class_with_a_button(
+    database: Database, sample_class: SampleClass, staff_id: int, learner_id: int, clock: FixedClock
+) -> None:
+    await make_sample_class(database, sample_class.centre_id, code="SC-K5")
+    await link(database, "telegram", LEARNER_TG, learner_id)
+    dispatcher = await dispatcher_for(database, sample_class.centre_id, clock)
+
+    [which] = await dispatcher.handle(
+        said("/hoi Thi ngày nào?", command="hoi", args=("Thi", "ngày", "nào?"))
+    )
+    assert which.text == T.WHICH_CLASS
+    labels = [row[0].label for row in which.choices]
+    assert labels == [
+        T.SEND_TO_CLASS_BUTTON.format(code="SC-K4"),
+        T.SEND_TO_CLASS_BUTTON.format(code="SC-K5"),
+        T.CANCEL_BUTTON,
+    ]
+    command, *args = which.choices[1][0].data.split()
+    [receipt] = await dispatcher.handle(said(command=command, args=tuple(args), pressed=True))
+    assert "lớp SC-K5" in receipt.text
+
+
+async def test_the_scheduled_digest_plans_through_the_database(
+    database: Database, sample_class: SampleClass, staff_id: int, learner_id: int, clock: FixedClock
+) -> None:
+    await ask(database, learner_id, "Câu hỏi chờ lâu", clock)
+    clock.advance(hours=30)
+    assert await question_jobs.run_digest(database, clock, SETTINGS) == 1
+    [digest] = await notifications(database, kind=Q.KIND_DIGEST)
+    assert digest.choices == [[[T.QUEUE_BUTTON, "cauhoi"]]]
