@@ -4,6 +4,7 @@ learner and each unit leader receives."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -11,21 +12,26 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from bot.dispatch import Dispatcher
+from channels.incoming import Incoming
 from db.database import Database
 from db.models import (
     Attachment,
     Attendance,
     AttendanceMethod,
     AttendanceStatus,
+    ChatAccount,
     Enrollment,
     Notification,
     Person,
     Result,
     Session,
 )
+from handlers.base import Services
+from handlers.routes import ROUTES
 from sheets.results import ResultRow, parse_results
 from tests.conftest import SAMPLES, TZ, SampleClass
-from usecases import classes
+from usecases import classes, identity
 from usecases import results as R
 from usecases.classes import ImportRejected
 from usecases.clock import FixedClock
@@ -423,3 +429,72 @@ async def test_only_the_centres_staff_may_preview_or_publish(
     assert await R.list_result_classes(database.uow(), centre_id=sample_class.centre_id) == [
         (sample_class.code, False)
     ]
+
+
+# --- in chat, through the dispatcher (channel-neutral) --------------------------------------
+
+STAFF_TG, LEARNER_TG, LEADER_TG = "777", "1001", "1003"
+
+
+def said(user: str, text: str = "", **kw: object) -> Incoming:
+    return Incoming(channel="telegram", user_id=user, chat_id=user, text=text, **kw)  # type: ignore[arg-type]
+
+
+async def link(db: Database, user_id: str, person: int) -> None:
+    async with db.uow() as uow:
+        uow.session.add(
+            ChatAccount(channel="telegram", external_id=user_id, chat_id=user_id, person_id=person)
+        )
+        await uow.commit()
+
+
+async def test_in_chat_staff_correct_preview_and_publish_and_each_person_sees_their_own(
+    database: Database, sample_class: SampleClass, clock: FixedClock
+) -> None:
+    await import_sample(database, sample_class)
+    await identity.sync_staff(database.uow(), sample_class.centre_id, (int(STAFF_TG),))
+    leader = await classes.add_unit_leader(
+        database.uow(),
+        centre_id=sample_class.centre_id,
+        unit_name="Đoàn xã Phiêng Ban",
+        full_name="Hà Văn Thắng",
+        phone="0912345678",
+    )
+    await link(database, LEARNER_TG, await person_id(database, "Lê Thị Ngọc Lan"))
+    await link(database, LEADER_TG, leader.id)
+    services = Services(
+        db=database, clock=clock, settings=Settings(), centre_id=sample_class.centre_id
+    )
+    chat = Dispatcher(services, ROUTES)
+
+    [saved] = await chat.handle(
+        said(
+            STAFF_TG, command="nhapdiem", args=("sc-k4", "1", "9,5", "9", ";", "Rất", "tích", "cực")
+        )
+    )
+    assert saved.text.startswith("✅ Đã lưu kết quả của Lê Thị Ngọc Lan (lớp SC-K4)")
+    assert "• Điểm kiểm tra: 9,5" in saved.text and "Xếp loại: Xuất sắc" in saved.text
+
+    [refused] = await chat.handle(said(LEARNER_TG, command="congbo", args=("SC-K4",)))
+    assert refused.text == "Bạn không có quyền làm việc này."
+    [nothing_yet] = await chat.handle(said(LEARNER_TG, command="ketqua"))
+    assert nothing_yet.text == "Chưa có kết quả nào được công bố cho bạn."
+
+    [preview] = await chat.handle(said(STAFF_TG, command="ketqua", args=("SC-K4",)))
+    assert "1. Lê Thị Ngọc Lan — 9,5 / 9 — Xuất sắc" in preview.text
+    [[publish]] = preview.choices
+    assert publish.data == "congbo SC-K4"
+    command, *args = publish.data.split()
+    [published] = await chat.handle(said(STAFF_TG, command=command, args=tuple(args), pressed=True))
+    assert published.text.startswith("📢 Đã công bố kết quả lớp SC-K4: 45 thông báo")
+    [twice] = await chat.handle(said(STAFF_TG, command=command, args=tuple(args), pressed=True))
+    assert "đã được công bố lúc" in twice.text
+
+    [mine] = await chat.handle(said(LEARNER_TG, command="ketqua"))
+    assert "Nhận xét: Rất tích cực" in mine.text
+    unit_text, unit_file = await chat.handle(said(LEADER_TG, command="ketqua"))
+    assert unit_text.text.startswith("📋 Kết quả học tập của học viên Đoàn xã Phiêng Ban")
+    assert "Bùi Đức Hải" not in unit_text.text
+    assert unit_file.document is not None and unit_file.document.filename.endswith(".xlsx")
+    [group] = await chat.handle(replace(said(LEARNER_TG, command="ketqua"), is_group=True))
+    assert "Xếp loại" not in group.text

@@ -3,18 +3,25 @@ course ends; ratings with buttons, an optional comment, answers kept and counted
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
+from bot.dispatch import Dispatcher
+from channels.incoming import Incoming
 from db.database import Database
-from db.models import Notification, Person, SurveyAnswer
+from db.models import ChatAccount, Notification, Person, SurveyAnswer
+from handlers.base import Services
+from handlers.routes import ROUTES
 from tests.conftest import TZ, SampleClass
 from texts.survey import RATING_LABELS
 from usecases import classes
 from usecases import stats as S
 from usecases import survey as V
+from usecases.clock import FixedClock
+from usecases.settings import Settings
 from vn.text import name_key
 
 AFTER_DAYS = 30  # the sample class ends on 13/03/2024, so it is due on 12/04/2024
@@ -177,3 +184,49 @@ async def test_only_leaders_of_units_with_learners_in_the_class_may_answer(
             rating=6,
             now=at(1, 5),
         )
+
+
+async def test_in_chat_the_leader_presses_ratings_then_types_a_comment(
+    database: Database, sample_class: SampleClass
+) -> None:
+    thang, _ = await leaders(database, sample_class)
+    async with database.uow() as uow:
+        uow.session.add(
+            ChatAccount(channel="zalo", external_id="z9", chat_id="z9", person_id=thang)
+        )
+        await uow.commit()
+    clock = FixedClock(at(12, 4))
+    await V.plan_surveys(database.uow(), now=clock.now(), after_days=AFTER_DAYS, tz=TZ)
+    services = Services(
+        db=database, clock=clock, settings=Settings(), centre_id=sample_class.centre_id
+    )
+    chat = Dispatcher(services, ROUTES)
+    zalo = Incoming(channel="zalo", user_id="z9", chat_id="z9")
+
+    [question] = await chat.handle(replace(zalo, command="khaosat"), has_buttons=False)
+    assert question.text.startswith("Câu 1/3:")
+    for number in (2, 3):
+        # Zalo has no buttons: the leader types the number of the choice (5 = "5 · Rất tốt").
+        [question] = await chat.handle(replace(zalo, text="5"), has_buttons=False)
+        assert question.text.startswith(f"Câu {number}/3:")
+    [ask] = await chat.handle(replace(zalo, text="4"), has_buttons=False)
+    assert ask.text.startswith("Cảm ơn đồng chí!") and ask.expect_input
+    [thanks] = await chat.handle(replace(zalo, text="Học viên tiến bộ rõ"), has_buttons=False)
+    assert thanks.text.startswith("🙏")
+    async with database.uow() as uow:
+        answers = dict(
+            (
+                await uow.session.execute(
+                    select(SurveyAnswer.question_key, SurveyAnswer.rating).where(
+                        SurveyAnswer.person_id == thang
+                    )
+                )
+            ).all()
+        )
+        comment = await uow.session.scalar(
+            select(SurveyAnswer.comment).where(SurveyAnswer.question_key == V.COMMENT_KEY)
+        )
+    assert answers == {"apply": 5, "attitude": 5, "useful": 4, "comment": None}
+    assert comment == "Học viên tiến bộ rõ"
+    [nothing] = await chat.handle(replace(zalo, command="khaosat"), has_buttons=False)
+    assert nothing.text.startswith("Hiện không có phiếu đánh giá nào")
