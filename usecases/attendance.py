@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -271,32 +271,39 @@ async def write_mark(
     reason: str | None = None,
     location: tuple[float, float] | None = None,
     keep: frozenset[str] = frozenset(),
+    known_unmarked: bool = False,
 ) -> tuple[str | None, str] | None:
     """Set the current mark and record the change; returns (old, new), or None when nothing
     changed (same status, or the current one is in `keep`). Call inside a `replaying` (or
-    otherwise retried) transaction: it raises IntegrityError/_Conflict when it lost a race."""
-    current = (
-        await session.execute(
-            select(Attendance.id, Attendance.status).where(
-                Attendance.session_id == session_id, Attendance.person_id == person_id
+    otherwise retried) transaction: it raises IntegrityError/_Conflict when it lost a race.
+    `known_unmarked`: the caller has just read that there is no mark; skip reading again."""
+    current = None
+    if not known_unmarked:
+        current = (
+            await session.execute(
+                select(Attendance.id, Attendance.status).where(
+                    Attendance.session_id == session_id, Attendance.person_id == person_id
+                )
             )
-        )
-    ).first()
+        ).first()
     lat, lon = location or (None, None)
     if current is None:
-        row = Attendance(
-            session_id=session_id,
-            person_id=person_id,
-            status=status,
-            method=method,
-            marked_by=by,
-            marked_at=now,
-            lat=lat,
-            lon=lon,
-        )
-        session.add(row)
-        await session.flush()  # IntegrityError here: someone marked first; replay
-        attendance_id, old = row.id, None
+        # Core statements, not the ORM's flush: this is the check-in burst's hot path.
+        attendance_id = await session.scalar(
+            insert(Attendance)
+            .values(
+                session_id=session_id,
+                person_id=person_id,
+                status=status,
+                method=method,
+                marked_by=by,
+                marked_at=now,
+                lat=lat,
+                lon=lon,
+            )
+            .returning(Attendance.id)
+        )  # IntegrityError here: someone marked first; replay
+        old = None
     else:
         attendance_id, old = current
         if old == status or old in keep:
@@ -316,8 +323,8 @@ async def write_mark(
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise _Conflict
-    session.add(
-        AttendanceChange(
+    await session.execute(
+        insert(AttendanceChange).values(
             attendance_id=attendance_id,
             old_status=old,
             new_status=status,
@@ -444,37 +451,50 @@ async def check_in(
     a race with a second check-in or the monitor's mark."""
 
     async def work(session: AsyncSession) -> CheckinOutcome:
+        # One read gives the session(s), the class, enrolment and the learner's current mark;
+        # then two inserts: the lean path a 500-learner burst takes.
+        query = (
+            select(Session, Class, Enrollment.id, Attendance.status)
+            .join(Class, Class.id == Session.class_id)
+            .outerjoin(
+                Enrollment,
+                (Enrollment.class_id == Class.id) & (Enrollment.person_id == person_id),
+            )
+            .outerjoin(
+                Attendance,
+                (Attendance.session_id == Session.id) & (Attendance.person_id == person_id),
+            )
+            .order_by(Session.starts_at, Session.id)
+        )
         if session_id is not None:
-            lesson, klass = await load_session(session, session_id)
-            info = session_info(lesson, klass, settings)
-            if not await _enrolled(session, klass.id, person_id):
-                return CheckinOutcome(CheckinStatus.NOT_ENROLLED, info)
-            candidates = [(info, lesson)]
+            query = query.where(Session.id == session_id)
         else:
-            near = await _learner_sessions_near(session, person_id, now, settings)
-            if not near:
-                return await _why_none_open(session, person_id, now, settings)
-            lessons = {
-                s.id: s
-                for s in await session.scalars(
-                    select(Session).where(Session.id.in_([i.id for i in near]))
-                )
-            }
-            open_ = [(i, lessons[i.id]) for i in near if not i.cancelled]
-            if not open_:
-                return CheckinOutcome(CheckinStatus.CANCELLED, near[0])
-            # The code itself says which session when two are open at once.
-            matching = [(i, s) for i, s in open_ if s.checkin_code == code]
-            candidates = matching or open_[:1]
-        info, lesson = candidates[0]
-        if info.cancelled:
-            return CheckinOutcome(CheckinStatus.CANCELLED, info)
+            query = query.where(
+                Enrollment.id.is_not(None),
+                Session.starts_at >= now - timedelta(minutes=settings.close_minutes_after),
+                Session.starts_at <= now + timedelta(minutes=settings.open_minutes_before),
+            )
+        rows = (await session.execute(query)).all()
+        if not rows and session_id is not None:
+            raise SessionNotFound(session_id)
+        if not rows:
+            return await _why_none_open(session, person_id, now, settings)
+        found = [(session_info(s, c, settings), s, enrolled, mark) for s, c, enrolled, mark in rows]
+        if found[0][2] is None:
+            return CheckinOutcome(CheckinStatus.NOT_ENROLLED, found[0][0])
+        open_ = [f for f in found if not f[0].cancelled]
+        if not open_:
+            return CheckinOutcome(CheckinStatus.CANCELLED, found[0][0])
+        # The code itself says which session when two are open at once.
+        info, lesson, _, current = next((f for f in open_ if f[1].checkin_code == code), open_[0])
         if now < info.opens_at:
             return CheckinOutcome(CheckinStatus.TOO_EARLY, info)
         if now > info.closes_at or info.closed:
             return CheckinOutcome(CheckinStatus.TOO_LATE, info)
         if not lesson.checkin_code or not secrets.compare_digest(lesson.checkin_code, code):
             return CheckinOutcome(CheckinStatus.WRONG_CODE, info)
+        if current in ATTENDED:
+            return CheckinOutcome(CheckinStatus.ALREADY, info, mark=current)
         distance = None
         if info.has_venue and location is not None:
             assert lesson.venue_lat is not None and lesson.venue_lon is not None
@@ -496,13 +516,9 @@ async def check_in(
             now=now,
             location=location,
             keep=ATTENDED,
+            known_unmarked=current is None,
         )
-        if changed is None:
-            current = await session.scalar(
-                select(Attendance.status).where(
-                    Attendance.session_id == lesson.id, Attendance.person_id == person_id
-                )
-            )
+        if changed is None:  # raced with a mark that is already present/late
             return CheckinOutcome(CheckinStatus.ALREADY, info, mark=current)
         return CheckinOutcome(
             CheckinStatus.RECORDED, info, mark=status, at=now, distance_m=distance

@@ -1,0 +1,204 @@
+"""Benchmark: 500 learners of one session check in within one second.
+
+Run from the repo root: `python -m bench.checkin_burst`. Builds a SQLite file with one class of
+500 learners, one session and its room code, links each learner's Telegram account, then starts
+the real bot process (`python -m bot`) against the in-process local Telegram, its clock five
+minutes after the session's start. Every learner sends `/diemdanh <code>` within one second;
+latency is measured from the update's availability to the bot's answer in that chat. The last
+line is one JSON object for CI to collect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time as clock
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from db.database import Database
+from db.models import Attendance, ChatAccount
+from localapi.telegram import LocalTelegram
+from sheets.roster import RosterRow
+from sheets.schedule import ScheduleRow
+from usecases import attendance, classes, identity
+from usecases.identity import Actor
+from usecases.settings import AttendanceSettings
+
+LEARNERS = 500
+BURST_SECONDS = 1.0
+TARGET_P99_MS = 1000.0
+ANSWER_TIMEOUT = 120.0
+POLL_SECONDS = 0.05
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CENTRE = "Trung tâm Chính trị huyện Bắc Yên"
+DAY = date(2024, 3, 4)
+START = datetime.combine(DAY, time(7, 30), tzinfo=TZ)
+FIRST_USER_ID = 500_000
+REPO = Path(__file__).resolve().parents[1]
+
+
+async def prepare(db_url: str) -> tuple[str, int]:
+    """The class, its session and room code, and 500 linked accounts; returns (code, session)."""
+    db = Database(db_url)
+    try:
+        await db.migrate()
+        centre_id = await identity.ensure_centre(db.uow(), CENTRE)
+        class_id = await classes.create_class(
+            db.uow(),
+            centre_id=centre_id,
+            code="BENCH-500",
+            name="Bồi dưỡng nhận thức về Đảng",
+            program_type="Bồi dưỡng",
+        )
+        rows = [
+            RosterRow(
+                n,
+                f"Học viên Số {n}",
+                date(1990, 1, 1) + timedelta(days=n),
+                None,
+                None,
+                None,
+                f"Đơn vị {n % 20}",
+                f"+8491{n:07d}",
+                None,
+            )
+            for n in range(1, LEARNERS + 1)
+        ]
+        await classes.import_roster(db.uow(), class_id=class_id, rows=rows)
+        schedule = [ScheduleRow(1, 1, DAY, time(7, 30), time(11), "Chuyên đề 1", None, None)]
+        await classes.import_schedule(db.uow(), class_id=class_id, rows=schedule, tz=TZ)
+        session_id = (await classes.list_sessions(db.uow(), class_id=class_id))[0].id
+        staff = Actor(
+            account_id=0, channel="cli", chat_id="", staff_centre_ids=frozenset({centre_id})
+        )
+        view = await attendance.room_code(
+            db.uow(), actor=staff, session_id=session_id, settings=AttendanceSettings()
+        )
+        learners = await classes.list_learners(db.uow(), class_id=class_id)
+        async with db.uow() as uow:
+            for i, line in enumerate(learners):
+                uid = str(FIRST_USER_ID + i)
+                uow.session.add(
+                    ChatAccount(
+                        channel="telegram",
+                        external_id=uid,
+                        chat_id=uid,
+                        person_id=line.person.id,
+                        linked_at=START - timedelta(days=1),
+                    )
+                )
+            await uow.commit()
+        return view.code, session_id
+    finally:
+        await db.dispose()
+
+
+async def recorded(db_url: str, session_id: int) -> int:
+    db = Database(db_url)
+    try:
+        async with db.uow() as uow:
+            count = await uow.session.scalar(
+                select(func.count())
+                .select_from(Attendance)
+                .where(Attendance.session_id == session_id)
+            )
+            return int(count or 0)
+    finally:
+        await db.dispose()
+
+
+def start_bot(telegram: LocalTelegram, db_url: str, log_path: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLL_")}
+    env.update(
+        SLL_CONFIG=str(REPO / "tests" / "no-config.toml"),
+        SLL_TELEGRAM_TOKEN=telegram.token,
+        SLL_TELEGRAM_API_URL=telegram.url,
+        SLL_DATABASE_URL=db_url,
+        SLL_CENTRE_NAME=CENTRE,
+        SLL_FAKE_NOW=(START + timedelta(minutes=5)).isoformat(),
+        PYTHONUNBUFFERED="1",
+    )
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+
+async def wait_polling(telegram: LocalTelegram, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if telegram.stats.requests["getupdates"] or telegram.stats.requests["getUpdates"]:
+            return
+        if process.poll() is not None:
+            raise SystemExit("the bot exited before polling")
+        await asyncio.sleep(0.1)
+    raise SystemExit("the bot did not start polling")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+async def main() -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as folder:
+        db_url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+        code, session_id = await prepare(db_url)
+        telegram = LocalTelegram()
+        await telegram.start()
+        process = start_bot(telegram, db_url, Path(folder) / "bot.log")
+        try:
+            await wait_polling(telegram, process)
+            users = [telegram.user(FIRST_USER_ID + i, f"HV{i}") for i in range(LEARNERS)]
+            first_update = len(telegram.updates)
+            began = clock.monotonic()
+            for i, user in enumerate(users):  # spread evenly over one second
+                user.send_command("diemdanh", code)
+                delay = began + (i + 1) * BURST_SECONDS / LEARNERS - clock.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            burst = clock.monotonic() - began
+            records = telegram.updates[first_update:]
+            for _ in range(int(ANSWER_TIMEOUT / POLL_SECONDS)):
+                if all(r.answered_at is not None for r in records):
+                    break
+                await asyncio.sleep(POLL_SECONDS)
+            latencies = [r.latency * 1000 for r in records if r.latency is not None]
+            confirmed = sum(
+                1 for u in users if any("Đã điểm danh" in (m.text or "") for m in u.messages())
+            )
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                await asyncio.to_thread(process.wait, 30)
+            await telegram.stop()
+        rows = await recorded(db_url, session_id)
+    print(
+        f"{len(records)} check-ins sent in {burst:.2f} s; {len(latencies)} answered, "
+        f"{confirmed} confirmed in chat, {rows} attendance rows",
+        file=sys.stderr,
+    )
+    return {
+        "bench": "checkin_burst",
+        "checkins": len(records),
+        "recorded": rows,
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
+    }
+
+
+if __name__ == "__main__":
+    result = asyncio.run(main())
+    print(json.dumps(result))
+    ok = result["recorded"] == LEARNERS and (result["p99_ms"] or 1e9) < TARGET_P99_MS
+    sys.exit(0 if ok else 1)
