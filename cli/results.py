@@ -76,6 +76,45 @@ def import_results(
     )
 
 
+@ket_qua.command("sua")
+def enter(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    tt: Annotated[int, typer.Argument(help="Số thứ tự (TT) của học viên trong danh sách lớp.")],
+    ket_qua_: Annotated[
+        str,
+        typer.Argument(
+            metavar="KET_QUA",
+            help='Điểm, xếp loại, nhận xét, ví dụ: "8,5 9 Khá ; Tích cực phát biểu".',
+        ),
+    ],
+    config: ConfigOption = None,
+) -> None:
+    """Nhập hoặc sửa kết quả của một học viên (trước khi công bố)."""
+    try:
+        entry = R.parse_entry(ket_qua_)
+    except R.EntryError as exc:
+        err.print("[red]Không thực hiện được, chưa có gì thay đổi:[/red]")
+        for line in exc.errors:
+            err.print(f"  • {line}")
+        raise typer.Exit(1) from exc
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> R.ResultView:
+        return await R.enter_result(
+            db.uow(),
+            centre_id=centre_id,
+            code=ma,
+            number=tt,
+            entry=entry,
+            grade_scale=settings.grade_scale,
+            tz=settings.timezone,
+            now=_clock().now(),
+            actor_person_id=None,
+            actor_label="cli",
+        )
+
+    out.print(R.learner_text(run(config, work)))
+
+
 def _preview(ma: str, config: Path | None) -> tuple[R.ResultsPreview, ZoneInfo]:
     async def work(
         db: Database, settings: Settings, centre_id: int
