@@ -217,7 +217,7 @@ def derive_grade(scores: Mapping[str, Decimal], scale: Sequence[tuple[float, str
     if combined is None:
         total = sum(scores.values(), Decimal(0))
         combined = (total / len(scores)).quantize(_PLACES, rounding=ROUND_HALF_UP)
-    for threshold, grade in scale:
+    for threshold, grade in sorted(scale, key=lambda step: step[0], reverse=True):
         if combined >= Decimal(str(threshold)):
             return grade
     return None
