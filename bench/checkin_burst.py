@@ -177,11 +177,26 @@ async def main() -> dict[str, object]:
             confirmed = sum(
                 1 for u in users if any("Đã điểm danh" in (m.text or "") for m in u.messages())
             )
+            odd = [
+                (m.text or "")[:120]
+                for u in users
+                for m in u.messages()
+                if "Đã điểm danh" not in (m.text or "")
+            ]
         finally:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 await asyncio.to_thread(process.wait, 30)
             await telegram.stop()
+        for text in odd[:5]:  # answers that were not a confirmation, and why
+            print(f"unexpected answer: {text}", file=sys.stderr)
+        errors = [
+            line
+            for line in (Path(folder) / "bot.log").read_text(errors="replace").splitlines()
+            if "ERROR" in line or "Error" in line
+        ]
+        for line in errors[:10]:
+            print(line, file=sys.stderr)
         rows = await recorded(db_url, session_id)
     print(
         f"{len(records)} check-ins sent in {burst:.2f} s; {len(latencies)} answered, "

@@ -120,3 +120,48 @@ async def test_a_learner_checks_in_the_monitor_marks_the_rest_and_staff_see_the_
     staff.press("📥 Xuất bảng điểm danh (Excel)", message=detail)
     sheet = await staff.wait_for(lambda m: m.document is not None, timeout=10)
     assert sheet.document is not None and sheet.document[0] == "diem-danh-SC-K4.xlsx"
+
+
+async def test_leave_is_asked_and_approved_and_staff_correct_a_mark_with_a_reason(
+    morning: Morning, local_telegram: LocalTelegram
+) -> None:
+    learner = local_telegram.user(LEARNER_TG, "Hải")
+    staff = local_telegram.user(morning.bot.staff_id, "Cán bộ")
+
+    # The learner asks leave for the afternoon session, with a reason typed next.
+    learner.send_command("xinphep")
+    choose = await learner.wait_for("chọn buổi học bạn sẽ vắng", timeout=10)
+    afternoon = next(data for label, data in choose.buttons() if label.startswith("Buổi 2"))
+    learner.press(afternoon or "", message=choose)
+    await learner.wait_for("Vui lòng gõ lý do", timeout=10)
+    learner.send_text("Ốm, sốt cao")
+    await learner.wait_for("Đã gửi đơn xin phép vắng Buổi 2", timeout=10)
+
+    # Staff see the queue and approve with one tap; the message is updated in place.
+    staff.send_command("duyetphep")
+    queue = await staff.wait_for("Đơn xin phép đang chờ duyệt (1)", timeout=10)
+    assert "Ốm, sốt cao" in (queue.text or "") and morning.names[1] in (queue.text or "")
+    staff.press("✅ Duyệt 1", message=queue)
+    await staff.wait_for(lambda m: m is queue and "Đã duyệt" in (m.text or ""), timeout=10)
+    staff.send_command("duyetphep")
+    await staff.wait_for("Không có đơn xin phép nào", timeout=10)
+
+    # A wrong code is refused; the learner is still unmarked for the morning.
+    learner.send_command("diemdanh", "99999")
+    await learner.wait_for("không đúng", timeout=10)
+
+    # Staff correct the learner's morning mark: session → learner → mark → reason.
+    staff.send_command("suadiemdanh")
+    sessions = await staff.wait_for("Sửa điểm danh: chọn buổi học", timeout=10)
+    first = next(data for label, data in sessions.buttons() if label.startswith("Buổi 1"))
+    staff.press(first or "", message=sessions)
+    pick = await staff.wait_for(lambda m: "chọn học viên" in (m.text or ""), timeout=10)
+    learner_button = next(label for label, _ in pick.buttons() if morning.names[1] in label)
+    staff.press(learner_button, message=pick)
+    await staff.wait_for(lambda m: "Chọn trạng thái mới" in (m.text or ""), timeout=10)
+    staff.press("❌ vắng không phép", message=pick)
+    await staff.wait_for("Vui lòng gõ lý do sửa", timeout=10)
+    staff.send_text("Vào lớp rồi bỏ về")
+    done = await staff.wait_for("Đã sửa điểm danh", timeout=10)
+    assert "«chưa điểm danh» → «vắng không phép»" in (done.text or "")
+    assert "Vào lớp rồi bỏ về" in (done.text or "") and "Lịch sử thay đổi" in (done.text or "")
