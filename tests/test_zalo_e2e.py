@@ -8,12 +8,14 @@ import asyncio
 import re
 import socket
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.config import ConfigError, load_settings
 from bot.dispatch import Dispatcher
 from bot.zalo import ZaloAdapter, to_incoming
 from channels.zalo import TEXT_LIMIT, WEBHOOK_SECRET_HEADER, ZaloUpdate, text_length
@@ -29,11 +31,13 @@ from usecases import classes, identity
 from usecases.clock import FixedClock
 from usecases.linking import create_invites
 from usecases.messages import Choice, Document, Reply
+from usecases.outbox import enqueue
 from usecases.settings import Settings, ZaloSettings
 
 LAN = "Lê Thị Ngọc Lan"
 LEADER = "Hà Văn Thắng"
 SECRET = "bi-mat-cua-webhook-zalo"
+NO_CONFIG = Path(__file__).parent / "no-config.toml"
 MENU_LINE = re.compile(r"^Gõ (\d+) để: (.+)$", re.MULTILINE)
 
 
@@ -204,6 +208,92 @@ async def test_a_schedule_longer_than_zalo_allows_arrives_in_parts_cut_at_line_b
     assert whole.startswith(on_telegram.text or "")
 
 
+# --- a person on both channels -------------------------------------------------------------
+
+
+async def _person_of(db_url: str, channel: str, external_id: str) -> int:
+    db = Database(db_url)
+    try:
+        async with db.uow() as uow:
+            person_id = await uow.session.scalar(
+                select(ChatAccount.person_id).where(
+                    ChatAccount.channel == channel, ChatAccount.external_id == external_id
+                )
+            )
+            assert person_id is not None
+            return person_id
+    finally:
+        await db.dispose()
+
+
+async def _notify(db_url: str, person_id: int, text: str) -> None:
+    db = Database(db_url)
+    try:
+        async with db.uow() as uow:
+            await enqueue(
+                uow.session,
+                key=f"test:both-channels:{person_id}",
+                person_id=person_id,
+                kind="broadcast",
+                text=text,
+                due_at=SAMPLE_EVE - timedelta(minutes=1),
+            )
+            await uow.commit()
+    finally:
+        await db.dispose()
+
+
+async def test_a_notice_reaches_a_person_on_both_channels_where_she_wrote_last(
+    bot: BotProcess, local_zalo: LocalZalo, local_telegram: LocalTelegram, tmp_path: Path
+) -> None:
+    """The rule: the active chat account seen most recently; if that one is unreachable
+    (the person blocked the bot there), the other one."""
+    codes = await _set_up(bot.db_url, "SC-K4")
+    people = {  # name: (code, phone, Zalo id, Telegram id, where she writes last)
+        "Lan": (codes[LAN], "0731706690", "z-lan", 2001, "zalo"),
+        "Hải": (codes["Bùi Đức Hải"], "0963608377", "z-hai", 2002, "telegram"),
+        "Pâng": (codes["Bùi Thị Hồng Pâng"], "0924158683", "z-pang", 2003, "zalo"),
+    }
+    for name, (code, phone, zalo_id, telegram_id, last) in people.items():
+        on_zalo = local_zalo.user(zalo_id, name)
+        on_telegram = local_telegram.user(telegram_id, name)
+        await _says(on_zalo, code, "đã được liên kết")  # by her code on Zalo
+        on_telegram.share_contact(phone)  # and by her own number on Telegram
+        await on_telegram.wait_for("đã được liên kết")
+        if last == "zalo":
+            await _says(on_zalo, "/lichhoc", "Lịch học lớp")
+        else:
+            on_telegram.send_command("lichhoc")
+            await on_telegram.wait_for("Lịch học lớp")
+    local_zalo.block("z-pang")  # Pâng wrote on Zalo last, then blocked the bot there
+
+    # The notices are written while the bot is down: nothing is lost, they go at start.
+    assert await bot.stop() == 0
+    for name, (_, _, zalo_id, _, _) in people.items():
+        person_id = await _person_of(bot.db_url, "zalo", zalo_id)
+        await _notify(bot.db_url, person_id, f"Thông báo thử cho {name}")
+    again = await start_bot(
+        local_telegram,
+        bot.db_url,
+        tmp_path,
+        zalo=local_zalo,
+        SLL_FAKE_NOW=SAMPLE_EVE.isoformat(),
+    )
+    try:
+        await local_zalo.user("z-lan").wait_for("Thông báo thử cho Lan", timeout=20)
+        await local_telegram.user(2002).wait_for("Thông báo thử cho Hải", timeout=20)
+        await local_telegram.user(2003).wait_for("Thông báo thử cho Pâng", timeout=20)
+    finally:
+        assert await again.stop() == 0, again.log()
+
+    def received(messages: list[str], name: str) -> bool:
+        return any(f"Thông báo thử cho {name}" in m for m in messages)
+
+    assert not received([m.text or "" for m in local_telegram.user(2001).messages()], "Lan")
+    assert not received([m.text or "" for m in local_zalo.user("z-hai").messages()], "Hải")
+    assert not received([m.text or "" for m in local_zalo.user("z-pang").messages()], "Pâng")
+
+
 # --- the adapter in process: webhook, resilience, rendering -------------------------------
 
 
@@ -341,3 +431,17 @@ def test_typed_commands_and_plain_text_become_incoming() -> None:
     group = to_incoming(update("/lichhoc", "GROUP"))
     assert group.is_group and group.chat_id == "c1" and group.user_id == "u1"
     assert to_incoming(update(None)).has_media
+
+
+def test_zalo_webhook_settings_come_from_the_environment_and_a_bad_secret_stops_start_up() -> None:
+    env = {
+        "SLL_ZALO_TOKEN": "123:abc",
+        "SLL_ZALO_MODE": "webhook",
+        "SLL_ZALO_WEBHOOK_URL": "https://bot.example.vn/zalo",
+        "SLL_ZALO_WEBHOOK_SECRET": "ngan",
+    }
+    with pytest.raises(ConfigError, match=r"zalo\.webhook_secret"):
+        load_settings(NO_CONFIG, env)
+    settings = load_settings(NO_CONFIG, {**env, "SLL_ZALO_WEBHOOK_SECRET": SECRET})
+    assert settings.zalo.webhook_url == "https://bot.example.vn/zalo"
+    assert (settings.zalo.mode, settings.zalo.token) == ("webhook", "123:abc")
