@@ -163,3 +163,49 @@ async def test_staff_export_a_classs_questions_and_answers_from_chat_and_the_cli
     assert sheet is not None
     statuses = [row[6] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
     assert len(statuses) == 4 * 45 and set(statuses) == {T.NOT_MARKED}
+
+
+async def test_staff_mark_a_question_answered_in_class_close_another_and_share_an_answer(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    _set_up_class(bot)
+    lan = await _linked_learner(local_telegram, 1001, "Lan", "0731706690")
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+
+    lan.send_document("anh.jpg", b"\xff\xd8\xff", "image/jpeg")  # a photo with no caption
+    await lan.wait_for("Tôi chỉ đọc được tin nhắn chữ")
+    for text in ("Ý thứ ba nghĩa là gì?", "Cho em đổi lớp?", "Có phát tài liệu không?"):
+        lan.send_command("hoi", *text.split())
+        await lan.wait_for("Đã gửi câu hỏi số")
+    asked = sorted(await _rows(bot.db_url, Question), key=lambda q: q.id)
+    in_class, closed, shared = (q.id for q in asked)
+
+    staff.send_command("traloi", str(in_class))
+    await staff.wait_for("Hãy gõ câu trả lời")
+    staff.press(T.IN_CLASS_BUTTON)
+    await staff.wait_for(f"Câu hỏi số {in_class} được ghi là đã giải đáp trên lớp")
+
+    staff.send_command("traloi", str(closed))
+    await staff.wait_for("Hãy gõ câu trả lời")
+    staff.press(T.CLOSE_BUTTON)
+    await staff.wait_for("hãy gõ lý do")
+    staff.send_text("Việc đổi lớp xin liên hệ phòng Đào tạo.")
+    await staff.wait_for(f"Câu hỏi số {closed} đã đóng")
+
+    staff.send_command("traloi", str(shared), "Có,", "thứ", "Sáu", "phát.")
+    await staff.wait_for("Đã gửi câu trả lời")
+    staff.press(T.SHARE_BUTTON)
+    await staff.wait_for("cho 44 học viên khác của lớp")
+
+    staff.send_command("cauhoi")
+    await staff.wait_for("Không còn câu hỏi nào chờ trả lời")
+    kinds = sorted(
+        n.kind for n in await _rows(bot.db_url, Notification, person_id=asked[0].person_id)
+    )
+    assert kinds == ["question.answer", "question.closed", "question.in_class"]
+    if SENDER_WIRED:
+        await lan.wait_for(
+            "Lý do: Việc đổi lớp xin liên hệ phòng Đào tạo.",
+            timeout=DELIVERY_TIMEOUT,
+            since_last_action=False,
+        )
