@@ -183,6 +183,30 @@ async def test_one_persons_messages_are_handled_in_the_order_she_typed_them(
     assert "đã được liên kết" in texts[0] and "Lịch học lớp" in texts[1]
 
 
+async def test_a_learner_on_zalo_asks_leave_and_a_question_by_numbers_and_typed_text(
+    bot: BotProcess, local_zalo: LocalZalo, local_telegram: LocalTelegram
+) -> None:
+    """Multi-step journeys, written once with buttons and awaited input, work by typing; the
+    staff keep working on Telegram."""
+    codes = await _set_up(bot.db_url, "SC-K4")
+    pang = local_zalo.user("z-pang", "Pâng")
+    (linked,) = await _says(pang, codes["Bùi Thị Hồng Pâng"], "đã được liên kết")
+    menu = _menu(linked.text or "")
+
+    (sessions,) = await _says(pang, menu["📝 Xin phép vắng"], "Gõ 1 để:")
+    assert "Gõ 1 để: Buổi 1 – Thứ Hai, 04/03/2024, 7h30" in (sessions.text or "")
+    await _says(pang, "1", "lý do")
+    (sent,) = await _says(pang, "Con ốm phải đưa đi viện", "Đã gửi đơn xin phép vắng Buổi 1")
+    menu = _menu(sent.text or "")
+
+    await _says(pang, menu["❓ Đặt câu hỏi"], "gõ câu hỏi")
+    await _says(pang, "Học phần 2 có tài liệu tham khảo không ạ?", "Đã gửi câu hỏi số 1")
+
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    staff.send_command("cauhoi")
+    await staff.wait_for("Học phần 2 có tài liệu tham khảo không ạ?")
+
+
 async def test_a_schedule_longer_than_zalo_allows_arrives_in_parts_cut_at_line_breaks(
     bot: BotProcess, local_zalo: LocalZalo, local_telegram: LocalTelegram
 ) -> None:
