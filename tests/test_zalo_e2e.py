@@ -8,7 +8,7 @@ import asyncio
 import re
 import socket
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -26,7 +26,7 @@ from handlers.base import Services
 from handlers.routes import ROUTES
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo, ZaloFakeUser, ZaloSentMessage
-from tests.conftest import CENTRE, SAMPLE_EVE, BotProcess, make_sample_class, start_bot
+from tests.conftest import CENTRE, SAMPLE_EVE, TZ, BotProcess, make_sample_class, start_bot
 from usecases import classes, identity
 from usecases.clock import FixedClock
 from usecases.linking import create_invites
@@ -230,6 +230,65 @@ async def test_a_schedule_longer_than_zalo_allows_arrives_in_parts_cut_at_line_b
     tg.send_command("lichhoc")
     on_telegram = await tg.wait_for("Lịch học lớp")
     assert whole.startswith(on_telegram.text or "")
+
+
+# --- check-in on the first morning -----------------------------------------------------------
+
+
+async def test_on_zalo_a_learner_checks_in_with_the_room_code_and_the_monitor_marks_the_rest(
+    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
+) -> None:
+    """7h35 on the first morning: the monitor (on Zalo) shows the room code, a learner on
+    Zalo picks "Điểm danh" by its number and types the code, the monitor marks everyone
+    present from the numbered roster."""
+    first = datetime(2024, 3, 4, 7, 30, tzinfo=TZ)
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    db = Database(db_url)
+    try:
+        await db.migrate()
+        centre_id = await identity.ensure_centre(db.uow(), CENTRE)
+        sample = await make_sample_class(db, centre_id)
+        await classes.set_monitor(db.uow(), class_id=sample.id, who="1")
+        learners = await classes.list_learners(db.uow(), class_id=sample.id)
+        async with db.uow() as uow:
+            for zalo_id, learner in (("z-lan", learners[0]), ("z-hai", learners[1])):
+                uow.session.add(
+                    ChatAccount(
+                        channel="zalo",
+                        external_id=zalo_id,
+                        chat_id=zalo_id,
+                        person_id=learner.person.id,
+                        linked_at=first - timedelta(days=1),
+                    )
+                )
+            await uow.commit()
+    finally:
+        await db.dispose()
+    bot = await start_bot(
+        local_telegram,
+        db_url,
+        tmp_path,
+        zalo=local_zalo,
+        SLL_FAKE_NOW=(first + timedelta(minutes=5)).isoformat(),
+    )
+    try:
+        monitor, learner = local_zalo.user("z-lan", "Lan"), local_zalo.user("z-hai", "Hải")
+        (shown,) = await _says(monitor, "/maphong", "Mã phòng")
+        room_code = re.search(r"^\s*(\d{4})\s*$", shown.text or "", re.MULTILINE)
+        assert room_code is not None, shown.text
+
+        (menu,) = await _says(learner, "/help", "Gõ 1 để:")
+        await _says(learner, _menu(menu.text or "")["✅ Điểm danh"], "gõ mã phòng")
+        (done,) = await _says(learner, room_code.group(1), "Đã điểm danh")
+        assert "có mặt Buổi 1" in (done.text or "")
+
+        roster = await _says(monitor, "/lop", "📋 Điểm danh Buổi 1")
+        assert "Có mặt 1 · Muộn 0 · Có phép 0 · Vắng 0 · Chưa 44" in (roster[0].text or "")
+        choices = _menu("\n".join(m.text or "" for m in roster))
+        # A pressed button edits the roster on Telegram; on Zalo the new roster comes anew.
+        await _says(monitor, choices["✅ Tất cả có mặt"], "Có mặt 45")
+    finally:
+        assert await bot.stop() == 0, bot.log()
 
 
 # --- a person on both channels -------------------------------------------------------------
