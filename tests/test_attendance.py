@@ -778,3 +778,13 @@ async def test_settings_change_the_window_and_the_late_threshold(world: World) -
     assert late.mark == "late"
     closed = await check_in(world, 3, code, FIRST + timedelta(minutes=21), settings=tight)
     assert closed.status == CheckinStatus.TOO_LATE
+
+
+async def test_sessions_long_past_are_not_closed_by_the_scheduler(world: World) -> None:
+    # A class imported weeks after it ran must not send weeks of absence alerts.
+    later = FIRST + timedelta(days=30)
+    assert await A.close_due_sessions(world.db.uow(), now=later, settings=SETTINGS) == []
+    report = await A.close_session(
+        world.db.uow(), session_id=world.sessions[0], now=later, settings=SETTINGS
+    )
+    assert report.closed_now  # staff can still close one by hand

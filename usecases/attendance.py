@@ -109,7 +109,11 @@ PAGE_SIZE = 15  # learners per roster page: one phone screen of buttons
 EARTH_RADIUS_M = 6_371_000.0
 MAX_ATTEMPTS = 5  # a transaction that lost a race is replayed this many times at most
 RECENT_SESSIONS = 8
-UPCOMING_CODE_HOURS = 12  # /maphong offers sessions starting within this many hours
+UPCOMING_CODE_HOURS = 12
+# The scheduler closes sessions that ended at most this long ago: a bot that was down for a
+# night catches up, but a class imported after the fact does not send weeks of stale absence
+# alerts (staff close such sessions by hand with `sll diem-danh dong`).
+CATCH_UP_HOURS = 24  # /maphong offers sessions starting within this many hours
 STATUS_CYCLE: dict[str | None, str] = {
     None: AttendanceStatus.PRESENT,
     AttendanceStatus.PRESENT: AttendanceStatus.LATE,
@@ -1093,7 +1097,7 @@ async def close_due_sessions(
     uow: UnitOfWork, *, now: datetime, settings: Settings
 ) -> list[CloseReport]:
     """Close every session whose time has come (the scheduler's periodic job; the database
-    says what is due, so a bot that was down catches up on start)."""
+    says what is due, so a bot that was down catches up on start, within CATCH_UP_HOURS)."""
     a = settings.attendance
     async with uow:
         due = list(
@@ -1103,6 +1107,7 @@ async def close_due_sessions(
                     Session.closed_at.is_(None),
                     Session.status == SessionStatus.SCHEDULED,
                     Session.ends_at <= now,
+                    Session.ends_at >= now - timedelta(hours=CATCH_UP_HOURS),
                     Session.starts_at <= now - timedelta(minutes=a.close_minutes_after),
                 )
                 .order_by(Session.starts_at)
