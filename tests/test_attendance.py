@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
+from channels.incoming import Incoming
 from db.database import Database
 from db.models import (
     Attendance,
@@ -24,14 +25,18 @@ from db.models import (
     SessionStatus,
     StaffMember,
 )
+from handlers import attendance as H
+from handlers.base import Services
 from sheets.roster import RosterRow
 from sheets.schedule import ScheduleRow
 from tests.conftest import TZ, SampleClass
+from texts import attendance as AT
 from usecases import attendance as A
 from usecases import classes
 from usecases.attendance import CheckinStatus, MarkOutcome
 from usecases.clock import FixedClock
 from usecases.identity import Actor
+from usecases.messages import Reply
 from usecases.settings import AttendanceSettings, Settings
 
 SETTINGS = Settings()
@@ -788,3 +793,62 @@ async def test_sessions_long_past_are_not_closed_by_the_scheduler(world: World) 
         world.db.uow(), session_id=world.sessions[0], now=later, settings=SETTINGS
     )
     assert report.closed_now  # staff can still close one by hand
+
+
+# ------------------------------------------------------------------- handlers (no network)
+
+
+def services(w: World, at: datetime) -> Services:
+    return Services(db=w.db, clock=FixedClock(at), settings=SETTINGS, centre_id=w.klass.centre_id)
+
+
+def incoming(
+    user: int, command: str, *args: str, text: str = "", pressed: bool = False
+) -> Incoming:
+    return Incoming(
+        channel="telegram",
+        user_id=str(user),
+        chat_id=str(user),
+        command=command,
+        args=args,
+        text=text or f"/{command} {' '.join(args)}".strip(),
+        pressed=pressed,
+    )
+
+
+async def test_a_monitor_of_another_class_pressing_a_roster_button_is_told_no(
+    world: World,
+) -> None:
+    svc = services(world, FIRST)
+    data = f"{world.sessions[0]} {world.learners[3]} a 1"
+    reply = await H.mark_one(
+        incoming(1, "dd", *data.split(), pressed=True), world.other_monitor, svc
+    )
+    assert isinstance(reply, Reply) and reply.text == AT.NOT_MONITOR
+    assert await marks(world.db, world.sessions[0]) == {}
+
+
+async def test_the_learner_is_told_when_check_in_opens_and_asked_for_the_code(
+    world: World,
+) -> None:
+    learner = world.learner(2)
+    early = await H.checkin(
+        incoming(1, "diemdanh"), learner, services(world, FIRST - timedelta(hours=2))
+    )
+    assert isinstance(early, Reply)
+    assert "Điểm danh mở lúc Thứ Hai, 04/03/2024, 7h00" in early.text
+    asked = await H.checkin(incoming(1, "diemdanh"), learner, services(world, FIRST))
+    assert isinstance(asked, Reply) and asked.expect_input == f"diemdanh s{world.sessions[0]}"
+    code = await code_of(world)
+    typed = incoming(1, "diemdanh", f"s{world.sessions[0]}", text=code)
+    done = await H.checkin(typed, learner, services(world, FIRST + timedelta(minutes=20)))
+    assert isinstance(done, Reply) and "đi muộn" in done.text and "7h30" in done.text
+
+
+async def test_the_roster_pages_and_buttons_fit_telegram(world: World) -> None:
+    reply = await H.roster(incoming(1, "lop"), world.monitor, services(world, FIRST))
+    assert isinstance(reply, Reply) and "Trang 1/3" in reply.text
+    data = [c.data for row in reply.choices for c in row]
+    assert len(data) == 15 + 1 + 1  # learners, "everyone present", next page
+    assert all(len(d.encode()) <= 64 for d in data)
+    assert data[-1] == f"lop {world.sessions[0]} 2"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from db.database import Database
@@ -165,3 +166,34 @@ async def test_leave_is_asked_and_approved_and_staff_correct_a_mark_with_a_reaso
     done = await staff.wait_for("Đã sửa điểm danh", timeout=10)
     assert "«chưa điểm danh» → «vắng không phép»" in (done.text or "")
     assert "Vào lớp rồi bỏ về" in (done.text or "") and "Lịch sử thay đổi" in (done.text or "")
+
+
+async def test_staff_use_the_cli_for_the_room_code_the_sheet_and_closing_a_session(
+    morning: Morning, tmp_path: Path
+) -> None:
+    bot = morning.bot
+    shown = bot.cli("diem-danh", "ma-phong", "SC-K4", "1")
+    assert shown.returncode == 0, shown.stderr
+    code = re.search(r"\b(\d{4})\s*$", shown.stdout.strip())
+    assert code is not None, shown.stdout
+
+    learner = bot.telegram.user(LEARNER_TG, "Hải")
+    learner.send_command("diemdanh", code.group(1))
+    await learner.wait_for("Đã điểm danh", timeout=10)
+
+    closed = bot.cli("diem-danh", "dong", "SC-K4", "1")
+    assert closed.returncode == 0, closed.stderr
+    assert "44 học viên chưa điểm danh được ghi vắng" in closed.stdout
+    again = bot.cli("diem-danh", "dong", "SC-K4", "1")
+    assert again.returncode == 1 and "đã khóa sổ" in again.stderr
+
+    sheet = tmp_path / "dd.xlsx"
+    exported = bot.cli("diem-danh", "xuat", "SC-K4", "--tep", str(sheet))
+    assert exported.returncode == 0, exported.stderr
+    rows = list(openpyxl.load_workbook(sheet).active.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "TT")
+    assert rows[header + 1][1] == morning.names[0] and rows[header + 1][3] == "V"
+    assert rows[header + 2][1] == morning.names[1] and rows[header + 2][3] == "x"
+
+    wrong = bot.cli("diem-danh", "ma-phong", "SC-K4", "99")
+    assert wrong.returncode == 1 and "không có buổi 99" in wrong.stderr
