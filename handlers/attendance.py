@@ -150,7 +150,12 @@ def render_checkin(outcome: CheckinOutcome, code: str, actor: Actor, svc: Servic
         case CheckinStatus.WRONG_CODE:
             if not code:
                 return Reply(T.ASK_CODE.format(session=what), expect_input=ask_again)
-            return Reply(T.WRONG_CODE.format(code=code[:12]), expect_input=ask_again)
+            left = max(outcome.tries_left or 0, 0)
+            if left == 0:
+                return Reply(T.TOO_MANY_TRIES.format(session=what))
+            return Reply(T.WRONG_CODE.format(code=code[:12], left=left), expect_input=ask_again)
+        case CheckinStatus.TOO_MANY_TRIES:
+            return Reply(T.TOO_MANY_TRIES.format(session=what))
         case CheckinStatus.NOT_ENROLLED:
             return Reply(T.NOT_ENROLLED if info else T.NOT_ENROLLED_ANY)
         case CheckinStatus.CANCELLED:

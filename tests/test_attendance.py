@@ -852,3 +852,25 @@ async def test_the_roster_pages_and_buttons_fit_telegram(world: World) -> None:
     assert len(data) == 15 + 1 + 1  # learners, "everyone present", next page
     assert all(len(d.encode()) <= 64 for d in data)
     assert data[-1] == f"lop {world.sessions[0]} 2"
+
+
+async def test_guessing_the_code_is_stopped_after_a_few_wrong_tries(world: World) -> None:
+    code = await code_of(world)
+    wrong = [c for c in ("0000", "1111", "2222", "3333", "4444", "5555") if c != code][:5]
+    outcomes = [await check_in(world, 2, c, FIRST) for c in wrong]
+    assert [o.tries_left for o in outcomes] == [4, 3, 2, 1, 0]
+    blocked = await check_in(world, 2, code, FIRST)
+    assert blocked.status == CheckinStatus.TOO_MANY_TRIES
+    assert await marks(world.db, world.sessions[0]) == {}
+    # Another learner is not affected, and the monitor can still mark the blocked one.
+    assert (await check_in(world, 3, code, FIRST)).status == CheckinStatus.RECORDED
+    out = await A.mark(
+        world.db.uow(),
+        actor=world.monitor,
+        session_id=world.sessions[0],
+        person_id=world.learners[2],
+        status="present",
+        now=FIRST,
+        settings=ATT,
+    )
+    assert out == MarkOutcome.MARKED

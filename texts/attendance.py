@@ -38,7 +38,11 @@ TOO_LATE = (
 )
 WRONG_CODE = (
     "Mã phòng «{code}» không đúng. Vui lòng xem lại mã đang hiển thị trong lớp rồi gõ lại "
-    "(4 chữ số)."
+    "(4 chữ số; còn {left} lần thử)."
+)
+TOO_MANY_TRIES = (
+    "Bạn đã gõ sai mã phòng quá nhiều lần nên không tự điểm danh {session} được nữa. "
+    "Vui lòng báo lớp trưởng hoặc cán bộ trung tâm để được ghi nhận."
 )
 NOT_ENROLLED = "Bạn không có tên trong danh sách lớp của buổi học này nên không điểm danh được."
 NOT_ENROLLED_ANY = "Bạn chưa có tên trong danh sách lớp nào nên chưa điểm danh được."

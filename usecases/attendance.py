@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -110,6 +110,8 @@ EARTH_RADIUS_M = 6_371_000.0
 MAX_ATTEMPTS = 5  # a transaction that lost a race is replayed this many times at most
 RECENT_SESSIONS = 8
 UPCOMING_CODE_HOURS = 12
+MAX_WRONG_CODES = 5  # per learner and session; then the monitor marks them
+WRONG_CODE_ACTION = "attendance.wrong_code"
 # The scheduler closes sessions that ended at most this long ago: a bot that was down for a
 # night catches up, but a class imported after the fact does not send weeks of stale absence
 # alerts (staff close such sessions by hand with `sll diem-danh dong`).
@@ -360,6 +362,7 @@ class CheckinStatus(StrEnum):
     OUTSIDE_RADIUS = "outside_radius"
     NEED_LOCATION = "need_location"
     NO_SESSION = "no_session"
+    TOO_MANY_TRIES = "too_many_tries"  # too many wrong codes for this session
 
 
 @dataclass(frozen=True)
@@ -370,6 +373,7 @@ class CheckinOutcome:
     at: datetime | None = None
     distance_m: float | None = None
     options: tuple[SessionInfo, ...] = ()
+    tries_left: int | None = None  # after a wrong code
 
 
 async def _learner_sessions_near(
@@ -458,10 +462,19 @@ async def check_in(
     a race with a second check-in or the monitor's mark."""
 
     async def work(session: AsyncSession) -> CheckinOutcome:
-        # One read gives the session(s), the class, enrolment and the learner's current mark;
-        # then two inserts: the lean path a 500-learner burst takes.
+        # One read gives the session(s), the class, enrolment, the learner's current mark and
+        # their wrong codes so far; then two inserts: the lean path a 500-learner burst takes.
+        wrong_tries = (
+            select(func.count())
+            .where(
+                AuditEntry.action == WRONG_CODE_ACTION,
+                AuditEntry.entity_id == Session.id,
+                AuditEntry.actor_person_id == person_id,
+            )
+            .scalar_subquery()
+        )
         query = (
-            select(Session, Class, Enrollment.id, Attendance.status)
+            select(Session, Class, Enrollment.id, Attendance.status, wrong_tries)
             .join(Class, Class.id == Session.class_id)
             .outerjoin(
                 Enrollment,
@@ -486,22 +499,38 @@ async def check_in(
             raise SessionNotFound(session_id)
         if not rows:
             return await _why_none_open(session, person_id, now, settings)
-        found = [(session_info(s, c, settings), s, enrolled, mark) for s, c, enrolled, mark in rows]
+        found = [(session_info(s, c, settings), s, e, m, w) for s, c, e, m, w in rows]
         if found[0][2] is None:
             return CheckinOutcome(CheckinStatus.NOT_ENROLLED, found[0][0])
         open_ = [f for f in found if not f[0].cancelled]
         if not open_:
             return CheckinOutcome(CheckinStatus.CANCELLED, found[0][0])
         # The code itself says which session when two are open at once.
-        info, lesson, _, current = next((f for f in open_ if f[1].checkin_code == code), open_[0])
+        info, lesson, _, current, tries = next(
+            (f for f in open_ if f[1].checkin_code == code), open_[0]
+        )
         if now < info.opens_at:
             return CheckinOutcome(CheckinStatus.TOO_EARLY, info)
         if now > info.closes_at or info.closed:
             return CheckinOutcome(CheckinStatus.TOO_LATE, info)
-        if not lesson.checkin_code or not secrets.compare_digest(lesson.checkin_code, code):
-            return CheckinOutcome(CheckinStatus.WRONG_CODE, info)
         if current in ATTENDED:
             return CheckinOutcome(CheckinStatus.ALREADY, info, mark=current)
+        if tries >= MAX_WRONG_CODES:  # a 4-digit code must not be guessed from home
+            return CheckinOutcome(CheckinStatus.TOO_MANY_TRIES, info)
+        if not lesson.checkin_code or not secrets.compare_digest(lesson.checkin_code, code):
+            if code:  # an empty code is a question ("which code?"), not a guess
+                session.add(
+                    AuditEntry(
+                        actor_person_id=person_id,
+                        actor_label="checkin",
+                        action=WRONG_CODE_ACTION,
+                        entity="session",
+                        entity_id=lesson.id,
+                    )
+                )
+            return CheckinOutcome(
+                CheckinStatus.WRONG_CODE, info, tries_left=MAX_WRONG_CODES - tries - 1
+            )
         distance = None
         if info.has_venue and location is not None:
             assert lesson.venue_lat is not None and lesson.venue_lon is not None
