@@ -874,3 +874,20 @@ async def test_guessing_the_code_is_stopped_after_a_few_wrong_tries(world: World
         settings=ATT,
     )
     assert out == MarkOutcome.MARKED
+
+
+async def test_a_location_completes_a_check_in_that_asked_for_one(world: World) -> None:
+    await set_venue(world)
+    code = await code_of(world)
+    strict = replace(SETTINGS, attendance=replace(ATT, require_location=True))
+    svc = replace(services(world, FIRST), settings=strict)
+    learner = world.learner(2)
+    asked = await H.checkin(incoming(1, "diemdanh", code), learner, svc)
+    assert isinstance(asked, Reply) and asked.text == AT.NEED_LOCATION
+    assert asked.expect_input == f"diemdanh s{world.sessions[0]} {code}"
+    waiting = replace(learner, pending={"input": asked.expect_input})
+    here = replace(incoming(1, "@location"), location=(VENUE[0] + 0.0005, VENUE[1]))
+    done = await H.location(here, waiting, svc)
+    assert isinstance(done, Reply) and "Đã điểm danh" in done.text
+    stray = await H.location(here, learner, svc)  # a location nobody asked for
+    assert isinstance(stray, Reply) and stray.text == AT.LOCATION_WITHOUT_CHECKIN
