@@ -3,7 +3,9 @@ what happened in the outbox's own terms (`usecases.delivery` results)."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -20,6 +22,12 @@ __all__ = ["TelegramSender", "retry_after_seconds"]
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
+
+# httpcore (under PTB's httpx) runs `import sniffio` on every request; with the package absent
+# each failed import walks sys.path, about half a millisecond, a dozen times per request. A
+# None entry makes the import fail at once, and httpcore then assumes asyncio, which it is.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 
 def retry_after_seconds(value: timedelta | float | int) -> float:
@@ -92,9 +100,12 @@ class TelegramSender:
         parts = split_text(text, MessageLimit.MAX_TEXT_LENGTH)
         message_id = ""
         for i, part in enumerate(parts):
+            data: dict[str, object] = {"chat_id": chat_id, "text": part}
+            if markup is not None and i == len(parts) - 1:
+                data["reply_markup"] = markup
             async with self.limiter.slot(chat_id, is_group=is_group):
-                message = await self.bot.send_message(
-                    chat_id, part, reply_markup=markup if i == len(parts) - 1 else None
-                )
-            message_id = str(message.message_id)
+                # Bot._post: the same request as send_message, minus building a Message from
+                # the answer, which is a third of the sender's CPU at 1,000 msg/s.
+                result = await self.bot._post("sendMessage", data)
+            message_id = str(result["message_id"])
         return D.Delivered(message_id)

@@ -7,6 +7,7 @@ import typer
 from cli.attendance import diem_danh
 from cli.classes import don_vi, lop
 from cli.common import ConfigOption, out, run
+from cli.notices import tin
 from cli.questions import xuat
 from cli.results import ket_qua, thong_ke
 from db.database import Database
@@ -29,6 +30,7 @@ app.add_typer(xuat, name="xuat")
 app.add_typer(diem_danh, name="diem-danh")
 app.add_typer(ket_qua, name="ket-qua")
 app.add_typer(thong_ke, name="thong-ke")
+app.add_typer(tin, name="tin")
 app.add_typer(db_app, name="db")
 
 

@@ -6,9 +6,11 @@ Order matters only for help and the main menu, which list routes as written here
 from __future__ import annotations
 
 from handlers import attendance, help, leave, linking, questions, results, schedule, stats, survey
+from handlers import delivery as notices
 from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
 from texts import attendance as AT
 from texts import leave as LT
+from texts import notices as NT
 from texts import questions as QT
 from texts import results as RT
 from texts import stats as ST
@@ -133,6 +135,17 @@ ROUTES: tuple[Route, ...] = (
         button=ST.BUTTON,
     ),
     Route("khaosat", survey.answer, frozenset({Role.LEADER}), description=SVT.DESCRIPTION),
+    # Notices (issue 3): delivery view, resend, announce, move/cancel a session, broadcast.
+    Route("guitin", notices.view, frozenset({Role.STAFF}), description=NT.VIEW_DESCRIPTION),
+    Route("guilai", notices.resend, frozenset({Role.STAFF})),
+    Route(
+        "thongbao", notices.announce, frozenset({Role.STAFF}), description=NT.ANNOUNCE_DESCRIPTION
+    ),
+    Route("doibuoi", notices.move, frozenset({Role.STAFF}), description=NT.MOVE_DESCRIPTION),
+    Route("huybuoi", notices.cancel, frozenset({Role.STAFF}), description=NT.CANCEL_DESCRIPTION),
+    Route(
+        "nhantin", notices.broadcast, frozenset({Role.STAFF}), description=NT.BROADCAST_DESCRIPTION
+    ),
     Route("help", help.show, ANYONE, description="Xem hướng dẫn", button="ℹ️ Hướng dẫn"),
     # Free text: a linked learner is offered to send it as a question; others as before.
     Route(TEXT, questions.free_text, ANYONE),

@@ -29,7 +29,7 @@ __all__ = ["Job", "NoticeDispatcher", "Sender", "merge"]
 
 log = logging.getLogger(__name__)
 
-WORKERS = 48
+WORKERS = 32
 RECORD_RETRY_SECONDS = 1.0
 # Another process (the staff CLI) may write due notices; a cheap indexed look this often.
 IDLE_POLL_SECONDS = 2.0

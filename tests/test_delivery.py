@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from channels.ratelimit import RateLimiter
+from channels.telegram_http import AiohttpRequest
 from channels.telegram_sender import TelegramSender
 from db.database import Database
 from db.models import ChatAccount, ChatStatus, Notification, NotificationStatus, Person
@@ -31,7 +31,8 @@ _ids = iter(range(5_000_000, 6_000_000))
 
 
 def make_bot(local: LocalTelegram, *, read_timeout: float = 5.0) -> Bot:
-    request = HTTPXRequest(connection_pool_size=64, read_timeout=read_timeout)
+    """PTB's Bot on the transport the outbox sender uses in the bot process."""
+    request = AiohttpRequest(read_timeout=read_timeout)
     return Bot(local.token, base_url=f"{local.url}/bot", request=request)
 
 

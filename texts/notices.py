@@ -112,4 +112,12 @@ ASK_BROADCAST = "Bạn gửi nội dung tin cho cả lớp {code} (gõ vào ô c
 BROADCAST_DONE = "Đã xếp {count} tin để gửi cho lớp {code}."
 EMPTY_TEXT = "Nội dung tin đang trống."
 SESSION_NOT_FOUND = "Không tìm thấy buổi {number} của lớp {code}."
+UNIT_NOT_FOUND = "Không tìm thấy đơn vị này."
 BAD_DATE = "Không hiểu ngày giờ: {error}"
+
+# --- command descriptions (help and Telegram's menu) ----------------------------------------
+VIEW_DESCRIPTION = "Cán bộ: xem tình hình gửi tin của một lớp"
+ANNOUNCE_DESCRIPTION = "Cán bộ: gửi thông báo triệu tập lớp"
+MOVE_DESCRIPTION = "Cán bộ: dời một buổi học"
+CANCEL_DESCRIPTION = "Cán bộ: hoãn một buổi học"
+BROADCAST_DESCRIPTION = "Cán bộ: nhắn tin cho cả lớp"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from db.database import UnitOfWork
 from db.models import (
@@ -31,19 +31,16 @@ from db.models import (
     AuditEntry,
     ChatAccount,
     ChatStatus,
-    Class,
     Notification,
     NotificationStatus,
     Person,
     StaffMember,
 )
 from texts import notices as T
-from usecases.classes import ClassNotFound
 from usecases.messages import Document
-from usecases.notices import Kind, in_quiet_hours, quiet_release
+from usecases.notices import Kind, find_class, in_quiet_hours, quiet_release
 from usecases.outbox import enqueue
 from usecases.settings import Settings
-from vn.text import nfc
 
 __all__ = [
     "CLAIM_BATCH",
@@ -158,6 +155,19 @@ def backoff(attempt: int) -> timedelta:
 # --- claiming -------------------------------------------------------------------------------
 
 
+# Plain columns, in `Due`'s order: loading ORM objects costs more than the rest of a claim.
+CLAIM_COLUMNS = (
+    Notification.id,
+    Notification.person_id,
+    Notification.kind,
+    Notification.text,
+    Notification.choices,
+    Notification.attachment_id,
+    Notification.due_at,
+    Notification.attempts,
+)
+
+
 def _reclaimable(now: datetime) -> Any:
     return or_(
         and_(Notification.status == S.PENDING, Notification.due_at <= now),
@@ -194,8 +204,8 @@ async def claim_due(
                 .values(status=S.PENDING, due_at=release, locked_until=None)
             )
         rows = list(
-            await session.scalars(
-                select(Notification)
+            await session.execute(
+                select(*CLAIM_COLUMNS)
                 .where(_reclaimable(now))
                 .order_by(Notification.due_at, Notification.id)
                 .limit(limit)
@@ -212,20 +222,7 @@ async def claim_due(
             .values(status=S.SENDING, locked_until=now + lease)
         )
         targets = await _targets(uow, {r.person_id for r in rows})
-        due = [
-            Due(
-                id=r.id,
-                person_id=r.person_id,
-                kind=r.kind,
-                text=r.text,
-                choices=r.choices,
-                attachment_id=r.attachment_id,
-                due_at=r.due_at,
-                attempts=r.attempts,
-                targets=targets.get(r.person_id, ()),
-            )
-            for r in rows
-        ]
+        due = [Due(*r, targets=targets.get(r.person_id, ())) for r in rows]
         await uow.commit()
         return due
 
@@ -301,15 +298,13 @@ async def record_outcomes(
             assert o.target is not None
             sent.append(
                 {
-                    "id": o.due.id,
-                    "status": S.SENT,
+                    "row_id": o.due.id,
                     "attempts": o.due.attempts + 1,
                     "channel": o.target.channel,
                     "chat_id": o.target.chat_id,
                     "sent_message_id": r.message_id,
                     "sent_at": now,
-                    "locked_until": None,
-                    "last_error": None,
+                    "updated_at": now,
                 }
             )
         elif isinstance(r, RetryAfter):
@@ -343,14 +338,34 @@ async def record_outcomes(
             unreachable.append(o)
     async with uow:
         session = uow.session
+        if sent:  # the common case, as one Core executemany
+            await session.execute(SENT_UPDATE, sent)
         groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
-        for row in sent + later:  # executemany needs the same keys in every row
+        for row in later:  # executemany needs the same keys in every row
             groups[frozenset(row)].append(row)
         for batch in groups.values():
             await session.execute(update(Notification), batch)
         for o in unreachable:
             await _unreachable(uow, o, now=now)
         await uow.commit()
+
+
+_table = Notification.__table__
+SENT_UPDATE = (
+    _table.update()
+    .where(_table.c.id == bindparam("row_id"), _table.c.status == S.SENDING)
+    .values(
+        status=S.SENT,
+        attempts=bindparam("attempts"),
+        channel=bindparam("channel"),
+        chat_id=bindparam("chat_id"),
+        sent_message_id=bindparam("sent_message_id"),
+        sent_at=bindparam("sent_at"),
+        updated_at=bindparam("updated_at"),
+        locked_until=None,
+        last_error=None,
+    )
+)
 
 
 def _failed(row_id: int, attempts: int, reason: str) -> dict[str, Any]:
@@ -463,18 +478,13 @@ def reason_code(last_error: str | None) -> str:
     return head if head in T.REASONS else "other"
 
 
-async def _class_by_code(uow: UnitOfWork, code: str) -> Class:
-    klass = await uow.session.scalar(select(Class).where(Class.code == nfc(code).upper()))
-    if klass is None:
-        raise ClassNotFound(code)
-    return klass
-
-
-async def delivery_view(uow: UnitOfWork, *, class_code: str) -> DeliveryView:
+async def delivery_view(
+    uow: UnitOfWork, *, class_code: str, centre_id: int | None = None
+) -> DeliveryView:
     """Per notice kind: sent, pending, failed, expired; and who could not be reached, why."""
     async with uow:
         session = uow.session
-        klass = await _class_by_code(uow, class_code)
+        klass = await find_class(uow.session, class_code, centre_id)
         view = DeliveryView(klass.id, klass.code, klass.name)
         counts: dict[str, KindCounts] = {}
         for kind, status, n in await session.execute(
@@ -523,13 +533,14 @@ async def resend_failed(
     now: datetime,
     kind: str | None = None,
     actor_label: str = "cli",
+    centre_id: int | None = None,
 ) -> int:
     """Failed notices of a class get a new chance (same row, attempts start over). A person
     whose accounts were all blocked is tried again on them too: staff ask because they know
     the person is back."""
     async with uow:
         session = uow.session
-        klass = await _class_by_code(uow, class_code)
+        klass = await find_class(uow.session, class_code, centre_id)
         where = [Notification.class_id == klass.id, Notification.status == S.FAILED]
         if kind:
             where.append(Notification.kind == kind)

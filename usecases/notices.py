@@ -45,6 +45,7 @@ __all__ = [
     "broadcast",
     "cancel_session",
     "enqueue_many",
+    "find_class",
     "in_quiet_hours",
     "move_session",
     "plan_reminders",
@@ -320,10 +321,21 @@ async def session_moved(
     return len(learners)
 
 
-async def _find_session(session: AsyncSession, code: str, number: int) -> tuple[Class, Session]:
-    klass = await session.scalar(select(Class).where(Class.code == nfc(code).upper()))
+async def find_class(session: AsyncSession, code: str, centre_id: int | None = None) -> Class:
+    """A class by its code; with `centre_id`, only that centre's (staff act on their own)."""
+    query = select(Class).where(Class.code == nfc(code).upper())
+    if centre_id is not None:
+        query = query.where(Class.centre_id == centre_id)
+    klass = await session.scalar(query)
     if klass is None:
         raise ClassNotFound(code)
+    return klass
+
+
+async def _find_session(
+    session: AsyncSession, code: str, number: int, centre_id: int | None
+) -> tuple[Class, Session]:
+    klass = await find_class(session, code, centre_id)
     found = await session.scalar(
         select(Session).where(Session.class_id == klass.id, Session.number == number)
     )
@@ -342,6 +354,7 @@ async def move_session(
     settings: Settings,
     now: datetime,
     actor_label: str = "cli",
+    centre_id: int | None = None,
 ) -> tuple[Session, int]:
     """Staff move one session; learners are told and reminders re-planned in the same
     transaction. Returns the session and how many learners were told."""
@@ -349,7 +362,7 @@ async def move_session(
         raise ImportRejected([T.BAD_DATE.format(error="giờ kết thúc trước giờ bắt đầu")])
     async with uow:
         session = uow.session
-        klass, moved = await _find_session(session, class_code, number)
+        klass, moved = await _find_session(session, class_code, number, centre_id)
         old = moved.starts_at
         moved.starts_at, moved.ends_at = starts_at, ends_at
         moved.status = SessionStatus.SCHEDULED
@@ -380,12 +393,13 @@ async def cancel_session(
     settings: Settings,
     now: datetime,
     actor_label: str = "cli",
+    centre_id: int | None = None,
 ) -> tuple[Session, int]:
     """Staff cancel one session: its reminders are withdrawn and learners told."""
     tz = settings.timezone
     async with uow:
         session = uow.session
-        klass, cancelled = await _find_session(session, class_code, number)
+        klass, cancelled = await _find_session(session, class_code, number, centre_id)
         cancelled.status = SessionStatus.CANCELLED
         await _withdraw_reminders(session, cancelled.id)
         told = 0
@@ -446,6 +460,7 @@ async def announce_class(
     settings: Settings,
     now: datetime,
     actor_label: str = "cli",
+    centre_id: int | None = None,
 ) -> Announced:
     """The class announcement to each learner and to each leader of the learners' units (one
     per leader, listing their learners), plus every session's reminders. Announcing again
@@ -453,9 +468,7 @@ async def announce_class(
     tz = settings.timezone
     async with uow:
         session = uow.session
-        klass = await session.scalar(select(Class).where(Class.code == nfc(class_code).upper()))
-        if klass is None:
-            raise ClassNotFound(class_code)
+        klass = await find_class(session, class_code, centre_id)
         sessions = list(
             await session.scalars(
                 select(Session).where(Session.class_id == klass.id).order_by(Session.starts_at)
@@ -569,6 +582,7 @@ async def broadcast(
     unit_id: int | None = None,
     actor_label: str = "cli",
     actor_person_id: int | None = None,
+    centre_id: int | None = None,
 ) -> int:
     """A staff message to every learner of a class, or of a unit (learners in any class).
     Each broadcast is one audit entry, whose id makes its keys unique. Returns the count."""
@@ -579,9 +593,7 @@ async def broadcast(
         session = uow.session
         class_id = None
         if class_code is not None:
-            klass = await session.scalar(select(Class).where(Class.code == nfc(class_code).upper()))
-            if klass is None:
-                raise ClassNotFound(class_code)
+            klass = await find_class(session, class_code, centre_id)
             class_id = klass.id
             people = await _learner_ids(session, klass.id)
             centre_id = klass.centre_id
@@ -596,7 +608,9 @@ async def broadcast(
                 )
             )
             unit = await session.get(Unit, unit_id)
-            centre_id = unit.centre_id if unit else None
+            if unit is None or centre_id not in (None, unit.centre_id):
+                raise ImportRejected([T.UNIT_NOT_FOUND])
+            centre_id = unit.centre_id
         centre = await session.get(Centre, centre_id) if centre_id else None
         entry = AuditEntry(
             actor_label=actor_label,

@@ -1,0 +1,153 @@
+"""Staff commands for notices: `sll tin …` — the delivery view of a class, resending failed
+notices, announcing a class, moving or cancelling a session, a message to a whole class."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from cli.common import ConfigOption, err, out, run
+from db.database import Database
+from handlers.delivery import render_view
+from texts import notices as T
+from usecases import delivery, notices
+from usecases.clock import Clock, OffsetClock, SystemClock
+from usecases.settings import Settings
+from vn.dates import DateError, format_when, parse_date, parse_time_range
+
+__all__ = ["tin"]
+
+tin = typer.Typer(
+    help="Tin nhắn tự động: thông báo lớp, nhắc lịch, thay đổi lịch, tình hình gửi tin.",
+    no_args_is_help=True,
+)
+
+ClassArg = Annotated[str, typer.Argument(help="Mã lớp, ví dụ SC-K4.")]
+
+
+def _clock() -> Clock:
+    """The bot's clock: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
+    start = os.environ.get("SLL_FAKE_NOW")
+    return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
+
+
+def _refuse(exc: Exception) -> None:
+    err.print(f"[red]Không thực hiện được:[/red] {exc}")
+    raise typer.Exit(1) from exc
+
+
+@tin.command("tinh-hinh")
+def view(ma: ClassArg, config: ConfigOption = None) -> None:
+    """Xem số tin đã gửi, đang chờ, lỗi, hết hạn theo từng loại, và ai chưa nhận được."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> delivery.DeliveryView:
+        return await delivery.delivery_view(db.uow(), class_code=ma, centre_id=centre_id)
+
+    out.print(render_view(run(config, work)).text, highlight=False)
+
+
+@tin.command("gui-lai")
+def resend(
+    ma: ClassArg,
+    loai: Annotated[str | None, typer.Option("--loai", help="Chỉ gửi lại loại tin này.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Gửi lại các tin bị lỗi của một lớp."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> int:
+        return await delivery.resend_failed(
+            db.uow(), class_code=ma, now=_clock().now(), kind=loai, centre_id=centre_id
+        )
+
+    count = run(config, work)
+    out.print(T.RESENT.format(count=count) if count else T.RESENT_NONE)
+
+
+@tin.command("thong-bao")
+def announce(ma: ClassArg, config: ConfigOption = None) -> None:
+    """Gửi thông báo triệu tập lớp cho học viên và lãnh đạo đơn vị, lên lịch nhắc học."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> notices.Announced:
+        return await notices.announce_class(
+            db.uow(), class_code=ma, settings=settings, now=_clock().now(), centre_id=centre_id
+        )
+
+    done = run(config, work)
+    out.print(T.ANNOUNCED.format(count=done.total, code=ma.upper()))
+
+
+@tin.command("nhan")
+def broadcast(
+    ma: ClassArg,
+    noi_dung: Annotated[str, typer.Argument(help="Nội dung tin.")],
+    config: ConfigOption = None,
+) -> None:
+    """Nhắn một tin cho toàn bộ học viên của lớp."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> int:
+        return await notices.broadcast(
+            db.uow(), text=noi_dung, class_code=ma, settings=settings, now=_clock().now(),
+            centre_id=centre_id,
+        )  # fmt: skip
+
+    out.print(T.BROADCAST_DONE.format(count=run(config, work), code=ma.upper()))
+
+
+@tin.command("doi-buoi")
+def move(
+    ma: ClassArg,
+    buoi: Annotated[int, typer.Argument(help="Số thứ tự buổi học.")],
+    ngay: Annotated[str, typer.Argument(help="Ngày mới, ví dụ 12/03/2024.")],
+    gio: Annotated[str, typer.Argument(help="Giờ học mới, ví dụ 7h30-11h00.")],
+    config: ConfigOption = None,
+) -> None:
+    """Dời một buổi học: báo học viên và lên lại lịch nhắc."""
+    try:
+        day = parse_date(ngay)
+        start, end = parse_time_range(gio)
+    except DateError as exc:
+        _refuse(exc)
+        return
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> tuple[datetime, int]:
+        tz = settings.timezone
+        starts = datetime.combine(day, start, tzinfo=tz)
+        try:
+            _, told = await notices.move_session(
+                db.uow(), class_code=ma, number=buoi, starts_at=starts,
+                ends_at=datetime.combine(day, end, tzinfo=tz), settings=settings,
+                now=_clock().now(), centre_id=centre_id,
+            )  # fmt: skip
+        except notices.SessionNotFound as exc:
+            _refuse(exc)
+        return starts, told
+
+    starts, told = run(config, work)
+    label = T.SESSION_LABEL.format(number=buoi)
+    out.print(T.MOVED_DONE.format(session=label, when=format_when(starts), count=told))
+
+
+@tin.command("huy-buoi")
+def cancel(
+    ma: ClassArg,
+    buoi: Annotated[int, typer.Argument(help="Số thứ tự buổi học.")],
+    ly_do: Annotated[str | None, typer.Option("--ly-do", help="Lý do hoãn.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Hoãn một buổi học: báo học viên và hủy các tin nhắc của buổi đó."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> int:
+        try:
+            _, told = await notices.cancel_session(
+                db.uow(), class_code=ma, number=buoi, reason=ly_do, settings=settings,
+                now=_clock().now(), centre_id=centre_id,
+            )  # fmt: skip
+        except notices.SessionNotFound as exc:
+            _refuse(exc)
+        return told
+
+    told = run(config, work)
+    out.print(T.CANCELLED_DONE.format(session=T.SESSION_LABEL.format(number=buoi), count=told))
