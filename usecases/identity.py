@@ -6,12 +6,12 @@ cases check again against the rows they touch (authorization never relies on hid
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from db.database import UnitOfWork
 from db.models import (
@@ -34,6 +34,11 @@ __all__ = [
     "remember_pending",
     "sync_staff",
 ]
+
+
+# How fresh `ChatAccount.last_seen_at` is kept. Notices go to the account a person used last;
+# a few minutes' precision is enough for that and saves a write on nearly every update.
+LAST_SEEN_STEP = timedelta(minutes=2)
 
 
 class Role(StrEnum):
@@ -87,7 +92,11 @@ async def identify(
     display_name: str,
     now: datetime,
 ) -> Actor:
-    """Find (or open) the sender's chat account and load their roles."""
+    """Find (or open) the sender's chat account and load their roles.
+
+    This runs for every update, so it reads in two queries and writes only when something
+    changed: a burst of 500 check-ins must not queue 500 writes behind SQLite's one writer.
+    """
     async with uow:
         session = uow.session
         account = await session.scalar(
@@ -98,20 +107,23 @@ async def identify(
         if account is None:
             account = ChatAccount(channel=channel, external_id=user_id, chat_id=chat_id)
             session.add(account)
-        account.chat_id = chat_id
-        account.display_name = display_name or account.display_name
-        account.last_seen_at = now
+        if account.chat_id != chat_id:
+            account.chat_id = chat_id
+        if display_name and account.display_name != display_name:
+            account.display_name = display_name
+        if account.last_seen_at is None or now - account.last_seen_at >= LAST_SEEN_STEP:
+            account.last_seen_at = now
         if account.status == ChatStatus.BLOCKED:
             # They are writing to us, so they unblocked the bot: reachable again.
             account.status, account.status_reason = ChatStatus.ACTIVE, None
-        await session.flush()
-        actor = await load_actor(uow, account)
-        await uow.commit()
-        return actor
+        if session.new or session.dirty:
+            await session.flush()
+            await uow.commit()
+        return await load_actor(uow, account)
 
 
 async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
-    session = uow.session
+    """The account's person and every role they hold, in one query."""
     base = Actor(
         account_id=account.id,
         channel=account.channel,
@@ -120,34 +132,41 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
     )
     if account.person_id is None:
         return base
-    person = await session.get(Person, account.person_id)
-    assert person is not None
-    enrollments = (
-        await session.execute(
-            select(Enrollment.class_id, Enrollment.is_monitor).where(
-                Enrollment.person_id == person.id
-            )
-        )
-    ).all()
-    leader_units = await session.scalars(
-        select(UnitLeader.unit_id).where(UnitLeader.person_id == person.id)
+    pid = account.person_id
+    roles = union_all(
+        select(literal("name"), literal(0), literal(False), Person.full_name).where(
+            Person.id == pid
+        ),
+        select(literal("class"), Enrollment.class_id, Enrollment.is_monitor, literal(None)).where(
+            Enrollment.person_id == pid
+        ),
+        select(literal("unit"), UnitLeader.unit_id, literal(False), literal(None)).where(
+            UnitLeader.person_id == pid
+        ),
+        select(literal("centre"), StaffMember.centre_id, literal(False), literal(None)).where(
+            StaffMember.person_id == pid, StaffMember.active.is_(True)
+        ),
     )
-    staff_centres = await session.scalars(
-        select(StaffMember.centre_id).where(
-            StaffMember.person_id == person.id, StaffMember.active.is_(True)
-        )
-    )
-    return Actor(
-        account_id=base.account_id,
-        channel=base.channel,
-        chat_id=base.chat_id,
-        person_id=person.id,
-        name=person.full_name,
-        staff_centre_ids=frozenset(staff_centres),
-        learner_class_ids=frozenset(c for c, _ in enrollments),
-        monitor_class_ids=frozenset(c for c, monitor in enrollments if monitor),
-        leader_unit_ids=frozenset(leader_units),
-        pending=base.pending,
+    name, classes, monitor, units, centres = None, set(), set(), set(), set()
+    for kind, ref, is_monitor, text in (await uow.session.execute(roles)).all():
+        if kind == "name":
+            name = text
+        elif kind == "class":
+            classes.add(ref)
+            if is_monitor:
+                monitor.add(ref)
+        elif kind == "unit":
+            units.add(ref)
+        else:
+            centres.add(ref)
+    return replace(
+        base,
+        person_id=pid,
+        name=name,
+        staff_centre_ids=frozenset(centres),
+        learner_class_ids=frozenset(classes),
+        monitor_class_ids=frozenset(monitor),
+        leader_unit_ids=frozenset(units),
     )
 
 
