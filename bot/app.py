@@ -114,6 +114,7 @@ async def run(
             stack, db=db, clock=clock, settings=settings, scheduler=scheduler,
             telegram_bot=application.bot,
         )  # fmt: skip
+        dispatcher.after_handle = notices.wake
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
 

@@ -7,6 +7,7 @@ waiting for" state work the same on Telegram and Zalo.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
 from channels.incoming import Incoming
@@ -25,6 +26,10 @@ class Dispatcher:
     def __init__(self, services: Services, routes: tuple[Route, ...]) -> None:
         self.services = replace(services, routes=routes)
         self.routes = {r.command: r for r in routes}
+        # Called after every handled update: a use case may just have written to the outbox
+        # (an answer, a leave decision), and the notice dispatcher should look now rather than
+        # at its next safety tick.
+        self.after_handle: Callable[[], None] = lambda: None
 
     async def handle(
         self, msg: Incoming, *, can_share_contact: bool = True, has_buttons: bool = True
@@ -56,6 +61,7 @@ class Dispatcher:
             return [Reply(T.SOMETHING_WENT_WRONG)]
         replies = result if isinstance(result, list) else [result]
         await self._remember(actor, replies, has_buttons, svc)
+        self.after_handle()
         return replies
 
     def _resolve(self, msg: Incoming, actor: Actor) -> tuple[Incoming, Reply | None]:

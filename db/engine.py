@@ -18,6 +18,8 @@ __all__ = ["create_engine", "is_sqlite", "make_sessionmaker"]
 
 # A busy SQLite file waits this long for a writer instead of failing at once.
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_POOL_SIZE = 1
+SQLITE_POOL_TIMEOUT = 120  # seconds a unit of work may wait for the connection under a burst
 
 
 def is_sqlite(url: str) -> bool:
@@ -30,6 +32,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # One connection, so the bot's transactions queue in asyncio rather than in SQLite's
+        # busy handler, whose sleeps turned a burst of 500 check-ins into seconds of waiting.
+        # SQLite has one writer anyway, and every transaction here is short (no network I/O
+        # inside a unit of work).
+        kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", SQLITE_POOL_TIMEOUT)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
