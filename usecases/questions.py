@@ -387,6 +387,16 @@ async def question_for_staff(
         return await _view(session, question)
 
 
+def _staff_text(text: str) -> str:
+    """An answer or a reason typed by staff: not empty, not over the limit."""
+    cleaned = multiline(text)
+    if not cleaned:
+        raise QuestionRefused(Refusal.EMPTY)
+    if len(cleaned) > ANSWER_MAX_LENGTH:
+        raise QuestionRefused(Refusal.TOO_LONG, length=len(cleaned), limit=ANSWER_MAX_LENGTH)
+    return cleaned
+
+
 async def answer_question(
     uow: UnitOfWork,
     *,
@@ -396,11 +406,7 @@ async def answer_question(
     now: datetime,
 ) -> QuestionView:
     """The answer goes to the learner through the outbox; the question closes with who/when."""
-    answer = multiline(text)
-    if not answer:
-        raise QuestionRefused(Refusal.EMPTY)
-    if len(answer) > ANSWER_MAX_LENGTH:
-        raise QuestionRefused(Refusal.TOO_LONG, length=len(answer), limit=ANSWER_MAX_LENGTH)
+    answer = _staff_text(text)
 
     def word(q: Question) -> str:
         return T.ANSWER_TO_LEARNER.format(number=q.id, question=excerpt(q.text), answer=answer)
@@ -438,11 +444,7 @@ async def close_question(
     uow: UnitOfWork, *, staff_person_id: int, question_id: int, reason: str, now: datetime
 ) -> QuestionView:
     """Closed without an answer; the learner is told the reason."""
-    why = multiline(reason)
-    if not why:
-        raise QuestionRefused(Refusal.EMPTY)
-    if len(why) > ANSWER_MAX_LENGTH:
-        raise QuestionRefused(Refusal.TOO_LONG, length=len(why), limit=ANSWER_MAX_LENGTH)
+    why = _staff_text(reason)
 
     def word(q: Question) -> str:
         return T.CLOSED_TO_LEARNER.format(number=q.id, question=excerpt(q.text), reason=why)
