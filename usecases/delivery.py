@@ -69,7 +69,7 @@ __all__ = [
 
 CLAIM_BATCH = 200
 LEASE = timedelta(seconds=120)
-BACKOFF_BASE_SECONDS = 2.0
+BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 600.0
 VIEW_MAX_FAILED = 30
 
@@ -146,7 +146,7 @@ class Outcome:
 
 
 def backoff(attempt: int) -> timedelta:
-    """2 s, 4 s, 8 s … capped at 10 minutes."""
+    """1 s, 2 s, 4 s … capped at 10 minutes."""
     return timedelta(
         seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempt - 1, 0), BACKOFF_MAX_SECONDS)
     )
