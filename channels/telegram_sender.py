@@ -3,9 +3,7 @@ what happened in the outbox's own terms (`usecases.delivery` results)."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -22,13 +20,6 @@ __all__ = ["TelegramSender", "retry_after_seconds"]
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
-
-# httpcore (under PTB's httpx) runs `import sniffio` on every request; with the package absent
-# each failed import walks sys.path, about half a millisecond, a dozen times per request. A
-# None entry makes the import fail at once, and httpcore then assumes asyncio, which it is.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
-
 
 def retry_after_seconds(value: timedelta | float | int) -> float:
     """PTB 22 gives a timedelta with PTB_TIMEDELTA=true, else an int: accept both."""

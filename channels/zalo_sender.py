@@ -1,13 +1,11 @@
 """Sending outbox notices on Zalo (Zalo Bot Platform) with the same contract as Telegram's
-sender. Zalo has no buttons and no documents: choices become numbered lines and a document's
-text is sent alone (the results feature offers the file on Telegram or by staff)."""
+sender. Zalo has no buttons and no documents: choices become numbered lines (remembered on the
+chat account, so a typed number works as after a reply) and a document is named, not sent."""
 
 from __future__ import annotations
 
 from channels.ratelimit import RateLimiter
-from channels.splitting import split_text
 from channels.zalo import (
-    TEXT_LIMIT,
     ZaloBadRequest,
     ZaloClient,
     ZaloError,
@@ -15,20 +13,12 @@ from channels.zalo import (
     ZaloNetworkError,
     ZaloRetryAfter,
 )
+from channels.zalo.render import render
 from db.models import Channel
 from usecases import delivery as D
-from usecases.messages import Choice, Document
+from usecases.messages import Choice, Document, Reply
 
-__all__ = ["ZaloSender", "numbered"]
-
-
-def numbered(text: str, choices: tuple[tuple[Choice, ...], ...]) -> str:
-    """Choices as numbered lines, as the Zalo adapter shows replies."""
-    flat = [c for row in choices for c in row]
-    if not flat:
-        return text
-    lines = [f"{i}. {c.label}" for i, c in enumerate(flat, start=1)]
-    return text + "\n\n" + "\n".join(lines)
+__all__ = ["ZaloSender"]
 
 
 class ZaloSender:
@@ -47,11 +37,12 @@ class ZaloSender:
     ) -> D.SendResult:
         try:
             message_id = ""
-            for part in split_text(numbered(text, choices), TEXT_LIMIT):
+            # The same rendering as the adapter's replies: numbered lines, the file named.
+            for part in render(Reply(text, choices=choices, document=document)):
                 async with self.limiter.slot(chat_id):
                     sent = await self.client.send_message(chat_id, part)
                 message_id = sent.message_id or message_id
-            return D.Delivered(message_id)
+            return D.Delivered(message_id, numbered_choices=bool(choices))
         except ZaloRetryAfter as exc:
             self.limiter.pause_chat(chat_id, exc.retry_after)
             return D.RetryAfter(exc.retry_after)

@@ -11,7 +11,6 @@ import typer
 
 from cli.common import ConfigOption, err, out, run
 from db.database import Database
-from handlers.delivery import render_view
 from texts import notices as T
 from usecases import delivery, notices
 from usecases.clock import Clock, OffsetClock, SystemClock
@@ -46,7 +45,7 @@ def view(ma: ClassArg, config: ConfigOption = None) -> None:
     async def work(db: Database, settings: Settings, centre_id: int) -> delivery.DeliveryView:
         return await delivery.delivery_view(db.uow(), class_code=ma, centre_id=centre_id)
 
-    out.print(render_view(run(config, work)).text, highlight=False)
+    out.print(delivery.describe_view(run(config, work)), highlight=False)
 
 
 @tin.command("gui-lai")

@@ -14,7 +14,7 @@ from usecases.identity import Actor
 from usecases.messages import Choice, Reply
 from vn.dates import DateError, format_when, parse_date, parse_time_range
 
-__all__ = ["announce", "broadcast", "cancel", "move", "render_view", "resend", "view"]
+__all__ = ["announce", "broadcast", "cancel", "move", "resend", "view"]
 
 REFUSED = (ClassNotFound, ImportRejected, notices.SessionNotFound)
 
@@ -24,26 +24,8 @@ def _label(actor: Actor) -> str:
 
 
 def render_view(v: delivery.DeliveryView) -> Reply:
-    lines = [T.VIEW_HEADER.format(code=v.code, name=v.name)]
-    if not v.kinds:
-        lines.append(T.VIEW_NONE)
-    for c in v.kinds:
-        kind = T.KIND_NAMES.get(c.kind, c.kind)
-        lines.append(
-            T.VIEW_KIND.format(
-                kind=kind, sent=c.sent, pending=c.pending, failed=c.failed, expired=c.expired
-            )
-        )
-    if v.failed:
-        lines.append(T.VIEW_FAILED_HEADER)
-        for f in v.failed:
-            reason = T.REASONS.get(f.reason_code, T.REASON_OTHER)
-            kind = T.KIND_NAMES.get(f.kind, f.kind)
-            lines.append(T.VIEW_FAILED_LINE.format(name=f.name, kind=kind, reason=reason))
-        if v.failed_total > len(v.failed):
-            lines.append(T.VIEW_FAILED_MORE.format(count=v.failed_total - len(v.failed)))
     choices = Reply.rows([Choice(T.RESEND_BUTTON, f"guilai {v.code}")]) if v.failed else ()
-    return Reply("\n".join(lines), choices=choices)
+    return Reply(delivery.describe_view(v), choices=choices)
 
 
 async def view(msg: Incoming, actor: Actor, svc: Services) -> Reply:

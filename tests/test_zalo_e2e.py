@@ -21,7 +21,7 @@ from bot.zalo import ZaloAdapter, to_incoming
 from channels.zalo import TEXT_LIMIT, WEBHOOK_SECRET_HEADER, ZaloUpdate, text_length
 from channels.zalo.render import render
 from db.database import Database
-from db.models import ChatAccount, Invite
+from db.models import ChatAccount, Invite, Notification
 from handlers.base import Services
 from handlers.routes import ROUTES
 from localapi.telegram import LocalTelegram
@@ -528,3 +528,53 @@ def test_zalo_webhook_settings_come_from_the_environment_and_a_bad_secret_stops_
     settings = load_settings(NO_CONFIG, {**env, "SLL_ZALO_WEBHOOK_SECRET": SECRET})
     assert settings.zalo.webhook_url == "https://bot.example.vn/zalo"
     assert (settings.zalo.mode, settings.zalo.token) == ("webhook", "123:abc")
+
+
+async def test_a_number_typed_after_a_notice_with_choices_runs_that_choice(
+    bot: BotProcess, local_zalo: LocalZalo
+) -> None:
+    """A notice's choices on Zalo (a survey, a leave decision) are numbered lines like a
+    reply's, and the number the person types next is that notice's choice."""
+    codes = await _set_up(bot.db_url, "SC-K4")
+    lan = local_zalo.user("z-lan-notice", "Lan")
+    await _says(lan, codes[LAN], "đã được liên kết")
+    (person_id,) = [p for c, e, p in await _accounts(bot.db_url) if e == "z-lan-notice"]
+    assert person_id is not None
+    db = Database(bot.db_url)
+    try:
+        async with db.uow() as uow:
+            await enqueue(
+                uow.session,
+                key="test:notice-with-choices",
+                person_id=person_id,
+                kind="broadcast",
+                text="Lớp có thay đổi lịch. Bạn muốn làm gì?",
+                choices=Reply.rows(
+                    [Choice("Xem hướng dẫn", "help")], [Choice("Xem lịch", "lichhoc")]
+                ),
+                due_at=SAMPLE_EVE - timedelta(minutes=1),
+            )
+            await uow.commit()
+    finally:
+        await db.dispose()
+    notice = await lan.wait_for("Bạn muốn làm gì?", timeout=40)
+    assert _menu(notice.text or "") == {"Xem hướng dẫn": "1", "Xem lịch": "2"}
+    await _recorded_as_sent(bot.db_url, "test:notice-with-choices")  # a person takes seconds
+    (schedule,) = await _says(lan, "2", "Lịch học lớp")
+    assert "Buổi 1:" in (schedule.text or "")
+
+
+async def _recorded_as_sent(db_url: str, key: str) -> None:
+    db = Database(db_url)
+    try:
+        for _ in range(100):
+            async with db.uow() as uow:
+                status = await uow.session.scalar(
+                    select(Notification.status).where(Notification.idempotency_key == key)
+                )
+            if status == "sent":
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"notice {key} not recorded as sent (status {status})")
+    finally:
+        await db.dispose()

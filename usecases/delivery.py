@@ -104,6 +104,9 @@ class Due:
 @dataclass(frozen=True)
 class Delivered:
     message_id: str
+    # The channel showed the choices as numbered lines (no buttons): a number the person types
+    # next must map back to this notice's choices, as after a reply.
+    numbered_choices: bool = False
 
 
 @dataclass(frozen=True)
@@ -292,10 +295,13 @@ async def record_outcomes(
     sent: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
     unreachable: list[Outcome] = []
+    menus: dict[int, list[list[str]]] = {}
     for o in outcomes:
         r = o.result
         if isinstance(r, Delivered):
             assert o.target is not None
+            if r.numbered_choices and o.due.choices:
+                menus[o.target.account_id] = [list(c) for row in o.due.choices for c in row]
             sent.append(
                 {
                     "row_id": o.due.id,
@@ -347,6 +353,10 @@ async def record_outcomes(
             await session.execute(update(Notification), batch)
         for o in unreachable:
             await _unreachable(uow, o, now=now)
+        for account_id, choices in menus.items():
+            account = await session.get(ChatAccount, account_id)
+            if account is not None:
+                account.pending = {"choices": choices}
         await uow.commit()
 
 
@@ -451,6 +461,7 @@ class KindCounts:
     failed: int = 0
     expired: int = 0
     cancelled: int = 0
+    sent_by_channel: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -460,6 +471,7 @@ class FailedLine:
     kind: str
     reason_code: str
     detail: str
+    channel: str | None = None  # where the last attempt went, if any
 
 
 @dataclass
@@ -487,14 +499,15 @@ async def delivery_view(
         klass = await find_class(uow.session, class_code, centre_id)
         view = DeliveryView(klass.id, klass.code, klass.name)
         counts: dict[str, KindCounts] = {}
-        for kind, status, n in await session.execute(
-            select(Notification.kind, Notification.status, func.count())
+        for kind, status, channel, n in await session.execute(
+            select(Notification.kind, Notification.status, Notification.channel, func.count())
             .where(Notification.class_id == klass.id)
-            .group_by(Notification.kind, Notification.status)
+            .group_by(Notification.kind, Notification.status, Notification.channel)
         ):
             c = counts.setdefault(kind, KindCounts(kind))
             if status == S.SENT:
                 c.sent += n
+                c.sent_by_channel[channel or "?"] = c.sent_by_channel.get(channel or "?", 0) + n
             elif status in (S.PENDING, S.SENDING):
                 c.pending += n
             elif status == S.FAILED:
@@ -509,21 +522,72 @@ async def delivery_view(
         )
         failed = (
             await session.execute(
-                select(Person.id, Person.full_name, Notification.kind, Notification.last_error)
+                select(
+                    Person.id,
+                    Person.full_name,
+                    Notification.kind,
+                    Notification.last_error,
+                    Notification.channel,
+                )
                 .join(Person, Person.id == Notification.person_id)
                 .where(Notification.class_id == klass.id, Notification.status == S.FAILED)
                 .order_by(Person.full_name, Notification.kind)
             )
         ).all()
         seen: set[tuple[int, str]] = set()
-        for person_id, name, kind, error in failed:
+        for person_id, name, kind, error, channel in failed:
             if (person_id, kind) in seen:
                 continue
             seen.add((person_id, kind))
-            view.failed.append(FailedLine(person_id, name, kind, reason_code(error), error or ""))
+            view.failed.append(
+                FailedLine(person_id, name, kind, reason_code(error), error or "", channel)
+            )
         view.failed_total = len(view.failed)
         view.failed = view.failed[:VIEW_MAX_FAILED]
         return view
+
+
+def describe_view(v: DeliveryView) -> str:
+    """The delivery view as staff read it, in chat and on the command line."""
+    lines = [T.VIEW_HEADER.format(code=v.code, name=v.name)]
+    if not v.kinds:
+        lines.append(T.VIEW_NONE)
+    for c in v.kinds:
+        lines.append(
+            T.VIEW_KIND.format(
+                kind=T.KIND_NAMES.get(c.kind, c.kind),
+                sent=c.sent,
+                pending=c.pending,
+                failed=c.failed,
+                expired=c.expired,
+            )
+            + _by_channel(c.sent_by_channel)
+        )
+    if v.failed:
+        lines.append(T.VIEW_FAILED_HEADER)
+        for f in v.failed:
+            lines.append(
+                T.VIEW_FAILED_LINE.format(
+                    name=f.name,
+                    kind=T.KIND_NAMES.get(f.kind, f.kind),
+                    reason=T.REASONS.get(f.reason_code, T.REASON_OTHER),
+                )
+                + (
+                    T.VIEW_CHANNEL.format(channel=T.CHANNEL_NAMES.get(f.channel, f.channel))
+                    if f.channel
+                    else ""
+                )
+            )
+        if v.failed_total > len(v.failed):
+            lines.append(T.VIEW_FAILED_MORE.format(count=v.failed_total - len(v.failed)))
+    return "\n".join(lines)
+
+
+def _by_channel(sent: dict[str, int]) -> str:
+    if not sent:
+        return ""
+    parts = ", ".join(f"{T.CHANNEL_NAMES.get(ch, ch)} {n}" for ch, n in sorted(sent.items()))
+    return T.VIEW_CHANNELS.format(parts=parts)
 
 
 async def resend_failed(

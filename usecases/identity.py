@@ -7,7 +7,7 @@ cases check again against the rows they touch (authorization never relies on hid
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -34,11 +34,6 @@ __all__ = [
     "remember_pending",
     "sync_staff",
 ]
-
-
-# How fresh `ChatAccount.last_seen_at` is kept. Notices go to the account a person used last;
-# a few minutes' precision is enough for that and saves a write on nearly every update.
-LAST_SEEN_STEP = timedelta(minutes=2)
 
 
 class Role(StrEnum):
@@ -94,8 +89,8 @@ async def identify(
 ) -> Actor:
     """Find (or open) the sender's chat account and load their roles.
 
-    This runs for every update, so it reads in two queries and writes only when something
-    changed: a burst of 500 check-ins must not queue 500 writes behind SQLite's one writer.
+    This runs for every update, so it is two reads (the account, then every role in one
+    query) and one small write.
     """
     async with uow:
         session = uow.session
@@ -111,14 +106,14 @@ async def identify(
             account.chat_id = chat_id
         if display_name and account.display_name != display_name:
             account.display_name = display_name
-        if account.last_seen_at is None or now - account.last_seen_at >= LAST_SEEN_STEP:
-            account.last_seen_at = now
+        # Kept exact: notices go to the account a person used last, and someone may switch
+        # from Zalo to Telegram and back within seconds.
+        account.last_seen_at = now
         if account.status == ChatStatus.BLOCKED:
             # They are writing to us, so they unblocked the bot: reachable again.
             account.status, account.status_reason = ChatStatus.ACTIVE, None
-        if session.new or session.dirty:
-            await session.flush()
-            await uow.commit()
+        await session.flush()
+        await uow.commit()
         return await load_actor(uow, account)
 
 
