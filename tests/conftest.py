@@ -186,6 +186,27 @@ class BotProcess:
                 self.process.wait()
         return self.process.returncode
 
+    def set_up_class(self, code: str = "SC-K4") -> None:
+        """What staff do first, with the staff command line: the sample class, its roster and
+        schedule, and the leader of one of its units."""
+        steps = [
+            ["lop", "tao", code, "--ten", "Sơ cấp LLCT khóa IV", "--loai", "Sơ cấp LLCT"],
+            ["lop", "nhap-hoc-vien", code, str(SAMPLES / "danh-sach-so-cap-llct-k4-2024.xlsx")],
+            ["lop", "nhap-lich", code, str(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx")],
+            ["don-vi", "lanh-dao", "Đoàn xã Phiêng Ban", "--ten", "Hà Văn Thắng",
+             "--sdt", "0912345678"],
+        ]  # fmt: skip
+        for args in steps:
+            result = self.cli(*args)
+            assert result.returncode == 0, result.stderr
+
+    def invite_code(self, name: str, code: str = "SC-K4") -> str:
+        """The invite code printed by `sll lop loi-moi` for this person."""
+        listing = self.cli("lop", "loi-moi", code)
+        assert listing.returncode == 0, listing.stderr
+        line = next(line for line in listing.stdout.splitlines() if name in line)
+        return next(cell.strip() for cell in line.split("│") if len(cell.strip()) == 10)
+
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run the staff command line against the bot's database."""
         return subprocess.run(

@@ -16,38 +16,14 @@ from usecases.linking import create_invites
 CLASS = "SC-K4"
 
 
-def _set_up_class(bot: BotProcess) -> None:
-    steps = [
-        ["lop", "tao", CLASS, "--ten", "Sơ cấp LLCT khóa IV", "--loai", "Sơ cấp LLCT"],
-        ["lop", "nhap-hoc-vien", CLASS, str(SAMPLES / "danh-sach-so-cap-llct-k4-2024.xlsx")],
-        ["lop", "nhap-lich", CLASS, str(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx")],
-        [
-            "don-vi",
-            "lanh-dao",
-            "Đoàn xã Phiêng Ban",
-            "--ten",
-            "Hà Văn Thắng",
-            "--sdt",
-            "0912345678",
-        ],
-    ]
-    for args in steps:
-        result = bot.cli(*args)
-        assert result.returncode == 0, result.stderr
-    assert "Đã nhập 45 học viên" in bot.cli(*steps[1]).stdout
-
-
-def _invite_code(bot: BotProcess, name: str) -> str:
-    listing = bot.cli("lop", "loi-moi", CLASS)
-    assert listing.returncode == 0, listing.stderr
-    line = next(line for line in listing.stdout.splitlines() if name in line)
-    return next(cell.strip() for cell in line.split("│") if len(cell.strip()) == 10)
-
-
 async def test_a_learner_links_by_sharing_her_phone_and_sees_her_schedule(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    _set_up_class(bot)
+    bot.set_up_class(CLASS)
+    again = bot.cli(
+        "lop", "nhap-hoc-vien", CLASS, str(SAMPLES / "danh-sach-so-cap-llct-k4-2024.xlsx")
+    )
+    assert "Đã nhập 45 học viên vào lớp SC-K4: 0 mới, 0 cập nhật, 45 không đổi." in again.stdout
     lan = local_telegram.user(1001, "Lan")
     lan.send_command("start")
     welcome = await lan.wait_for("Chia sẻ số điện thoại")
@@ -69,7 +45,7 @@ async def test_a_learner_links_by_sharing_her_phone_and_sees_her_schedule(
     assert "/lichhoc" in help_text.text
 
     leader = local_telegram.user(1003, "Thắng")
-    leader.send_start(_invite_code(bot, "Hà Văn Thắng"))
+    leader.send_start(bot.invite_code("Hà Văn Thắng", CLASS))
     await leader.wait_for("Đoàn xã Phiêng Ban")
 
 

@@ -15,42 +15,15 @@ CLASS = "SC-K4"
 DELIVERY_TIMEOUT = 60
 
 
-def _set_up_class(bot: BotProcess) -> None:
-    steps = [
-        ["lop", "tao", CLASS, "--ten", "Sơ cấp LLCT khóa IV", "--loai", "Sơ cấp LLCT"],
-        ["lop", "nhap-hoc-vien", CLASS, str(SAMPLES / "danh-sach-so-cap-llct-k4-2024.xlsx")],
-        ["lop", "nhap-lich", CLASS, str(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx")],
-        [
-            "don-vi",
-            "lanh-dao",
-            "Đoàn xã Phiêng Ban",
-            "--ten",
-            "Hà Văn Thắng",
-            "--sdt",
-            "0912345678",
-        ],
-    ]
-    for args in steps:
-        result = bot.cli(*args)
-        assert result.returncode == 0, result.stderr
-
-
-def _invite_code(bot: BotProcess, name: str) -> str:
-    listing = bot.cli("lop", "loi-moi", CLASS)
-    assert listing.returncode == 0, listing.stderr
-    line = next(line for line in listing.stdout.splitlines() if name in line)
-    return next(cell.strip() for cell in line.split("│") if len(cell.strip()) == 10)
-
-
 async def test_results_reach_the_learner_and_her_units_leader_once_published(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    _set_up_class(bot)
+    bot.set_up_class(CLASS)
     lan = local_telegram.user(1001, "Lan")
     lan.share_contact("0731706690")
     await lan.wait_for("đã được liên kết", timeout=10)
     leader = local_telegram.user(1003, "Thắng")
-    leader.send_start(_invite_code(bot, "Hà Văn Thắng"))
+    leader.send_start(bot.invite_code("Hà Văn Thắng", CLASS))
     await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
 
     imported = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
@@ -97,7 +70,7 @@ async def test_results_reach_the_learner_and_her_units_leader_once_published(
 async def test_results_are_never_shown_in_a_group_chat(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    _set_up_class(bot)
+    bot.set_up_class(CLASS)
     lan = local_telegram.user(1001, "Lan")
     lan.share_contact("0731706690")
     await lan.wait_for("đã được liên kết", timeout=10)
@@ -110,7 +83,7 @@ async def test_results_are_never_shown_in_a_group_chat(
 async def test_staff_get_the_months_statistics_with_a_workbook_and_a_chart(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    _set_up_class(bot)
+    bot.set_up_class(CLASS)
     result = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
     assert result.returncode == 0, result.stderr
     assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
