@@ -304,21 +304,38 @@ async def session_moved(
         new=format_when(moved.starts_at.astimezone(tz)),
         place=moved.place or klass.location or T.PLACE_UNKNOWN,
     )
-    urgent = min(old_starts_at, moved.starts_at) - now < URGENT_CHANGE_WITHIN
-    stamp = int(moved.starts_at.timestamp())
+    await _tell_change(
+        session, "moved", moved, klass.id, learners, text, min(old_starts_at, moved.starts_at), now
+    )
+    return len(learners)
+
+
+async def _tell_change(
+    session: AsyncSession,
+    what: str,
+    lesson: Session,
+    class_id: int,
+    learners: Sequence[int],
+    text: str,
+    affected_from: datetime,
+    now: datetime,
+) -> None:
+    """A change notice to each learner, urgent (through quiet hours) when the change touches
+    the next day; keyed by the session's new start so each change is told once."""
+    urgent = affected_from - now < URGENT_CHANGE_WITHIN
+    stamp = int(lesson.starts_at.timestamp())
     for person_id in learners:
         await enqueue(
             session,
-            key=f"change:moved:{moved.id}:{stamp}:{person_id}",
+            key=f"change:{what}:{lesson.id}:{stamp}:{person_id}",
             person_id=person_id,
             kind=Kind.CHANGE,
             text=text,
             due_at=now,
-            class_id=klass.id,
-            session_id=moved.id,
+            class_id=class_id,
+            session_id=lesson.id,
             urgent=urgent,
         )
-    return len(learners)
 
 
 async def find_class(session: AsyncSession, code: str, centre_id: int | None = None) -> Class:
@@ -411,20 +428,10 @@ async def cancel_session(
                 when=format_when(cancelled.starts_at.astimezone(tz)),
                 reason=T.CANCEL_REASON.format(reason=nfc(reason)) if reason else "",
             )
-            urgent = cancelled.starts_at - now < URGENT_CHANGE_WITHIN
-            stamp = int(cancelled.starts_at.timestamp())
-            for person_id in learners:
-                await enqueue(
-                    session,
-                    key=f"change:cancelled:{cancelled.id}:{stamp}:{person_id}",
-                    person_id=person_id,
-                    kind=Kind.CHANGE,
-                    text=text,
-                    due_at=now,
-                    class_id=klass.id,
-                    session_id=cancelled.id,
-                    urgent=urgent,
-                )
+            await _tell_change(
+                session, "cancelled", cancelled, klass.id, learners, text,
+                cancelled.starts_at, now,
+            )  # fmt: skip
             told = len(learners)
         session.add(
             AuditEntry(
