@@ -15,7 +15,7 @@ from handlers.base import CONTACT, LOCATION, TEXT, Route, Services
 from texts import common as T
 from usecases import identity
 from usecases.identity import Actor
-from usecases.messages import Reply
+from usecases.messages import Reply, numbered_menu
 
 __all__ = ["Dispatcher"]
 
@@ -99,9 +99,7 @@ class Dispatcher:
         pending: dict[str, object] = {}
         with_choices = [r for r in replies if r.choices]
         if with_choices and not has_buttons:
-            pending["choices"] = [
-                [c.label, c.data] for row in with_choices[-1].choices for c in row
-            ]
+            pending["choices"] = numbered_menu(with_choices[-1].choices)
         awaited = [r.expect_input for r in replies if r.expect_input]
         if awaited:
             pending["input"] = awaited[-1]

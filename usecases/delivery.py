@@ -37,7 +37,7 @@ from db.models import (
     StaffMember,
 )
 from texts import notices as T
-from usecases.messages import Document
+from usecases.messages import Document, choices_from_json, numbered_menu
 from usecases.notices import Kind, find_class, in_quiet_hours, quiet_release
 from usecases.outbox import enqueue
 from usecases.settings import Settings
@@ -301,7 +301,7 @@ async def record_outcomes(
         if isinstance(r, Delivered):
             assert o.target is not None
             if r.numbered_choices and o.due.choices:
-                menus[o.target.account_id] = [list(c) for row in o.due.choices for c in row]
+                menus[o.target.account_id] = numbered_menu(choices_from_json(o.due.choices))
             sent.append(
                 {
                     "row_id": o.due.id,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Choice", "Document", "Reply", "choices_from_json", "choices_to_json"]
+__all__ = ["Choice", "Document", "Reply", "choices_from_json", "choices_to_json", "numbered_menu"]
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,9 @@ def choices_to_json(choices: tuple[tuple[Choice, ...], ...]) -> list[list[list[s
 
 def choices_from_json(value: list[list[list[str]]] | None) -> tuple[tuple[Choice, ...], ...]:
     return tuple(tuple(Choice(label, data) for label, data in row) for row in value or ())
+
+
+def numbered_menu(choices: tuple[tuple[Choice, ...], ...]) -> list[list[str]]:
+    """The menu kept on a chat account for a channel without buttons: [label, data] in the
+    order the choices are numbered (row by row), so "2" means the second."""
+    return [[c.label, c.data] for row in choices for c in row]
