@@ -7,9 +7,7 @@ Telegram's own means (inline buttons, the contact button, documents, edits in pl
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict
 from dataclasses import replace
 
 from telegram import (
@@ -32,6 +30,7 @@ from telegram.ext import (
 
 from bot.dispatch import Dispatcher
 from channels.incoming import Incoming
+from channels.ordering import PerPersonOrder
 from channels.splitting import split_text
 from db.models import Channel
 from texts import common as T
@@ -47,7 +46,7 @@ class TelegramAdapter:
         self.dispatcher = dispatcher
         # Updates run concurrently (a 500-learner check-in burst), but one person's messages
         # are handled in order: a code then /lichhoc must not race.
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._order = PerPersonOrder()
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(CallbackQueryHandler(self.on_button))
@@ -58,7 +57,7 @@ class TelegramAdapter:
         message = update.effective_message
         if message is None or update.effective_user is None:
             return
-        async with self._locks[update.effective_user.id]:
+        async with self._order.turn(str(update.effective_user.id)):
             replies = await self.dispatcher.handle(to_incoming(update, context.bot.username))
         for reply in replies:
             await send(message, reply)
@@ -67,7 +66,7 @@ class TelegramAdapter:
         query = update.callback_query
         if query is None or query.data is None:
             return
-        async with self._locks[query.from_user.id]:
+        async with self._order.turn(str(query.from_user.id)):
             replies = await self.dispatcher.handle(to_incoming(update, context.bot.username))
         toast = next((r.toast for r in replies if r.toast), None)
         await query.answer(text=toast)

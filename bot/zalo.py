@@ -23,6 +23,7 @@ from aiohttp import web
 
 from bot.dispatch import Dispatcher
 from channels.incoming import Incoming
+from channels.ordering import PerPersonOrder
 from channels.zalo import (
     ZaloBadRequest,
     ZaloClient,
@@ -76,10 +77,7 @@ class ZaloAdapter:
         self.poll_timeout = poll_timeout
         self.backoff_first = BACKOFF_FIRST  # tests shorten it
         self._slots = asyncio.Semaphore(CONCURRENT_UPDATES)
-        # One lock per person with updates in flight, dropped when the last one is done, so
-        # the table does not grow with every person who ever wrote.
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
+        self._order = PerPersonOrder()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._runner_task: asyncio.Task[None] | None = None
@@ -196,11 +194,8 @@ class ZaloAdapter:
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(self, update: ZaloUpdate) -> None:
-        user = update.user_id or update.chat_id
-        lock = self._locks.setdefault(user, asyncio.Lock())
-        self._waiting[user] = self._waiting.get(user, 0) + 1
         try:
-            async with lock, self._slots:
+            async with self._order.turn(update.user_id or update.chat_id), self._slots:
                 replies = await self.dispatcher.handle(
                     to_incoming(update), can_share_contact=False, has_buttons=False
                 )
@@ -210,10 +205,6 @@ class ZaloAdapter:
         except Exception:
             # Ids only: no names or numbers in logs.
             log.exception("zalo: update %s failed", update.message_id)
-        finally:
-            self._waiting[user] -= 1
-            if not self._waiting[user]:
-                del self._waiting[user], self._locks[user]
 
     async def _send(self, chat_id: str, text: str) -> None:
         """Send one part; a network error or 429 is retried a little, then given up."""
