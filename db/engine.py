@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db import sqlite_inline
+
 __all__ = ["create_engine", "is_sqlite", "make_sessionmaker"]
 
-# A busy SQLite file waits this long for a writer instead of failing at once.
-SQLITE_BUSY_TIMEOUT_MS = 15_000
 SQLITE_POOL_SIZE = 1
 SQLITE_POOL_TIMEOUT = 120  # seconds a unit of work may wait for the connection under a burst
 
@@ -39,6 +39,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", SQLITE_POOL_TIMEOUT)
+        # Statements run in the loop's thread; only lock waits go to a thread (sqlite_inline).
+        kwargs.setdefault("connect_args", {}).setdefault("async_creator_fn", sqlite_inline.connect)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -52,7 +54,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

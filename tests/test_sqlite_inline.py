@@ -1,0 +1,86 @@
+"""SQLite statements run in the event loop; a write that must wait for another process's lock
+(the staff CLI) waits on a worker thread, so the bot keeps answering meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from db import sqlite_inline
+from db.database import Database
+from db.models import Centre
+from usecases import identity
+
+INSERT_CENTRE = "INSERT INTO centres (name, created_at) VALUES (?, '2024-03-03 11:00:00')"
+
+
+@pytest.fixture
+def other_process(sqlite_db: Database) -> Iterator[sqlite3.Connection]:
+    """A second connection to the same file, as the staff CLI would hold."""
+    path = sqlite_db.engine.url.database
+    assert path is not None
+    connection = sqlite3.connect(path, isolation_level=None)
+    yield connection
+    connection.close()
+
+
+async def centres(db: Database) -> list[str]:
+    async with db.uow() as uow:
+        return list(await uow.session.scalars(select(Centre.name).order_by(Centre.name)))
+
+
+async def test_a_write_waits_for_another_writer_while_the_loop_runs_on(
+    sqlite_db: Database, other_process: sqlite3.Connection
+) -> None:
+    await centres(sqlite_db)  # the bot's connection is open before the other writer starts
+    other_process.execute("BEGIN IMMEDIATE")
+    other_process.execute(INSERT_CENTRE, ("Trung tâm A",))
+    write = asyncio.create_task(identity.ensure_centre(sqlite_db.uow(), "Trung tâm B"))
+    turns = 0
+    for _ in range(20):  # the loop keeps turning while the write waits for the lock
+        await asyncio.sleep(0.01)
+        turns += 1
+    assert turns == 20 and not write.done()
+    other_process.execute("COMMIT")
+    await asyncio.wait_for(write, timeout=10)
+    assert await centres(sqlite_db) == ["Trung tâm A", "Trung tâm B"]
+
+
+async def test_reads_do_not_wait_for_another_writer(
+    sqlite_db: Database, other_process: sqlite3.Connection
+) -> None:
+    await identity.ensure_centre(sqlite_db.uow(), "Trung tâm A")
+    other_process.execute("BEGIN IMMEDIATE")
+    other_process.execute(INSERT_CENTRE, ("Trung tâm B",))
+    try:  # WAL: the committed state, at once
+        assert await asyncio.wait_for(centres(sqlite_db), timeout=2) == ["Trung tâm A"]
+    finally:
+        other_process.execute("ROLLBACK")
+
+
+async def test_a_write_gives_up_after_the_busy_timeout(
+    sqlite_db: Database, other_process: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_inline, "BUSY_TIMEOUT_MS", 200)
+    other_process.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            await identity.ensure_centre(sqlite_db.uow(), "Trung tâm B")
+    finally:
+        other_process.execute("ROLLBACK")
+    # The connection is usable again, back in the loop with no busy timeout.
+    await identity.ensure_centre(sqlite_db.uow(), "Trung tâm B")
+    assert await centres(sqlite_db) == ["Trung tâm B"]
+
+
+async def test_other_errors_are_raised_at_once(sqlite_db: Database) -> None:
+    await identity.ensure_centre(sqlite_db.uow(), "Trung tâm A")
+    async with sqlite_db.uow() as uow:
+        uow.session.add(Centre(name="Trung tâm A"))  # the name is unique
+        with pytest.raises(Exception, match="UNIQUE"):
+            await uow.commit()
