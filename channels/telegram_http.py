@@ -1,9 +1,10 @@
-"""An aiohttp transport for PTB's `Bot`, for the outbox sender.
+"""An aiohttp transport for PTB's `Bot`: the application's (updates and replies) and the
+outbox sender's.
 
-PTB's default transport (httpx) costs about a millisecond and a half of CPU per call here;
-aiohttp, whose HTTP parser is in C, a fraction of that. The sender's `Bot` uses this so one
-core keeps up with Telegram's paid-broadcast rate (1,000 msg/s); the application's own
-`Bot` (replies to updates) keeps PTB's default.
+PTB's default transport (httpx) costs about a millisecond and a half of CPU per call here, and
+under a burst its connection pool spent more CPU choosing a connection than the bot spent on a
+check-in; aiohttp, whose HTTP parser is in C, costs a fraction of that. So one core keeps up
+with Telegram's paid-broadcast rate (1,000 msg/s) and answers a 500-learner check-in burst.
 """
 
 from __future__ import annotations

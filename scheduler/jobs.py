@@ -12,7 +12,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot
 
 from channels.ratelimit import RateLimiter
-from channels.telegram_http import AiohttpRequest
 from channels.telegram_sender import TelegramSender
 from channels.zalo import ZaloClient
 from channels.zalo_sender import ZaloSender
@@ -84,21 +83,12 @@ async def start_notice_delivery(
     scheduler: AsyncIOScheduler,
     telegram_bot: Bot | None,
 ) -> NoticeDispatcher:
-    """Build the senders (Telegram through the application's Bot; Zalo when a token is set)
-    and the dispatcher, register its jobs, start it; stopped (claims given back) when the
+    """Build the senders (Telegram through the given, initialized Bot; Zalo when a token is
+    set) and the dispatcher, register its jobs, start it; stopped (claims given back) when the
     stack closes."""
     senders: dict[str, Sender] = {}
     if telegram_bot is not None:
-        # The same bot (token, server) as the application's, on the faster transport.
-        outbox_bot = Bot(
-            telegram_bot.token,
-            base_url=f"{settings.telegram.api_url}/bot",
-            base_file_url=f"{settings.telegram.api_url}/file/bot",
-            request=AiohttpRequest(),
-        )
-        await outbox_bot.initialize()
-        stack.push_async_callback(outbox_bot.shutdown)
-        senders[Channel.TELEGRAM] = TelegramSender(outbox_bot, telegram_limiter(settings))
+        senders[Channel.TELEGRAM] = TelegramSender(telegram_bot, telegram_limiter(settings))
     if settings.zalo.token:
         client = ZaloClient(settings.zalo.token, settings.zalo.api_url)
         stack.push_async_callback(client.aclose)
