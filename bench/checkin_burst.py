@@ -6,10 +6,14 @@ the real bot process (`python -m bot`) against the in-process local Telegram, it
 minutes after the session's start. Every learner sends `/diemdanh <code>` within one second;
 latency is measured from the update's availability to the bot's answer in that chat. The last
 line is one JSON object for CI to collect.
+
+`--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/test` runs the same burst on a scratch
+database created on that server (and dropped after) instead of a SQLite file.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -23,7 +27,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from db.database import Database
 from db.models import Attendance, ChatAccount
@@ -150,56 +156,77 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def main() -> dict[str, object]:
+async def _pg_admin(url: str, statement: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def main(postgres: str | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         db_url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
-        code, session_id = await prepare(db_url)
-        telegram = LocalTelegram()
-        await telegram.start()
-        process = start_bot(telegram, db_url, Path(folder) / "bot.log")
+        if postgres:
+            scratch = f"sll_bench_{os.getpid()}"
+            await _pg_admin(postgres, f'CREATE DATABASE "{scratch}"')
+            db_url = make_url(postgres).set(database=scratch).render_as_string(False)
         try:
-            await wait_polling(telegram, process)
-            users = [telegram.user(FIRST_USER_ID + i, f"HV{i}") for i in range(LEARNERS)]
-            first_update = len(telegram.updates)
-            began = clock.monotonic()
-            for i, user in enumerate(users):  # spread evenly over one second
-                user.send_command("diemdanh", code)
-                delay = began + (i + 1) * BURST_SECONDS / LEARNERS - clock.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            burst = clock.monotonic() - began
-            records = telegram.updates[first_update:]
-            for _ in range(int(ANSWER_TIMEOUT / POLL_SECONDS)):
-                if all(r.answered_at is not None for r in records):
-                    break
-                await asyncio.sleep(POLL_SECONDS)
-            latencies = [r.latency * 1000 for r in records if r.latency is not None]
-            confirmed = sum(
-                1 for u in users if any("Đã điểm danh" in (m.text or "") for m in u.messages())
-            )
-            odd = [
-                (m.text or "")[:120]
-                for u in users
-                for m in u.messages()
-                if "Đã điểm danh" not in (m.text or "")
-            ]
+            return await burst(db_url, Path(folder))
         finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                await asyncio.to_thread(process.wait, 30)
-            await telegram.stop()
-        for text in odd[:5]:  # answers that were not a confirmation, and why
-            print(f"unexpected answer: {text}", file=sys.stderr)
-        errors = [
-            line
-            for line in (Path(folder) / "bot.log").read_text(errors="replace").splitlines()
-            if "ERROR" in line or "Error" in line
+            if postgres:
+                await _pg_admin(postgres, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+async def burst(db_url: str, folder: Path) -> dict[str, object]:
+    code, session_id = await prepare(db_url)
+    telegram = LocalTelegram()
+    await telegram.start()
+    process = start_bot(telegram, db_url, folder / "bot.log")
+    try:
+        await wait_polling(telegram, process)
+        users = [telegram.user(FIRST_USER_ID + i, f"HV{i}") for i in range(LEARNERS)]
+        first_update = len(telegram.updates)
+        began = clock.monotonic()
+        for i, user in enumerate(users):  # spread evenly over one second
+            user.send_command("diemdanh", code)
+            delay = began + (i + 1) * BURST_SECONDS / LEARNERS - clock.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        spread = clock.monotonic() - began
+        records = telegram.updates[first_update:]
+        for _ in range(int(ANSWER_TIMEOUT / POLL_SECONDS)):
+            if all(r.answered_at is not None for r in records):
+                break
+            await asyncio.sleep(POLL_SECONDS)
+        latencies = [r.latency * 1000 for r in records if r.latency is not None]
+        confirmed = sum(
+            1 for u in users if any("Đã điểm danh" in (m.text or "") for m in u.messages())
+        )
+        odd = [
+            (m.text or "")[:120]
+            for u in users
+            for m in u.messages()
+            if "Đã điểm danh" not in (m.text or "")
         ]
-        for line in errors[:10]:
-            print(line, file=sys.stderr)
-        rows = await recorded(db_url, session_id)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(process.wait, 30)
+        await telegram.stop()
+    for answer in odd[:5]:  # answers that were not a confirmation, and why
+        print(f"unexpected answer: {answer}", file=sys.stderr)
+    errors = [
+        line
+        for line in (folder / "bot.log").read_text(errors="replace").splitlines()
+        if "ERROR" in line or "Error" in line
+    ]
+    for line in errors[:10]:
+        print(line, file=sys.stderr)
+    rows = await recorded(db_url, session_id)
     print(
-        f"{len(records)} check-ins sent in {burst:.2f} s; {len(latencies)} answered, "
+        f"{len(records)} check-ins sent in {spread:.2f} s; {len(latencies)} answered, "
         f"{confirmed} confirmed in chat, {rows} attendance rows",
         file=sys.stderr,
     )
@@ -213,7 +240,9 @@ async def main() -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    result = asyncio.run(main())
+    parser = argparse.ArgumentParser(prog="python -m bench.checkin_burst", description=__doc__)
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to run on")
+    result = asyncio.run(main(parser.parse_args().postgres))
     print(json.dumps(result))
     ok = result["recorded"] == LEARNERS and (result["p99_ms"] or 1e9) < TARGET_P99_MS
     sys.exit(0 if ok else 1)
