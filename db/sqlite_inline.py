@@ -28,7 +28,14 @@ BUSY_TIMEOUT_MS = 15_000
 
 
 class InlineConnection(aiosqlite.Connection):
+    # Calls on the worker thread not yet finished. While there is one, every later call queues
+    # behind it on that thread: a task cancelled while it waits (shutdown, a timeout) must not
+    # let the next call (SQLAlchemy closing the connection) use it from two threads at once.
+    _in_thread = 0
+
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._in_thread:
+            return await super()._execute(fn, *args, **kwargs)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         try:
@@ -36,16 +43,18 @@ class InlineConnection(aiosqlite.Connection):
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
-        return await super()._execute(_waiting, self._connection, partial(fn, *args, **kwargs))
+        self._in_thread += 1
+        return await super()._execute(self._waiting, partial(fn, *args, **kwargs))
 
-
-def _waiting(connection: sqlite3.Connection, call: Callable[[], Any]) -> Any:
-    """On the worker thread: the same call, with SQLite's busy handler allowed to wait."""
-    connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    try:
-        return call()
-    finally:
-        connection.execute("PRAGMA busy_timeout=0")
+    def _waiting(self, call: Callable[[], Any]) -> Any:
+        """On the worker thread: the same call, with SQLite's busy handler allowed to wait."""
+        connection = self._conn
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        try:
+            return call()
+        finally:
+            connection.execute("PRAGMA busy_timeout=0")
+            self._in_thread -= 1
 
 
 def connect(database: str, **kwargs: Any) -> InlineConnection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +17,9 @@ from db.database import Database
 from db.models import Centre
 from usecases import identity
 
+# A loop that waited on the lock itself would stall for SQLite's busy timeout (seconds); a
+# loop that runs on stalls for milliseconds, however loaded the machine.
+BLOCKED_LOOP_SECONDS = 2.0
 INSERT_CENTRE = "INSERT INTO centres (name, created_at) VALUES (?, '2024-03-03 11:00:00')"
 
 
@@ -41,11 +45,13 @@ async def test_a_write_waits_for_another_writer_while_the_loop_runs_on(
     other_process.execute("BEGIN IMMEDIATE")
     other_process.execute(INSERT_CENTRE, ("Trung tâm A",))
     write = asyncio.create_task(identity.ensure_centre(sqlite_db.uow(), "Trung tâm B"))
-    turns = 0
+    longest_stall = 0.0
     for _ in range(20):  # the loop keeps turning while the write waits for the lock
+        before = time.monotonic()
         await asyncio.sleep(0.01)
-        turns += 1
-    assert turns == 20 and not write.done()
+        longest_stall = max(longest_stall, time.monotonic() - before)
+    assert not write.done()
+    assert longest_stall < BLOCKED_LOOP_SECONDS
     other_process.execute("COMMIT")
     await asyncio.wait_for(write, timeout=10)
     assert await centres(sqlite_db) == ["Trung tâm A", "Trung tâm B"]
@@ -76,6 +82,23 @@ async def test_a_write_gives_up_after_the_busy_timeout(
     # The connection is usable again, back in the loop with no busy timeout.
     await identity.ensure_centre(sqlite_db.uow(), "Trung tâm B")
     assert await centres(sqlite_db) == ["Trung tâm B"]
+
+
+async def test_a_write_cancelled_while_it_waits_leaves_the_connection_usable(
+    sqlite_db: Database, other_process: sqlite3.Connection
+) -> None:
+    """The bot stopping, or a timeout, cancels a write that waits on the worker thread; the
+    connection's next calls wait their turn behind it instead of racing it."""
+    await centres(sqlite_db)
+    other_process.execute("BEGIN IMMEDIATE")
+    write = asyncio.create_task(identity.ensure_centre(sqlite_db.uow(), "Trung tâm B"))
+    await asyncio.sleep(0.1)
+    write.cancel()
+    other_process.execute("ROLLBACK")
+    with pytest.raises(asyncio.CancelledError):
+        await write  # its rollback waited behind the call still on the thread
+    await identity.ensure_centre(sqlite_db.uow(), "Trung tâm C")
+    assert await centres(sqlite_db) == ["Trung tâm C"]
 
 
 async def test_other_errors_are_raised_at_once(sqlite_db: Database) -> None:
