@@ -23,6 +23,7 @@ from handlers.routes import ROUTES
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
 from scheduler import attendance as attendance_jobs
+from scheduler import backup as backup_jobs
 from scheduler import questions as question_jobs
 from scheduler import reports as report_jobs
 from scheduler.clock import build_scheduler
@@ -94,6 +95,7 @@ async def run(
         question_jobs.register(scheduler, db, clock, settings)
         attendance_jobs.register(scheduler, db, clock, settings)
         report_jobs.register(scheduler, db, clock, settings)
+        backup_jobs.register(scheduler, clock, settings)
 
         await application.initialize()
         stack.push_async_callback(application.shutdown)

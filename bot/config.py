@@ -20,6 +20,7 @@ from usecases.settings import (
     TELEGRAM_API,
     ZALO_API,
     AttendanceSettings,
+    BackupSettings,
     NoticeSettings,
     QuestionSettings,
     Settings,
@@ -47,6 +48,8 @@ ENV_OVERRIDES = (
     ("SLL_DATABASE_URL", "database", "url"),
     ("SLL_TIMEZONE", "centre", "timezone"),
     ("SLL_CENTRE_NAME", "centre", "name"),
+    ("SLL_BACKUP_DIR", "backup", "dir"),
+    ("SLL_BACKUP_ENABLED", "backup", "enabled"),
 )
 
 
@@ -81,6 +84,7 @@ def _build(raw: dict[str, Any]) -> Settings:
     at = _section(raw, "attendance")
     qs = _section(raw, "questions")
     rs = _section(raw, "results")
+    bk = _section(raw, "backup")
 
     tz_name = _get(centre, "centre.timezone", str, "Asia/Ho_Chi_Minh")
     try:
@@ -143,6 +147,13 @@ def _build(raw: dict[str, Any]) -> Settings:
         stale_after_hours=_get(qs, "questions.stale_after_hours", int, 24),
         digest_at=_time(qs, "questions.digest_at", time(7, 0)),
     )
+    backup = BackupSettings(
+        enabled=_get(bk, "backup.enabled", bool, True),
+        dir=_get(bk, "backup.dir", str, ""),
+        at=_time(bk, "backup.at", time(2, 30)),
+        keep_daily=_get(bk, "backup.keep_daily", int, 7),
+        keep_weekly=_get(bk, "backup.keep_weekly", int, 4),
+    )
     return Settings(
         centre_name=_get(centre, "centre.name", str, "Trung tâm Chính trị"),
         timezone=tz,
@@ -152,6 +163,7 @@ def _build(raw: dict[str, Any]) -> Settings:
         notices=notices,
         attendance=attendance,
         questions=questions,
+        backup=backup,
         grade_scale=_grade_scale(rs),
         survey_after_days=_get(rs, "results.survey_after_days", int, 30),
         local_simulator=not telegram.token,

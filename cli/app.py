@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli import backup
 from cli.attendance import diem_danh
 from cli.classes import don_vi, lop
 from cli.common import ConfigOption, out, run
@@ -32,6 +33,8 @@ app.add_typer(ket_qua, name="ket-qua")
 app.add_typer(thong_ke, name="thong-ke")
 app.add_typer(tin, name="tin")
 app.add_typer(db_app, name="db")
+app.command("sao-luu")(backup.save)
+app.command("khoi-phuc")(backup.restore)
 
 
 def main() -> None:

@@ -18,7 +18,15 @@ from usecases import classes, identity
 from usecases.settings import Settings
 from vn.phones import PhoneError
 
-__all__ = ["ConfigOption", "err", "out", "progress_parse", "reject_if_errors", "run"]
+__all__ = [
+    "ConfigOption",
+    "err",
+    "out",
+    "progress_parse",
+    "reject_if_errors",
+    "run",
+    "settings_or_exit",
+]
 
 T = TypeVar("T")
 
@@ -38,13 +46,17 @@ ConfigOption = Annotated[
 ]
 
 
-def run(config: Path | None, work: Callable[[Database, Settings, int], Awaitable[T]]) -> T:
-    """Open the database, make sure the centre exists, run one piece of work, close."""
+def settings_or_exit(config: Path | None) -> Settings:
     try:
-        settings = load_settings(config)
+        return load_settings(config)
     except ConfigError as exc:
         err.print(f"[red]Lỗi cấu hình:[/red] {exc}")
         raise typer.Exit(2) from exc
+
+
+def run(config: Path | None, work: Callable[[Database, Settings, int], Awaitable[T]]) -> T:
+    """Open the database, make sure the centre exists, run one piece of work, close."""
+    settings = settings_or_exit(config)
 
     async def go() -> T:
         db = Database(settings.database_url)

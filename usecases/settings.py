@@ -12,6 +12,7 @@ __all__ = [
     "TELEGRAM_API",
     "ZALO_API",
     "AttendanceSettings",
+    "BackupSettings",
     "NoticeSettings",
     "QuestionSettings",
     "Settings",
@@ -84,6 +85,15 @@ class QuestionSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    enabled: bool = True
+    dir: str = ""  # empty: a "sao-luu" folder beside the SQLite file (data/sao-luu on PostgreSQL)
+    at: time = time(2, 30)  # the daily copy, at night
+    keep_daily: int = 7
+    keep_weekly: int = 4
+
+
+@dataclass(frozen=True)
 class Settings:
     centre_name: str = "Trung tâm Chính trị"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -93,6 +103,7 @@ class Settings:
     notices: NoticeSettings = field(default_factory=NoticeSettings)
     attendance: AttendanceSettings = field(default_factory=AttendanceSettings)
     questions: QuestionSettings = field(default_factory=QuestionSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
     grade_scale: tuple[tuple[float, str], ...] = (
         (9.0, "Xuất sắc"),
         (8.0, "Giỏi"),

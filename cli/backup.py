@@ -1,0 +1,59 @@
+"""`sll sao-luu` and `sll khoi-phuc`: a verified copy of the database now, and putting one back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import ConfigOption, err, out, settings_or_exit
+from db import backup
+from scheduler.backup import backup_dir
+
+__all__ = ["restore", "save"]
+
+
+def save(
+    den: Annotated[
+        Path | None, typer.Option("--den", help="Thư mục để bản sao lưu (mặc định: [backup] dir).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Sao lưu cơ sở dữ liệu ngay (kể cả khi bot đang chạy), rồi mở thử bản sao."""
+    settings = settings_or_exit(config)
+    folder = den or backup_dir(settings)
+    now = datetime.now(settings.timezone).replace(tzinfo=None)
+    try:
+        made = backup.make_backup(settings.database_url, folder, now)
+    except backup.BackupError as exc:
+        err.print(f"[red]Không sao lưu được:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    size = f"{made.stat().st_size / 1_000_000:.1f}".replace(".", ",")  # decimal comma
+    out.print(f"Đã sao lưu và kiểm tra: {made} ({size} MB).", soft_wrap=True)
+
+
+def restore(
+    tep: Annotated[Path, typer.Argument(help="Tệp sao lưu (.sqlite3 hoặc .dump).")],
+    dong_y: Annotated[
+        bool, typer.Option("--dong-y", help="Không hỏi lại (dùng trong script).")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Khôi phục cơ sở dữ liệu từ một bản sao lưu; giữ lại bản đang có."""
+    settings = settings_or_exit(config)
+    if not dong_y and not typer.confirm(
+        f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu {tep.name}?", default=False
+    ):
+        err.print("Đã hủy, chưa có gì thay đổi.")
+        raise typer.Exit(1)
+    now = datetime.now(settings.timezone).replace(tzinfo=None)
+    try:
+        kept = backup.restore(settings.database_url, tep, now)
+    except backup.BackupError as exc:
+        err.print(f"[red]Không khôi phục được, chưa có gì thay đổi:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    out.print(f"Đã khôi phục từ {tep.name}.")
+    if kept is not None:
+        out.print(f"Dữ liệu trước khi khôi phục được giữ ở {kept}.", soft_wrap=True)
