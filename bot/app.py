@@ -11,8 +11,10 @@ from dataclasses import dataclass, field, replace
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot, BotCommand
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
+from bot import health
 from bot.dispatch import Dispatcher
 from bot.telegram import TelegramAdapter
 from bot.zalo import ZaloAdapter
@@ -121,8 +123,15 @@ async def run(
             telegram_bot=outbox_bot,
         )  # fmt: skip
         dispatcher.after_handle = notices.wake
+        notices.on_result = health.count_send
+        health.register_outbox_watch(
+            scheduler, db, clock, settings, alert=staff_alert(application, settings)
+        )
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
+        await health.start_health_server(
+            stack, settings, db, clock, checks=receiving_checks(application, scheduler, zalo)
+        )
 
         runtime = Runtime(
             settings, db, dispatcher.services, dispatcher, application, scheduler, local
@@ -134,6 +143,37 @@ async def run(
             await on_ready(runtime)
         await stop.wait()
         log.info("stopping")
+
+
+def receiving_checks(
+    application: Application,  # type: ignore[type-arg]
+    scheduler: AsyncIOScheduler,
+    zalo: ZaloAdapter | None,
+) -> dict[str, Callable[[], bool]]:
+    """What /healthz reports beside the database: each channel taking updates, the scheduler."""
+    checks: dict[str, Callable[[], bool]] = {
+        "telegram": lambda: bool(application.updater and application.updater.running),
+        "scheduler": lambda: bool(scheduler.running),
+    }
+    if zalo is not None:
+        checks["zalo"] = lambda: zalo.receiving
+    return checks
+
+
+def staff_alert(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+) -> Callable[[str], Awaitable[None]]:
+    """Tell every staff member directly (not through the outbox, which may be what is stuck)."""
+
+    async def alert(text: str) -> None:
+        for staff_id in settings.telegram.staff_ids:
+            try:
+                await application.bot.send_message(staff_id, text)
+            except TelegramError as exc:
+                log.warning("staff alert to %s not sent: %s", staff_id, exc)
+
+    return alert
 
 
 def build_telegram(settings: Settings) -> Application:  # type: ignore[type-arg]

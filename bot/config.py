@@ -21,6 +21,7 @@ from usecases.settings import (
     ZALO_API,
     AttendanceSettings,
     BackupSettings,
+    HealthSettings,
     NoticeSettings,
     QuestionSettings,
     Settings,
@@ -50,6 +51,8 @@ ENV_OVERRIDES = (
     ("SLL_CENTRE_NAME", "centre", "name"),
     ("SLL_BACKUP_DIR", "backup", "dir"),
     ("SLL_BACKUP_ENABLED", "backup", "enabled"),
+    ("SLL_HEALTH_LISTEN", "health", "listen"),
+    ("SLL_HEALTH_PORT", "health", "port"),
 )
 
 
@@ -85,6 +88,7 @@ def _build(raw: dict[str, Any]) -> Settings:
     qs = _section(raw, "questions")
     rs = _section(raw, "results")
     bk = _section(raw, "backup")
+    hl = _section(raw, "health")
 
     tz_name = _get(centre, "centre.timezone", str, "Asia/Ho_Chi_Minh")
     try:
@@ -154,6 +158,11 @@ def _build(raw: dict[str, Any]) -> Settings:
         keep_daily=_get(bk, "backup.keep_daily", int, 7),
         keep_weekly=_get(bk, "backup.keep_weekly", int, 4),
     )
+    health = HealthSettings(
+        listen=_get(hl, "health.listen", str, "127.0.0.1"),
+        port=_get(hl, "health.port", int, 8480),
+        outbox_alert_minutes=_get(hl, "health.outbox_alert_minutes", int, 15),
+    )
     return Settings(
         centre_name=_get(centre, "centre.name", str, "Trung tâm Chính trị"),
         timezone=tz,
@@ -164,6 +173,7 @@ def _build(raw: dict[str, Any]) -> Settings:
         attendance=attendance,
         questions=questions,
         backup=backup,
+        health=health,
         grade_scale=_grade_scale(rs),
         survey_after_days=_get(rs, "results.survey_after_days", int, 30),
         local_simulator=not telegram.token,

@@ -7,9 +7,11 @@ waiting for" state work the same on Telegram and Zalo.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from bot.health import observe_update
 from channels.incoming import Incoming
 from handlers.base import CONTACT, LOCATION, TEXT, Route, Services
 from texts import common as T
@@ -33,6 +35,15 @@ class Dispatcher:
 
     async def handle(
         self, msg: Incoming, *, can_share_contact: bool = True, has_buttons: bool = True
+    ) -> list[Reply]:
+        started = time.perf_counter()
+        try:
+            return await self._handle(msg, can_share_contact, has_buttons)
+        finally:
+            observe_update(msg.channel, started)
+
+    async def _handle(
+        self, msg: Incoming, can_share_contact: bool, has_buttons: bool
     ) -> list[Reply]:
         svc = self.services.for_channel(can_share_contact=can_share_contact)
         actor = await identity.identify(

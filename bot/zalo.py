@@ -85,6 +85,13 @@ class ZaloAdapter:
 
     # -- lifecycle -------------------------------------------------------------------------
 
+    @property
+    def receiving(self) -> bool:
+        """Polling or serving the webhook (for /healthz)."""
+        if self.settings.mode == "webhook":
+            return self._web is not None
+        return self._runner_task is not None and not self._runner_task.done()
+
     async def start(self) -> None:
         """Begin receiving updates in the background; never raises for a Zalo outage."""
         self._stopping.clear()

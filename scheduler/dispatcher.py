@@ -107,6 +107,8 @@ class NoticeDispatcher:
         self.max_in_flight = 2 * batch
         self.on_next_due = on_next_due
         self.sent = 0  # messages the platforms accepted, for logs and benchmarks
+        # Told of every send's channel and result (the wiring counts them for /metrics).
+        self.on_result: Callable[[str, D.SendResult], None] = lambda _channel, _result: None
         self._queue: asyncio.Queue[Job] = asyncio.Queue()
         self._in_flight: set[int] = set()  # claimed row ids not yet sent
         self._outcomes: list[D.Outcome] = []
@@ -242,6 +244,7 @@ class NoticeDispatcher:
         )
         if isinstance(result, D.Delivered):
             self.sent += 1
+        self.on_result(target.channel, result)
         return [D.Outcome(d, target, result) for d in job.rows]
 
     async def _recorder(self) -> None:

@@ -13,6 +13,7 @@ __all__ = [
     "ZALO_API",
     "AttendanceSettings",
     "BackupSettings",
+    "HealthSettings",
     "NoticeSettings",
     "QuestionSettings",
     "Settings",
@@ -94,6 +95,13 @@ class BackupSettings:
 
 
 @dataclass(frozen=True)
+class HealthSettings:
+    listen: str = "127.0.0.1"
+    port: int = 8480  # /healthz and /metrics; 0: no health listener
+    outbox_alert_minutes: int = 15  # staff are told once when a due notice waits longer
+
+
+@dataclass(frozen=True)
 class Settings:
     centre_name: str = "Trung tâm Chính trị"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -104,6 +112,7 @@ class Settings:
     attendance: AttendanceSettings = field(default_factory=AttendanceSettings)
     questions: QuestionSettings = field(default_factory=QuestionSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
     grade_scale: tuple[tuple[float, str], ...] = (
         (9.0, "Xuất sắc"),
         (8.0, "Giỏi"),
