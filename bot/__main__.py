@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import signal
 import sys
@@ -14,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from bot import logs
 from bot.app import Runtime, run
 from bot.config import ConfigError, load_settings
 from usecases.clock import Clock, OffsetClock, SystemClock
@@ -32,18 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--once", action="store_true", help="demo only: stop after the scripted journey"
     )
+    parser.add_argument(
+        "--log-format",
+        choices=logs.FORMATS,
+        default=os.environ.get("SLL_LOG_FORMAT", "text"),
+        help="text (default) or json: one JSON object per line, for log shipping",
+    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:
         print(f"Lỗi cấu hình: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "apscheduler", "aiohttp.access", "telegram.ext"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.configure(args.log_format)
 
     on_ready = None
     if settings.local_simulator:

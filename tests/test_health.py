@@ -119,3 +119,25 @@ async def test_staff_are_alerted_once_each_time_the_outbox_stalls(database: Data
     assert not watch.crossed(await health.outbox_health(database.uow(), now))  # moving again
     later_on = now + timedelta(hours=1, minutes=16)  # the other one is now stuck too
     assert watch.crossed(await health.outbox_health(database.uow(), later_on))  # told again
+
+
+async def test_json_logs_are_one_object_per_line(
+    local_telegram: LocalTelegram, tmp_path: Path
+) -> None:
+    bot = await start_bot(
+        local_telegram,
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        tmp_path,
+        SLL_FAKE_NOW=SAMPLE_EVE.isoformat(),
+        SLL_LOG_FORMAT="json",
+    )
+    try:
+        stranger = local_telegram.user(5006, "Khách")
+        stranger.send_text("xin chào")
+        await stranger.wait_for("Chia sẻ số điện thoại")
+    finally:
+        assert await bot.stop() == 0, bot.log()
+    lines = [line for line in bot.log().splitlines() if line.strip()]
+    events = [json.loads(line) for line in lines]  # each line parses on its own
+    assert {"bot.app"} <= {e["logger"] for e in events}
+    assert all({"time", "level", "logger", "message"} <= e.keys() for e in events)
