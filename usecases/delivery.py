@@ -424,7 +424,9 @@ async def _unreachable(uow: UnitOfWork, o: Outcome, *, now: datetime) -> None:
 async def _tell_staff(
     uow: UnitOfWork, person_id: int, target: Target, r: Unreachable, *, now: datetime
 ) -> None:
-    """One alert per staff member and account, whatever number of notices failed."""
+    """One alert per staff member each time an account becomes unreachable, whatever number of
+    notices failed: the key carries the moment it became so, so blocked, unblocked (they wrote
+    again) and blocked again is told again."""
     session = uow.session
     person = await session.get(Person, person_id)
     staff = list(
@@ -442,7 +444,7 @@ async def _tell_staff(
             continue
         await enqueue(
             session,
-            key=f"staff.unreachable:{target.account_id}:{staff_id}",
+            key=f"staff.unreachable:{target.account_id}:{staff_id}:{now.isoformat()}",
             person_id=staff_id,
             kind=Kind.STAFF_ALERT,
             text=text,
