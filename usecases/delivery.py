@@ -231,12 +231,17 @@ async def claim_due(
 
 
 async def _targets(uow: UnitOfWork, person_ids: set[int]) -> dict[int, tuple[Target, ...]]:
-    """Each person's active accounts, the one seen most recently first."""
+    """Each person's active accounts, the one seen most recently first.
+
+    The chat is the account's private chat, whose id is the user's own id on both channels
+    (Telegram; Zalo's `chat.id == from.id`): never a group someone once wrote in (DESIGN §5)."""
     found: dict[int, list[Target]] = defaultdict(list)
     ids = sorted(person_ids)
     for i in range(0, len(ids), 500):
         accounts = await uow.session.execute(
-            select(ChatAccount.person_id, ChatAccount.id, ChatAccount.channel, ChatAccount.chat_id)
+            select(
+                ChatAccount.person_id, ChatAccount.id, ChatAccount.channel, ChatAccount.external_id
+            )
             .where(
                 ChatAccount.person_id.in_(ids[i : i + 500]),
                 ChatAccount.status == ChatStatus.ACTIVE,
