@@ -38,12 +38,20 @@ class Dispatcher:
     ) -> list[Reply]:
         started = time.perf_counter()
         try:
-            return await self._handle(msg, can_share_contact, has_buttons)
+            if msg.is_group:
+                # A group is not a person (DESIGN §5): nothing runs there, nothing personal is
+                # said there, and a group never becomes anyone's address, so the account is not
+                # even looked up. A command addressed to the bot gets one short hint; chatter,
+                # nothing.
+                return [Reply(T.GROUP_NOT_SUPPORTED)] if msg.command else []
+            return await self._in_private(
+                msg, can_share_contact=can_share_contact, has_buttons=has_buttons
+            )
         finally:
             observe_update(msg.channel, started)
 
-    async def _handle(
-        self, msg: Incoming, can_share_contact: bool, has_buttons: bool
+    async def _in_private(
+        self, msg: Incoming, *, can_share_contact: bool, has_buttons: bool
     ) -> list[Reply]:
         svc = self.services.for_channel(can_share_contact=can_share_contact)
         actor = await identity.identify(
@@ -60,8 +68,6 @@ class Dispatcher:
         route = self.routes.get(msg.command or "")
         if route is None:
             return [Reply(T.UNKNOWN_COMMAND.format(command=f"/{msg.command}"))]
-        if msg.is_group and not route.in_groups:
-            return [Reply(T.GROUP_NOT_SUPPORTED)]
         if not route.allows(actor):
             return [self._refusal(actor, svc)]
         try:

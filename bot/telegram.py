@@ -92,7 +92,7 @@ def to_incoming(update: Update, bot_username: str | None) -> Incoming:
         channel=Channel.TELEGRAM,
         user_id=str(user.id),
         chat_id=str(chat.id),
-        is_group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+        is_group=chat.type != ChatType.PRIVATE,  # groups, supergroups, channels: not a person
         display_name=user.full_name,
     )
     query = update.callback_query

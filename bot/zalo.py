@@ -257,7 +257,7 @@ def to_incoming(update: ZaloUpdate) -> Incoming:
         channel=Channel.ZALO,
         user_id=update.user_id or update.chat_id,
         chat_id=update.chat_id,
-        is_group=update.chat_type == "GROUP",
+        is_group=not update.is_private,
         display_name=update.display_name,
         text=text,
         command=command or None,

@@ -214,13 +214,26 @@ def invites(
     xuat: Annotated[
         Path | None, typer.Option("--xuat", help="Ghi danh sách mã mời ra tệp .xlsx để in.")
     ] = None,
+    cap_lai: Annotated[
+        str | None,
+        typer.Option(
+            "--cap-lai",
+            help="Cấp mã mới cho một người (số thứ tự, số điện thoại hoặc họ tên), kể cả "
+            "người đã liên kết: mã mới thay tài khoản cũ của họ trên ứng dụng dùng mã, "
+            "mã cũ hết hiệu lực.",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """In mã mời cho học viên và lãnh đạo đơn vị chưa liên kết tài khoản."""
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[Any, Settings]:
         klass = await classes.find_class(db.uow(), ma)
-        made = await linking.create_invites(db.uow(), class_id=klass.id, now=SystemClock().now())
+        now = SystemClock().now()
+        if cap_lai is not None:
+            one = await linking.reissue_invite(db.uow(), class_id=klass.id, who=cap_lai, now=now)
+            return [one], settings
+        made = await linking.create_invites(db.uow(), class_id=klass.id, now=now)
         return made, settings
 
     made, settings = run(config, work)

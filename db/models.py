@@ -265,6 +265,9 @@ class Invite(Base):
     used_by_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("chat_accounts.id", ondelete="SET NULL")
     )
+    # Issued by staff for someone already linked (`loi-moi --cap-lai`): on a channel where the
+    # person has an account, only such a code links another, and that account is unlinked.
+    reissued: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Class(Base):
@@ -419,6 +422,11 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # Set for a notice about one account (its link replaced, a new link elsewhere): it goes to
+    # that account only, even one no longer linked, never to the person's latest account.
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_accounts.id", ondelete="CASCADE")
+    )
     kind: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any] | None]  # [[label, data], ...] rows, rendered per channel

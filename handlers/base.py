@@ -62,7 +62,6 @@ class Route:
     roles: frozenset[Role] | None = ANYONE
     description: str | None = None  # shown in /help and in Telegram's command menu
     button: str | None = None  # label in the main menu, for people who do not type commands
-    in_groups: bool = False  # personal data never goes to a group chat unless a route says so
 
     def allows(self, actor: Actor) -> bool:
         if self.roles is None:

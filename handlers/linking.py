@@ -81,5 +81,10 @@ def _render(outcome: LinkOutcome, actor: Actor, svc: Services, code: str = "") -
             return Reply(T.CONTACT_NOT_OWN, ask_contact=svc.can_share_contact)
         case LinkStatus.BAD_PHONE:
             return Reply(T.CONTACT_BAD, ask_contact=svc.can_share_contact)
+        case LinkStatus.THROTTLED:
+            return Reply(T.CODE_THROTTLED.format(minutes=outcome.wait_minutes))
+        case LinkStatus.TAKEN_ON_CHANNEL:
+            channel = T.CHANNEL_NAMES.get(actor.channel, actor.channel)
+            return Reply(T.TAKEN_ON_CHANNEL.format(channel=channel))
         case LinkStatus.UNKNOWN_PHONE:
             return Reply(T.CONTACT_UNKNOWN.format(phone=mask_phone(outcome.phone or "")))

@@ -37,6 +37,7 @@ __all__ = [
     "TEXT_LENGTH_DESCRIPTION",
     "FailureKind",
     "LocalZalo",
+    "ZaloFakeMember",
     "ZaloFakeUser",
     "ZaloInbound",
     "ZaloLocalStats",
@@ -150,6 +151,8 @@ def _str_param(params: dict[str, Any], name: str) -> str:
 class ZaloFakeUser:
     """A Zalo user chatting privately with the bot; their chat id is their user id."""
 
+    chat_type = "PRIVATE"
+
     def __init__(self, server: LocalZalo, user_id: str, display_name: str) -> None:
         self._server = server
         self.user_id = user_id
@@ -213,6 +216,21 @@ class ZaloFakeUser:
                 await asyncio.wait_for(event.wait(), remaining)
 
 
+class ZaloFakeMember(ZaloFakeUser):
+    """A user writing in a group the bot is in: the update's `chat` is the group's id with
+    `chat_type: "GROUP"` (API_NOTES.md), and the bot's answers land in the group."""
+
+    chat_type = "GROUP"
+
+    def __init__(self, server: LocalZalo, user: ZaloFakeUser, group_id: str) -> None:
+        super().__init__(server, user.user_id, user.display_name)
+        self._group_id = group_id
+
+    @property
+    def chat_id(self) -> str:
+        return self._group_id
+
+
 class LocalZalo:
     """An in-process Zalo Bot API server on aiohttp.web.
 
@@ -248,6 +266,7 @@ class LocalZalo:
         self.stats = ZaloLocalStats()
         self._clock = clock
         self._users: dict[str, ZaloFakeUser] = {}
+        self._groups: set[str] = set()
         self._blocked: set[str] = set()
         self._sent: list[ZaloSentMessage] = []
         self._sent_by_chat: dict[str, list[ZaloSentMessage]] = {}
@@ -342,6 +361,11 @@ class LocalZalo:
         self._users[user_id] = created
         return created
 
+    def group_member(self, group_id: str, user: ZaloFakeUser) -> ZaloFakeMember:
+        """`user` speaking in group `group_id` (made on first use); the bot may send there."""
+        self._groups.add(group_id)
+        return ZaloFakeMember(self, user, group_id)
+
     def block(self, user_id: str) -> None:
         """The user blocks the bot: sends to them now fail with 403."""
         self._blocked.add(user_id)
@@ -395,7 +419,7 @@ class LocalZalo:
                 "date": int(time.time() * 1000),
                 "text": text,
                 "from": {"id": user.user_id, "display_name": user.display_name, "is_bot": False},
-                "chat": {"id": user.chat_id, "chat_type": "PRIVATE"},
+                "chat": {"id": user.chat_id, "chat_type": user.chat_type},
             },
         }
         inbound = ZaloInbound(message_id, text, self._clock(), update)
@@ -517,7 +541,7 @@ class LocalZalo:
     def _check_chat(self, chat_id: str) -> web.Response | None:
         if not chat_id:
             return _error(400, "Bad Request: chat_id is required")
-        if chat_id not in self._users:
+        if chat_id not in self._users and chat_id not in self._groups:
             return _error(400, CHAT_NOT_FOUND_DESCRIPTION)
         if chat_id in self._blocked:
             return _error(403, BLOCKED_DESCRIPTION)

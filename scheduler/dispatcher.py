@@ -63,12 +63,12 @@ def merge(due: Sequence[D.Due], window_seconds: float) -> list[Job]:
     """Group each person's notices due within the window into one message; a notice with a
     file or buttons goes alone (its buttons belong to its own text)."""
     jobs: list[Job] = []
-    by_person: dict[int, list[D.Due]] = {}
+    by_person: dict[tuple[int, int | None], list[D.Due]] = {}
     for d in due:
         if d.attachment_id is not None or d.choices or window_seconds <= 0:
             jobs.append(Job((d,), d.text))
         else:
-            by_person.setdefault(d.person_id, []).append(d)
+            by_person.setdefault((d.person_id, d.account_id), []).append(d)
     for rows in by_person.values():
         rows.sort(key=lambda d: (d.due_at, d.id))
         group: list[D.Due] = []

@@ -49,3 +49,29 @@ PHONE_TAKEN = (
     "Hãy liên hệ cán bộ trung tâm để được hỗ trợ."
 )
 STAFF_WELCOME = "Xin chào! Bạn là cán bộ của {centre}. Gõ /help để xem các việc bạn có thể làm."
+CODE_THROTTLED = (
+    "Bạn đã nhập sai mã mời nhiều lần. Để bảo vệ tài khoản của mọi người, "
+    "vui lòng đợi {minutes} phút rồi thử lại, hoặc liên hệ cán bộ trung tâm."
+)
+TAKEN_ON_CHANNEL = (
+    "Hồ sơ này đã được liên kết với một tài khoản {channel} khác, nên tài khoản này chưa được "
+    "liên kết. "
+    "Mỗi người chỉ dùng một tài khoản trên mỗi ứng dụng. Nếu bạn đổi tài khoản hoặc mất máy, "
+    "hãy liên hệ cán bộ trung tâm để được cấp mã mời mới."
+)
+# Notices to a person's other accounts (no name, no phone: the account may not be theirs).
+LINKED_ELSEWHERE = (
+    "🔐 Một tài khoản {channel} vừa được liên kết với hồ sơ của bạn tại trung tâm. "
+    "Nếu không phải bạn, hãy báo trung tâm."
+)
+LINK_REPLACED = (
+    "🔐 Tài khoản này không còn được liên kết với hồ sơ của bạn tại trung tâm: một tài khoản "
+    "{channel} khác vừa được liên kết bằng mã mời mới do trung tâm cấp. "
+    "Nếu không phải bạn, hãy báo trung tâm."
+)
+LINK_REFUSED_ELSEWHERE = (
+    "🔐 Có người vừa dùng mã mời hoặc số điện thoại của bạn để liên kết thêm một tài khoản "
+    "{channel}, và đã bị từ chối. Nếu không phải bạn, hãy báo trung tâm."
+)
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+REISSUE_NOT_FOUND = "Không xác định được người «{who}» trong lớp (tìm thấy {count})."

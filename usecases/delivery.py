@@ -95,6 +95,7 @@ class Due:
     attachment_id: int | None
     due_at: datetime
     attempts: int
+    account_id: int | None  # a notice about one account goes there only (see `_targets`)
     targets: tuple[Target, ...]
 
 
@@ -168,6 +169,7 @@ CLAIM_COLUMNS = (
     Notification.attachment_id,
     Notification.due_at,
     Notification.attempts,
+    Notification.account_id,
 )
 
 
@@ -225,18 +227,32 @@ async def claim_due(
             .values(status=S.SENDING, locked_until=now + lease)
         )
         targets = await _targets(uow, {r.person_id for r in rows})
-        due = [Due(*r, targets=targets.get(r.person_id, ())) for r in rows]
+        accounts = await _account_targets(uow, {r.account_id for r in rows} - {None})
+        due = [
+            Due(
+                *r,
+                targets=targets.get(r.person_id, ())
+                if r.account_id is None
+                else accounts.get(r.account_id, ()),
+            )
+            for r in rows
+        ]
         await uow.commit()
         return due
 
 
 async def _targets(uow: UnitOfWork, person_ids: set[int]) -> dict[int, tuple[Target, ...]]:
-    """Each person's active accounts, the one seen most recently first."""
+    """Each person's active accounts, the one seen most recently first.
+
+    The chat is the account's private chat, whose id is the user's own id on both channels
+    (Telegram; Zalo's `chat.id == from.id`): never a group someone once wrote in (DESIGN §5)."""
     found: dict[int, list[Target]] = defaultdict(list)
     ids = sorted(person_ids)
     for i in range(0, len(ids), 500):
         accounts = await uow.session.execute(
-            select(ChatAccount.person_id, ChatAccount.id, ChatAccount.channel, ChatAccount.chat_id)
+            select(
+                ChatAccount.person_id, ChatAccount.id, ChatAccount.channel, ChatAccount.external_id
+            )
             .where(
                 ChatAccount.person_id.in_(ids[i : i + 500]),
                 ChatAccount.status == ChatStatus.ACTIVE,
@@ -250,6 +266,19 @@ async def _targets(uow: UnitOfWork, person_ids: set[int]) -> dict[int, tuple[Tar
         for person_id, account_id, channel, chat_id in accounts:
             found[person_id].append(Target(account_id, channel, chat_id))
     return {p: tuple(t) for p, t in found.items()}
+
+
+async def _account_targets(uow: UnitOfWork, account_ids: set[Any]) -> dict[int, tuple[Target, ...]]:
+    """For notices about one account: that account's private chat if it is reachable, linked to
+    the person or not (an account whose link was replaced is told so)."""
+    if not account_ids:
+        return {}
+    accounts = await uow.session.execute(
+        select(ChatAccount.id, ChatAccount.channel, ChatAccount.external_id).where(
+            ChatAccount.id.in_(sorted(account_ids)), ChatAccount.status == ChatStatus.ACTIVE
+        )
+    )
+    return {a: (Target(a, channel, chat),) for a, channel, chat in accounts}
 
 
 async def load_document(uow: UnitOfWork, attachment_id: int) -> Document | None:
@@ -404,13 +433,15 @@ async def _unreachable(uow: UnitOfWork, o: Outcome, *, now: datetime) -> None:
     if account is not None:
         account.status, account.status_reason = ChatStatus.BLOCKED, reason
     await session.flush()
-    other = await session.scalar(
-        select(ChatAccount.id).where(
-            ChatAccount.person_id == o.due.person_id,
-            ChatAccount.status == ChatStatus.ACTIVE,
-            ChatAccount.id != o.target.account_id,
+    other = None
+    if o.due.account_id is None:  # a notice about one account has nowhere else to go
+        other = await session.scalar(
+            select(ChatAccount.id).where(
+                ChatAccount.person_id == o.due.person_id,
+                ChatAccount.status == ChatStatus.ACTIVE,
+                ChatAccount.id != o.target.account_id,
+            )
         )
-    )
     row.locked_until = None
     if other is not None:  # try their other account at once
         row.status, row.due_at, row.last_error = S.PENDING, now, reason
@@ -424,7 +455,9 @@ async def _unreachable(uow: UnitOfWork, o: Outcome, *, now: datetime) -> None:
 async def _tell_staff(
     uow: UnitOfWork, person_id: int, target: Target, r: Unreachable, *, now: datetime
 ) -> None:
-    """One alert per staff member and account, whatever number of notices failed."""
+    """One alert per staff member each time an account becomes unreachable, whatever number of
+    notices failed: the key carries the moment it became so, so blocked, unblocked (they wrote
+    again) and blocked again is told again."""
     session = uow.session
     person = await session.get(Person, person_id)
     staff = list(
@@ -442,7 +475,7 @@ async def _tell_staff(
             continue
         await enqueue(
             session,
-            key=f"staff.unreachable:{target.account_id}:{staff_id}",
+            key=f"staff.unreachable:{target.account_id}:{staff_id}:{now.isoformat()}",
             person_id=staff_id,
             kind=Kind.STAFF_ALERT,
             text=text,

@@ -89,6 +89,9 @@ async def identify(
 ) -> Actor:
     """Find (or open) the sender's chat account and load their roles.
 
+    For private chats only (the dispatcher answers a group without it): `chat_id` becomes the
+    account's address, and a group must never be anyone's address (DESIGN §5).
+
     This runs for every update, so it is two reads (the account, then every role in one
     query) and one small write.
     """

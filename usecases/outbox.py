@@ -31,9 +31,11 @@ async def enqueue(
     session_id: int | None = None,
     expires_at: datetime | None = None,
     urgent: bool = False,
+    account_id: int | None = None,
 ) -> Notification | None:
     """Add a notice unless one with this key exists; returns the new row, or None if it did.
 
+    With `account_id` the notice goes to that chat account only, not to the person's latest.
     Keys name what the notice is about, e.g. ``reminder:evening:<session>:<starts_at>:<person>``,
     so a moved session gets new reminders while a re-run of the same plan adds nothing.
     """
@@ -53,6 +55,7 @@ async def enqueue(
     row = Notification(
         idempotency_key=key,
         person_id=person_id,
+        account_id=account_id,
         kind=kind,
         text=text,
         choices=choices_to_json(choices) if choices else None,
