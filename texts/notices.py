@@ -66,6 +66,11 @@ STAFF_UNREACHABLE = (
     "Các tin sau sẽ không gửi qua tài khoản này cho đến khi người đó nhắn lại cho bot."
 )
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+STAFF_FILE_FAILED = (
+    "⚠️ Lớp {code}: không gửi được tệp của «{kind}» cho {name}: {reason}.\n"
+    "Phần nội dung bằng chữ được gửi riêng, không phụ thuộc vào tệp. "
+    "Xem tình hình gửi: /guitin {code}"
+)
 
 # Why a notice could not be delivered, for staff; keys are the reason codes of the outbox.
 REASONS = {
@@ -75,6 +80,7 @@ REASONS = {
     "not_linked": "chưa liên kết tài khoản chat",
     "gave_up": "lỗi mạng kéo dài, đã thử nhiều lần",
     "rejected": "nền tảng chat từ chối tin",
+    "file_rejected": "nền tảng chat từ chối tệp (tệp quá lớn hoặc không đúng định dạng)",
 }
 REASON_OTHER = "lỗi khác"
 
@@ -85,6 +91,20 @@ KIND_NAMES = {
     "change": "Thay đổi lịch",
     "broadcast": "Tin nhắn chung",
     "staff_alert": "Cảnh báo cán bộ",
+    "result": "Kết quả học tập gửi học viên",
+    "unit_results": "Bảng tổng hợp kết quả gửi đơn vị",
+    "unit_results_file": "Tệp Excel kết quả gửi đơn vị",
+    "absence_alert": "Báo vắng gửi đơn vị",
+    "leave_request": "Đơn xin nghỉ gửi cán bộ",
+    "leave_decision": "Trả lời đơn xin nghỉ",
+    "question.new": "Câu hỏi mới gửi cán bộ",
+    "question.answer": "Trả lời câu hỏi",
+    "question.in_class": "Câu hỏi được trả lời trên lớp",
+    "question.closed": "Câu hỏi đã đóng",
+    "question.shared": "Câu hỏi chia sẻ với lớp",
+    "question.digest": "Tổng hợp câu hỏi",
+    "stats": "Báo cáo thống kê",
+    "survey": "Phiếu đánh giá",
 }
 VIEW_HEADER = "📬 Tình hình gửi tin lớp {code} – {name}"
 VIEW_KIND = "• {kind}: đã gửi {sent}, chờ gửi {pending}, lỗi {failed}, hết hạn {expired}"

@@ -31,6 +31,7 @@ from db.models import (
     AuditEntry,
     ChatAccount,
     ChatStatus,
+    Class,
     Notification,
     NotificationStatus,
     Person,
@@ -295,6 +296,7 @@ async def record_outcomes(
     sent: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
     unreachable: list[Outcome] = []
+    files_failed: list[Outcome] = []  # kept to those with a file below
     menus: dict[int, list[list[str]]] = {}
     for o in outcomes:
         r = o.result
@@ -327,6 +329,7 @@ async def record_outcomes(
             attempts = o.due.attempts + 1
             if attempts >= settings.notices.max_attempts:
                 later.append(_failed(o.due.id, attempts, f"gave_up: {r.reason}"))
+                files_failed.append(o)
             else:
                 later.append(
                     {
@@ -339,7 +342,9 @@ async def record_outcomes(
                     }
                 )
         elif isinstance(r, Rejected):
-            later.append(_failed(o.due.id, o.due.attempts + 1, f"rejected: {r.reason}"))
+            code = "file_rejected" if o.due.attachment_id is not None else "rejected"
+            later.append(_failed(o.due.id, o.due.attempts + 1, f"{code}: {r.reason}"))
+            files_failed.append(o)
         else:
             unreachable.append(o)
     async with uow:
@@ -353,6 +358,9 @@ async def record_outcomes(
             await session.execute(update(Notification), batch)
         for o in unreachable:
             await _unreachable(uow, o, now=now)
+        for o in files_failed:
+            if o.due.attachment_id is not None:
+                await _tell_staff_file_failed(uow, o, now=now)
         for account_id, choices in menus.items():
             account = await session.get(ChatAccount, account_id)
             if account is not None:
@@ -447,6 +455,41 @@ async def _tell_staff(
             kind=Kind.STAFF_ALERT,
             text=text,
             due_at=now,
+        )
+
+
+async def _tell_staff_file_failed(uow: UnitOfWork, o: Outcome, *, now: datetime) -> None:
+    """A file that will not go (refused, or the network gave up): staff hear of it once per
+    class and kind of notice (once per publication), however many rows failed."""
+    session = uow.session
+    found = (
+        await session.execute(
+            select(Notification.class_id, Class.code, Person.full_name)
+            .join(Person, Person.id == Notification.person_id)
+            .outerjoin(Class, Class.id == Notification.class_id)
+            .where(Notification.id == o.due.id)
+        )
+    ).first()
+    if found is None:
+        return
+    class_id, code, name = found
+    r = o.result
+    reason = T.REASONS["file_rejected"] if isinstance(r, Rejected) else T.REASONS["gave_up"]
+    text = T.STAFF_FILE_FAILED.format(
+        code=code or "—", kind=T.KIND_NAMES.get(o.due.kind, o.due.kind), name=name, reason=reason
+    )
+    staff = await session.scalars(
+        select(StaffMember.person_id).where(StaffMember.active.is_(True)).distinct()
+    )
+    for staff_id in list(staff):
+        await enqueue(
+            session,
+            key=f"staff.file_failed:{class_id or o.due.id}:{o.due.kind}:{staff_id}",
+            person_id=staff_id,
+            kind=Kind.STAFF_ALERT,
+            text=text,
+            due_at=now,
+            class_id=class_id,
         )
 
 
