@@ -163,3 +163,23 @@ async def test_a_results_file_retried_after_network_errors_comes_once_with_one_s
     summaries = _summaries(leader)
     assert len(summaries) == 1 and summaries[0].document is None
     assert len([m for m in leader.messages() if m.document is not None]) == 1
+
+
+async def test_statistics_come_as_text_then_each_file_tried_and_a_refused_one_is_said(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    bot.set_up_class(CLASS)
+    result = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    local_telegram.fail_next("sendDocument", kind="400")  # the workbook is refused
+    staff.send_command("thongke")
+    picker = await staff.wait_for("Chọn kỳ thống kê", timeout=10)
+    staff.press("Tháng này (tháng 3/2024)", message=picker)
+    await staff.wait_for("📊 Thống kê tháng 3/2024", timeout=20)
+    chart = await staff.wait_for(lambda m: m.photo is not None, timeout=20)  # still tried
+    assert chart.photo is not None
+    note = await staff.wait_for("Không gửi được tệp «thong-ke-2024-03.xlsx»", timeout=20)
+    assert note.document is None
+    assert [m for m in staff.messages() if m.document is not None] == []
