@@ -140,7 +140,15 @@ async def test_a_refused_results_file_leaves_the_summary_text_and_staff_are_told
 
     view = bot.cli("tin", "tinh-hinh", CLASS)
     assert view.returncode == 0, view.stderr
-    assert "từ chối tệp" in view.stdout and "lỗi mạng" not in view.stdout
+    shown = " ".join(view.stdout.split())  # the terminal may wrap long lines
+    assert "từ chối tệp" in shown and "lỗi mạng" not in shown
+    # Readable: kinds by name, totals by status, the failed file first, with its reason, and
+    # the 45 learners not linked yet as one line, not 45 lines hiding it.
+    assert "unit_results" not in shown and "Tệp Excel kết quả gửi đơn vị" in shown
+    assert "Tổng cộng 48 tin: đã gửi " in shown and "lỗi 46," in shown
+    failed_file = shown.index("Hà Văn Thắng (Tệp Excel kết quả gửi đơn vị)")
+    assert failed_file < shown.index("chưa liên kết") < shown.index("Theo loại tin")
+    assert shown.count("chưa liên kết") == 1 and "45 người chưa liên kết" in shown
     assert len(_summaries(leader)) == 1
     assert [m for m in leader.messages() if m.document is not None] == []
     alerts = [m for m in staff.messages() if "không gửi được tệp" in (m.text or "")]

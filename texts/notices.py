@@ -106,12 +106,21 @@ KIND_NAMES = {
     "stats": "Báo cáo thống kê",
     "survey": "Phiếu đánh giá",
 }
+KIND_OTHER = "Tin khác"
 VIEW_HEADER = "📬 Tình hình gửi tin lớp {code} – {name}"
+VIEW_TOTALS = (
+    "Tổng cộng {total} tin: đã gửi {sent}, chờ gửi {pending}, lỗi {failed}, "
+    "hết hạn {expired}, đã hủy {cancelled}."
+)
+VIEW_KINDS_HEADER = "\nTheo loại tin:"
 VIEW_KIND = "• {kind}: đã gửi {sent}, chờ gửi {pending}, lỗi {failed}, hết hạn {expired}"
 VIEW_NONE = "Lớp này chưa có tin nào được gửi."
-VIEW_FAILED_HEADER = "\nKhông gửi được cho:"
+VIEW_FAILED_HEADER = "\n❗ Không gửi được (việc cần xử lý trước):"
 VIEW_FAILED_LINE = "– {name} ({kind}): {reason}"
-VIEW_FAILED_MORE = "… và {count} người khác."
+VIEW_FAILED_MORE = "… và {count} tin lỗi khác."
+VIEW_UNLINKED = (
+    "– {people} người {reason} ({kinds}). In mã mời: sll lop loi-moi {code}"
+)
 VIEW_CHANNELS = " ({parts})"
 VIEW_CHANNEL = " [{channel}]"
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}

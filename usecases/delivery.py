@@ -585,20 +585,83 @@ async def delivery_view(
             view.failed.append(
                 FailedLine(person_id, name, kind, reason_code(error), error or "", channel)
             )
+        # What staff can act on first: a refused file or a gave-up network before the many
+        # people who simply have not linked an account yet.
+        rank = {code: i for i, code in enumerate(REASON_ORDER)}
+        view.failed.sort(
+            key=lambda f: (rank.get(f.reason_code, len(rank)), _kind_rank(f.kind), f.name)
+        )
         view.failed_total = len(view.failed)
-        view.failed = view.failed[:VIEW_MAX_FAILED]
         return view
 
 
+# The order failures are shown in: the ones staff can do something about first.
+REASON_ORDER = (
+    "file_rejected", "rejected", "gave_up", "other", "blocked", "not_found", "not_started",
+    "not_linked",
+)  # fmt: skip
+# Kinds that concern a class's outcome come before the day-to-day ones.
+KIND_ORDER = ("unit_results", "unit_results_file", "result", "absence_alert", *list(Kind))
+
+
+def _kind_rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
 def describe_view(v: DeliveryView) -> str:
-    """The delivery view as staff read it, in chat and on the command line."""
+    """The delivery view as staff read it, in chat and on the command line: totals by
+    status, then failures with their reason (the ones to act on first; people not linked
+    yet as one line), then each kind of notice by name."""
     lines = [T.VIEW_HEADER.format(code=v.code, name=v.name)]
     if not v.kinds:
         lines.append(T.VIEW_NONE)
+        return "\n".join(lines)
+    lines.append(
+        T.VIEW_TOTALS.format(
+            total=sum(c.sent + c.pending + c.failed + c.expired + c.cancelled for c in v.kinds),
+            sent=sum(c.sent for c in v.kinds),
+            pending=sum(c.pending for c in v.kinds),
+            failed=sum(c.failed for c in v.kinds),
+            expired=sum(c.expired for c in v.kinds),
+            cancelled=sum(c.cancelled for c in v.kinds),
+        )
+    )
+    shown = [f for f in v.failed if f.reason_code != "not_linked"]
+    unlinked = [f for f in v.failed if f.reason_code == "not_linked"]
+    if v.failed:
+        lines.append(T.VIEW_FAILED_HEADER)
+    for f in shown[:VIEW_MAX_FAILED]:
+        lines.append(
+            T.VIEW_FAILED_LINE.format(
+                name=f.name,
+                kind=_kind_name(f.kind),
+                reason=T.REASONS.get(f.reason_code, T.REASON_OTHER),
+            )
+            + (
+                T.VIEW_CHANNEL.format(channel=T.CHANNEL_NAMES.get(f.channel, f.channel))
+                if f.channel
+                else ""
+            )
+        )
+    if len(shown) > VIEW_MAX_FAILED:
+        lines.append(T.VIEW_FAILED_MORE.format(count=len(shown) - VIEW_MAX_FAILED))
+    if unlinked:
+        by_kind: dict[str, int] = {}
+        for f in unlinked:
+            by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
+        lines.append(
+            T.VIEW_UNLINKED.format(
+                people=len({f.person_id for f in unlinked}),
+                reason=T.REASONS["not_linked"],
+                kinds=", ".join(f"{_kind_name(k)} {n}" for k, n in by_kind.items()),
+                code=v.code,
+            )
+        )
+    lines.append(T.VIEW_KINDS_HEADER)
     for c in v.kinds:
         lines.append(
             T.VIEW_KIND.format(
-                kind=T.KIND_NAMES.get(c.kind, c.kind),
+                kind=_kind_name(c.kind),
                 sent=c.sent,
                 pending=c.pending,
                 failed=c.failed,
@@ -606,24 +669,11 @@ def describe_view(v: DeliveryView) -> str:
             )
             + _by_channel(c.sent_by_channel)
         )
-    if v.failed:
-        lines.append(T.VIEW_FAILED_HEADER)
-        for f in v.failed:
-            lines.append(
-                T.VIEW_FAILED_LINE.format(
-                    name=f.name,
-                    kind=T.KIND_NAMES.get(f.kind, f.kind),
-                    reason=T.REASONS.get(f.reason_code, T.REASON_OTHER),
-                )
-                + (
-                    T.VIEW_CHANNEL.format(channel=T.CHANNEL_NAMES.get(f.channel, f.channel))
-                    if f.channel
-                    else ""
-                )
-            )
-        if v.failed_total > len(v.failed):
-            lines.append(T.VIEW_FAILED_MORE.format(count=v.failed_total - len(v.failed)))
     return "\n".join(lines)
+
+
+def _kind_name(kind: str) -> str:
+    return T.KIND_NAMES.get(kind, T.KIND_OTHER)
 
 
 def _by_channel(sent: dict[str, int]) -> str:
