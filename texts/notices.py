@@ -25,14 +25,14 @@ PLACE_UNKNOWN = "(sẽ báo sau)"
 TOPIC_UNKNOWN = "(chưa có chuyên đề)"
 
 # --- reminders ------------------------------------------------------------------------------
-REMINDER_EVENING = (
-    "⏰ Nhắc lịch: ngày mai bạn có buổi học lớp {name}.\n"
-    "{session}: {when}\n"
-    "Chuyên đề: {topic}\n"
-    "📍 {place}"
-)
-REMINDER_BEFORE = (
-    "⏰ Còn {minutes} phút nữa đến giờ học lớp {name}.\n"
+# The first line says how far off the session is; it is written again when the reminder is
+# sent (a reminder sent late must not say "Còn 60 phút" ten minutes before class).
+REMINDER_HEAD_TOMORROW = "⏰ Nhắc lịch: ngày mai bạn có buổi học lớp {name}."
+REMINDER_HEAD_ON_DATE = "⏰ Nhắc lịch: ngày {date} bạn có buổi học lớp {name}."
+REMINDER_HEAD_TODAY = "⏰ Nhắc lịch: hôm nay bạn có buổi học lớp {name}, lúc {time}."
+REMINDER_HEAD_MINUTES = "⏰ Còn {minutes} phút nữa đến giờ học lớp {name}."
+REMINDER_BODY = (
+    "{head}\n"
     "{session}: {when}\n"
     "Chuyên đề: {topic}\n"
     "📍 {place}"

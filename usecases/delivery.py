@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
@@ -37,9 +37,16 @@ from db.models import (
     Person,
     StaffMember,
 )
+from db.models import Session as SessionRow
 from texts import notices as T
 from usecases.messages import Document, choices_from_json, numbered_menu
-from usecases.notices import Kind, find_class, in_quiet_hours, quiet_release
+from usecases.notices import (
+    Kind,
+    find_class,
+    in_quiet_hours,
+    quiet_release,
+    reword_reminder,
+)
 from usecases.outbox import enqueue
 from usecases.settings import Settings
 
@@ -227,8 +234,65 @@ async def claim_due(
         )
         targets = await _targets(uow, {r.person_id for r in rows})
         due = [Due(*r, targets=targets.get(r.person_id, ())) for r in rows]
+        if any(d.kind == Kind.REMINDER for d in due):
+            due = await _reminders_as_of(uow, due, now=now, settings=settings)
         await uow.commit()
         return due
+
+
+async def _reminders_as_of(
+    uow: UnitOfWork, due: list[Due], *, now: datetime, settings: Settings
+) -> list[Due]:
+    """Reminders say how far off their session is as of now, not as of when they were due
+    (a bot down over their due time sends them late); of one person's reminders for one
+    session claimed together, only the latest goes, the others are superseded."""
+    session = uow.session
+    ids = [d.id for d in due if d.kind == Kind.REMINDER]
+    found = {
+        row_id: (session_id, starts_at, name)
+        for row_id, session_id, starts_at, name in await session.execute(
+            select(Notification.id, SessionRow.id, SessionRow.starts_at, Class.name)
+            .join(SessionRow, SessionRow.id == Notification.session_id)
+            .join(Class, Class.id == Notification.class_id)
+            .where(Notification.id.in_(ids))
+        )
+    }
+    latest: dict[tuple[int, int], Due] = {}
+    for d in due:
+        if d.id in found:
+            key = (d.person_id, found[d.id][0])
+            if key not in latest or (d.due_at, d.id) > (latest[key].due_at, latest[key].id):
+                latest[key] = d
+    kept: list[Due] = []
+    reworded: list[dict[str, Any]] = []
+    superseded: list[int] = []
+    for d in due:
+        if d.id not in found:
+            kept.append(d)
+            continue
+        session_id, starts_at, name = found[d.id]
+        if latest[(d.person_id, session_id)] is not d:
+            superseded.append(d.id)
+            continue
+        text = reword_reminder(d.text, name, _aware(starts_at), now, settings.timezone)
+        if text != d.text:
+            reworded.append({"row_id": d.id, "text": text})
+            d = replace(d, text=text)
+        kept.append(d)
+    if reworded:  # the outbox keeps what was actually sent
+        await session.execute(TEXT_UPDATE, reworded)
+    if superseded:
+        await session.execute(
+            update(Notification)
+            .where(Notification.id.in_(superseded))
+            .values(status=S.EXPIRED, locked_until=None, last_error="expired: superseded")
+        )
+    return kept
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite gives naive datetimes back; they are stored in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 async def _targets(uow: UnitOfWork, person_ids: set[int]) -> dict[int, tuple[Target, ...]]:
@@ -383,6 +447,11 @@ SENT_UPDATE = (
         locked_until=None,
         last_error=None,
     )
+)
+
+
+TEXT_UPDATE = (
+    _table.update().where(_table.c.id == bindparam("row_id")).values(text=bindparam("text"))
 )
 
 
