@@ -46,6 +46,7 @@ ENV_OVERRIDES = (
     ("SLL_ZALO_MODE", "zalo", "mode"),
     ("SLL_ZALO_WEBHOOK_URL", "zalo", "webhook_url"),
     ("SLL_ZALO_WEBHOOK_SECRET", "zalo", "webhook_secret"),
+    ("SLL_ZALO_POLL_TIMEOUT", "zalo", "poll_timeout"),
     ("SLL_DATABASE_URL", "database", "url"),
     ("SLL_TIMEZONE", "centre", "timezone"),
     ("SLL_CENTRE_NAME", "centre", "name"),
@@ -123,6 +124,7 @@ def _build(raw: dict[str, Any]) -> Settings:
         webhook_secret=_get(zl, "zalo.webhook_secret", str, ""),
         per_second=_get(zl, "zalo.per_second", float, 10.0),
         per_chat_per_second=_get(zl, "zalo.per_chat_per_second", float, 0.5),
+        poll_timeout=_get(zl, "zalo.poll_timeout", int, 10),
     )
     if zalo.mode == "webhook" and not (zalo.webhook_url and zalo.webhook_secret):
         raise ConfigError("zalo.webhook_secret: required (with zalo.webhook_url) in webhook mode")

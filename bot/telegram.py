@@ -7,8 +7,11 @@ Telegram's own means (inline buttons, the contact button, documents, edits in pl
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -19,7 +22,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, MessageLimit
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -32,6 +35,7 @@ from bot.dispatch import Dispatcher
 from channels.incoming import Incoming
 from channels.ordering import PerPersonOrder
 from channels.splitting import split_text
+from channels.telegram_sender import retry_after_seconds
 from db.models import Channel
 from texts import common as T
 from usecases.messages import Choice, Reply
@@ -39,6 +43,13 @@ from usecases.messages import Choice, Reply
 __all__ = ["TelegramAdapter", "keyboard"]
 
 log = logging.getLogger(__name__)
+T_ = TypeVar("T_")
+
+# A reply is tried this many times in all (as the Zalo adapter's replies).
+SEND_ATTEMPTS = 3
+# A 429 asking for a longer wait than this is not waited for: the person has moved on.
+RETRY_AFTER_MAX_SECONDS = 30.0
+NETWORK_PAUSE_SECONDS = 1.0
 
 
 class TelegramAdapter:
@@ -59,7 +70,7 @@ class TelegramAdapter:
             return
         async with self._order.turn(str(update.effective_user.id)):
             replies = await self.dispatcher.handle(to_incoming(update, context.bot.username))
-        for reply in replies:
+        for reply in replies:  # each one tried: a refused file does not stop the next reply
             await send(message, reply)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -69,7 +80,11 @@ class TelegramAdapter:
         async with self._order.turn(str(query.from_user.id)):
             replies = await self.dispatcher.handle(to_incoming(update, context.bot.username))
         toast = next((r.toast for r in replies if r.toast), None)
-        await query.answer(text=toast)
+        try:
+            await _patiently(lambda: query.answer(text=toast))
+        except TelegramError as exc:
+            # Only the spinner on the button is lost; the press was handled, its replies go.
+            log.warning("answering button press %s failed (%s)", update.update_id, exc)
         message = query.message if isinstance(query.message, Message) else None
         for reply in replies:
             if reply.edit and message is not None:
@@ -77,7 +92,11 @@ class TelegramAdapter:
             elif message is not None:
                 await send(message, reply)
             elif not reply.toast:
-                await context.bot.send_message(query.from_user.id, reply.text)
+                user_id, text = query.from_user.id, reply.text
+                await _try(
+                    lambda u=user_id, t=text: context.bot.send_message(u, t),  # type: ignore[misc]
+                    "reply",
+                )
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Ids only: no names or numbers in logs.
@@ -138,28 +157,74 @@ def inline_keyboard(choices: tuple[tuple[Choice, ...], ...]) -> InlineKeyboardMa
     )
 
 
+async def _patiently(call: Callable[[], Awaitable[T_]]) -> T_:
+    """One Bot API call, again after Telegram's `retry_after` on a 429 (the outbox may be
+    sending to this chat right now) or a short pause after a network error that surely did
+    not deliver (5xx, refused connection); a time-out is not repeated, it may have gone."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            wait = retry_after_seconds(exc.retry_after)
+            if attempt == SEND_ATTEMPTS or wait > RETRY_AFTER_MAX_SECONDS:
+                raise
+        except (BadRequest, TimedOut):
+            raise
+        except NetworkError:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            wait = NETWORK_PAUSE_SECONDS * attempt
+        await asyncio.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+async def _try(call: Callable[[], Awaitable[object]], what: str) -> bool:
+    """`_patiently`, logging instead of raising: one reply that cannot go does not stop
+    the next ones. Ids only in the log."""
+    try:
+        await _patiently(call)
+        return True
+    except TelegramError as exc:
+        log.warning("%s not sent (%s: %s)", what, type(exc).__name__, exc.message)
+        return False
+
+
 async def send(message: Message, reply: Reply) -> None:
-    """Send a reply in the chat of `message`; a long text goes as several messages."""
+    """Send a reply in the chat of `message`; a long text goes as several messages. A file
+    that does not go is replaced by a note saying so, so no text promises it."""
+    bot, chat_id = message.get_bot(), message.chat_id
+    caption = reply.text[: MessageLimit.CAPTION_LENGTH]
     if reply.photo is not None:
-        await message.reply_photo(reply.photo, caption=reply.text[:1024])
+        photo = reply.photo
+        await _try(lambda: bot.send_photo(chat_id, photo, caption=caption), "photo")
         return
     if reply.document is not None:
-        await message.reply_document(
-            reply.document.data, filename=reply.document.filename, caption=reply.text[:1024]
-        )
+        document = reply.document
+        if not await _try(
+            lambda: bot.send_document(
+                chat_id, document.data, filename=document.filename, caption=caption
+            ),
+            "document",
+        ):
+            note = T.FILE_NOT_SENT.format(filename=document.filename)
+            await _try(lambda: bot.send_message(chat_id, note), "file note")
         return
     parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
     for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        await message.get_bot().send_message(
-            message.chat_id, part, reply_markup=keyboard(reply) if last else None
+        markup = keyboard(reply) if i == len(parts) - 1 else None
+        await _try(
+            lambda part=part, markup=markup: bot.send_message(chat_id, part, reply_markup=markup),
+            "reply",
         )
 
 
 async def edit(message: Message, reply: Reply) -> None:
     markup = inline_keyboard(reply.choices) if reply.choices else None
+    text = reply.text[: MessageLimit.MAX_TEXT_LENGTH]
     try:
-        await message.edit_text(reply.text[: MessageLimit.MAX_TEXT_LENGTH], reply_markup=markup)
+        await _patiently(lambda: message.edit_text(text, reply_markup=markup))
     except BadRequest as exc:
         if "not modified" not in exc.message:  # pressing the same button twice is harmless
-            raise
+            log.warning("edit not made (%s)", exc.message)
+    except TelegramError as exc:
+        log.warning("edit not made (%s: %s)", type(exc).__name__, exc.message)

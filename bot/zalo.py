@@ -46,8 +46,8 @@ log = logging.getLogger(__name__)
 
 # Updates handled at once across all people (as CONCURRENT_UPDATES for Telegram).
 CONCURRENT_UPDATES = 64
-# Server-side wait of one long poll, in seconds.
-POLL_TIMEOUT = 30
+# The client's own margin over the server-side wait of a long poll, when a stop waits for it.
+POLL_STOP_MARGIN_SECONDS = 15.0
 # Back-off after a failed poll: doubles from the first value up to the last.
 BACKOFF_FIRST = 1.0
 BACKOFF_MAX = 60.0
@@ -69,12 +69,12 @@ class ZaloAdapter:
         settings: ZaloSettings,
         *,
         client: ZaloClient | None = None,
-        poll_timeout: int = POLL_TIMEOUT,
+        poll_timeout: int | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.settings = settings
         self.client = client or ZaloClient(settings.token, settings.api_url)
-        self.poll_timeout = poll_timeout
+        self.poll_timeout = settings.poll_timeout if poll_timeout is None else poll_timeout
         self.backoff_first = BACKOFF_FIRST  # tests shorten it
         self._slots = asyncio.Semaphore(CONCURRENT_UPDATES)
         self._order = PerPersonOrder()
@@ -103,13 +103,21 @@ class ZaloAdapter:
         log.info("zalo adapter running (%s)", self.settings.mode)
 
     async def stop(self) -> None:
-        """Stop receiving, let updates in hand finish (briefly), then close the connection."""
+        """Stop asking for updates, handle what the last poll brings, let updates in hand
+        finish (briefly), then close the connection.
+
+        Zalo's getUpdates has no offset: a poll cancelled while it waits stays open on Zalo's
+        side and hands the next message to nobody. So the poll in flight is not cancelled; the
+        loop sees the stop when it returns (at most `poll_timeout` later)."""
         self._stopping.set()
         if self._runner_task is not None:
-            self._runner_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner_task
-            self._runner_task = None
+            task, self._runner_task = self._runner_task, None
+            wait = self.poll_timeout + POLL_STOP_MARGIN_SECONDS
+            _, late = await asyncio.wait({task}, timeout=wait)
+            for pending in late:
+                pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         if self._web is not None:
             await self._web.cleanup()
             self._web = None

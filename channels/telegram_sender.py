@@ -20,6 +20,8 @@ __all__ = ["TelegramSender", "retry_after_seconds"]
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
+# PTB reports an HTTP 413 (an upload over the limit) as a NetworkError with Telegram's words.
+TOO_LARGE = ("too large", "too big")
 
 def retry_after_seconds(value: timedelta | float | int) -> float:
     """PTB 22 gives a timedelta with PTB_TIMEDELTA=true, else an int: accept both."""
@@ -53,9 +55,9 @@ class TelegramSender:
         )
         try:
             if document is not None:
-                caption = text if len(text) <= CAPTION_LIMIT else None
-                if caption is None:
-                    await self._send_text(chat_id, text, None, is_group)
+                # One request per row, so a retried file never repeats a text: a file's words
+                # are its caption (use cases keep them short; a long summary is its own row).
+                caption = split_text(text, CAPTION_LIMIT)[0] if text else None
                 async with self.limiter.slot(chat_id, is_group=is_group):
                     message = await self.bot.send_document(
                         chat_id,
@@ -81,6 +83,8 @@ class TelegramSender:
                 return D.Unreachable("not_found", exc.message)
             return D.Rejected(exc.message)
         except NetworkError as exc:  # includes TimedOut and 5xx
+            if document is not None and any(w in exc.message.lower() for w in TOO_LARGE):
+                return D.Rejected(exc.message)  # 413: sending it again will not help
             return D.TryAgain(f"{type(exc).__name__}: {exc.message}")
         except TelegramError as exc:
             return D.TryAgain(f"{type(exc).__name__}: {exc.message}")

@@ -35,7 +35,7 @@ async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply
                 document: Document = R.unit_xlsx(summary)
                 replies += [
                     Reply(R.unit_text(summary)),
-                    Reply(document.filename, document=document),
+                    Reply(R.unit_file_caption(summary), document=document),
                 ]
     except ImportRejected as exc:
         return Reply("\n".join(exc.errors))

@@ -68,7 +68,9 @@ __all__ = [
     "UpdateRecord",
 ]
 
-FailureKind = Literal["5xx", "timeout", "429", "403"]
+# "400" refuses a file as Telegram does one over its size limit (a request error, not a
+# network one: sending it again gets the same answer).
+FailureKind = Literal["5xx", "timeout", "429", "403", "400"]
 Predicate = str | Callable[["SentMessage"], bool]
 
 MAX_TEXT = 4096
@@ -1164,6 +1166,7 @@ class LocalTelegram:
             "5xx": _ApiError(502, "Bad Gateway"),
             "429": _too_many(retry_after),
             "403": _ApiError(403, _BLOCKED),
+            "400": _bad("file is too big"),
         }[kind]
         raise error
 

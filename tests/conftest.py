@@ -249,7 +249,13 @@ async def start_bot(
 ) -> BotProcess:
     """Start `python -m bot`; with `zalo`, it serves that local Zalo beside Telegram."""
     if zalo is not None:
-        extra = {"SLL_ZALO_TOKEN": zalo.token, "SLL_ZALO_API_URL": zalo.url, **extra}
+        # A short long poll: a stop waits for the one in flight (Zalo has no offset).
+        extra = {
+            "SLL_ZALO_TOKEN": zalo.token,
+            "SLL_ZALO_API_URL": zalo.url,
+            "SLL_ZALO_POLL_TIMEOUT": "2",
+            **extra,
+        }
     env = bot_env(telegram, db_url, **extra)
     log_path = tmp_path / f"bot-{next(_counter)}.log"
     with log_path.open("wb") as log:

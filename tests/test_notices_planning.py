@@ -300,3 +300,19 @@ async def test_a_reminder_whose_session_has_begun_expires_instead_of_going(
     assert len(expired) == 90
     # The announcement still makes sense and still goes.
     assert {c.kind for c in claimed} >= {"announcement"}
+
+
+def test_a_reminders_first_line_is_true_at_the_time_it_is_sent() -> None:
+    starts = datetime(2024, 3, 4, 7, 30, tzinfo=TZ)
+    name = "Lớp A"
+    evening = notices.reminder_heading(name, starts, datetime(2024, 3, 3, 19, 0, tzinfo=TZ), TZ)
+    assert "ngày mai" in evening
+    late = notices.reminder_heading(name, starts, starts - timedelta(minutes=10), TZ)
+    assert "Còn 10 phút nữa" in late
+    morning = notices.reminder_heading(name, starts, starts - timedelta(hours=5), TZ)
+    assert "hôm nay" in morning and "7h30" in morning
+    week = notices.reminder_heading(name, starts, starts - timedelta(days=3), TZ)
+    assert "04/03/2024" in week
+    body = "⏰ Còn 60 phút nữa đến giờ học lớp Lớp A.\nBuổi 1: …"
+    reworded = notices.reword_reminder(body, name, starts, starts - timedelta(minutes=10), TZ)
+    assert reworded.splitlines() == ["⏰ Còn 10 phút nữa đến giờ học lớp Lớp A.", "Buổi 1: …"]

@@ -335,7 +335,7 @@ async def test_publishing_sends_each_learner_their_own_result_once(
             tz=TZ,
         )
     assert "đã được công bố lúc Thứ Năm, 14/03/2024, 9h00" in str(twice.value)
-    assert len(await notifications(database)) == 46  # nobody gets it twice
+    assert len(await notifications(database)) == 47  # nobody gets it twice (45 + text + file)
     with pytest.raises(R.AlreadyPublished):
         await import_sample(database, sample_class)  # and results no longer change
 
@@ -346,13 +346,17 @@ async def test_each_unit_leader_gets_one_summary_of_their_own_learners_with_a_sp
     leader_id, _ = await setup_published(database, sample_class, clock)
     [summary] = await notifications(database, R.Kind.UNIT_RESULTS)
     assert summary.person_id == leader_id
+    assert summary.attachment_id is None  # the text is a delivery of its own
+    [summary_file] = await notifications(database, R.Kind.UNIT_RESULTS_FILE)
+    assert summary_file.person_id == leader_id
+    assert "đính kèm" not in summary.text + summary_file.text
     lines = summary.text.splitlines()
     assert lines[0] == "📋 Kết quả học tập của học viên Đoàn xã Phiêng Ban"
     assert "1. Lê Thị Ngọc Lan: 8 / 9 — Khá — CC 75%" in lines
     assert len([line for line in lines if line[:2].rstrip(".").isdigit()]) == 6
     assert "Bùi Đức Hải" not in summary.text  # another unit's learner
     async with database.uow() as uow:
-        attachment = await uow.session.get(Attachment, summary.attachment_id)
+        attachment = await uow.session.get(Attachment, summary_file.attachment_id)
         assert attachment is not None
         assert attachment.filename.startswith("ket-qua-sc-k4-") and attachment.filename.endswith(
             ".xlsx"

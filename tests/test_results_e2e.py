@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 
-from localapi.telegram import LocalTelegram
+from localapi.telegram import FakeUser, LocalTelegram, SentMessage
 from tests.conftest import SAMPLES, BotProcess
 
 CLASS = "SC-K4"
@@ -103,3 +103,91 @@ async def test_staff_get_the_months_statistics_with_a_workbook_and_a_chart(
     exported = bot.cli("thong-ke", "--quy", "1/2024")
     assert exported.returncode == 0, exported.stderr
     assert "📊 Thống kê quý 1/2024" in exported.stdout
+
+
+SUMMARY = "Kết quả học tập của học viên Đoàn xã Phiêng Ban"
+
+
+async def _leader_and_results(bot: BotProcess, local_telegram: LocalTelegram) -> FakeUser:
+    bot.set_up_class(CLASS)
+    leader = local_telegram.user(1003, "Thắng")
+    leader.send_start(bot.invite_code("Hà Văn Thắng", CLASS))
+    await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
+    imported = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
+    assert imported.returncode == 0, imported.stderr
+    return leader
+
+
+def _summaries(leader: FakeUser) -> list[SentMessage]:
+    return [m for m in leader.messages() if SUMMARY in (m.text or m.caption or "")]
+
+
+async def test_a_refused_results_file_leaves_the_summary_text_and_staff_are_told_once(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    """Telegram refuses the spreadsheet (400, too big): the leader still gets the summary as
+    text, once; the file fails at once with its reason; staff hear of it once."""
+    leader = await _leader_and_results(bot, local_telegram)
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    local_telegram.fail_next("sendDocument", kind="400")
+    assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
+
+    summary = await leader.wait_for(SUMMARY, timeout=DELIVERY_TIMEOUT)
+    assert summary.text is not None and "Lê Thị Ngọc Lan: 8 / 9 — Khá" in summary.text
+    assert "đính kèm" not in summary.text  # no promise of a file that did not come
+    alert = await staff.wait_for("không gửi được tệp", timeout=DELIVERY_TIMEOUT)
+    assert "Hà Văn Thắng" in (alert.text or "") and "từ chối tệp" in (alert.text or "")
+
+    view = bot.cli("tin", "tinh-hinh", CLASS)
+    assert view.returncode == 0, view.stderr
+    shown = " ".join(view.stdout.split())  # the terminal may wrap long lines
+    assert "từ chối tệp" in shown and "lỗi mạng" not in shown
+    # Readable: kinds by name, totals by status, the failed file first, with its reason, and
+    # the 45 learners not linked yet as one line, not 45 lines hiding it.
+    assert "unit_results" not in shown and "Tệp Excel kết quả gửi đơn vị" in shown
+    assert "Tổng cộng 48 tin: đã gửi " in shown and "lỗi 46," in shown
+    failed_file = shown.index("Hà Văn Thắng (Tệp Excel kết quả gửi đơn vị)")
+    assert failed_file < shown.index("chưa liên kết") < shown.index("Theo loại tin")
+    assert shown.count("chưa liên kết") == 1 and "45 người chưa liên kết" in shown
+    assert len(_summaries(leader)) == 1
+    assert [m for m in leader.messages() if m.document is not None] == []
+    alerts = [m for m in staff.messages() if "không gửi được tệp" in (m.text or "")]
+    assert len(alerts) == 1
+    assert local_telegram.stats.requests["sendDocument"] == 1  # refused once, not retried
+
+
+async def test_a_results_file_retried_after_network_errors_comes_once_with_one_summary(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    """Duplicates per retried file: 0. The file fails twice (502) and goes on the third try;
+    the summary text went once, before, whatever happened to the file."""
+    leader = await _leader_and_results(bot, local_telegram)
+    local_telegram.fail_next("sendDocument", times=2, kind="5xx")
+    assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
+
+    sheet = await leader.wait_for(lambda m: m.document is not None, timeout=DELIVERY_TIMEOUT)
+    assert "đính kèm" not in (sheet.caption or "")
+    assert local_telegram.stats.requests["sendDocument"] == 3
+    summaries = _summaries(leader)
+    assert len(summaries) == 1 and summaries[0].document is None
+    assert len([m for m in leader.messages() if m.document is not None]) == 1
+
+
+async def test_statistics_come_as_text_then_each_file_tried_and_a_refused_one_is_said(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    bot.set_up_class(CLASS)
+    result = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    local_telegram.fail_next("sendDocument", kind="400")  # the workbook is refused
+    staff.send_command("thongke")
+    picker = await staff.wait_for("Chọn kỳ thống kê", timeout=10)
+    staff.press("Tháng này (tháng 3/2024)", message=picker)
+    await staff.wait_for("📊 Thống kê tháng 3/2024", timeout=20)
+    chart = await staff.wait_for(lambda m: m.photo is not None, timeout=20)  # still tried
+    assert chart.photo is not None
+    note = await staff.wait_for("Không gửi được tệp «thong-ke-2024-03.xlsx»", timeout=20)
+    assert note.document is None
+    assert [m for m in staff.messages() if m.document is not None] == []

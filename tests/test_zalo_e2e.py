@@ -578,3 +578,39 @@ async def _recorded_as_sent(db_url: str, key: str) -> None:
         raise AssertionError(f"notice {key} not recorded as sent (status {status})")
     finally:
         await db.dispose()
+
+
+# --- restarts -------------------------------------------------------------------------------
+
+RESTARTS = 3
+
+
+async def test_no_zalo_message_is_lost_across_restarts(
+    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
+) -> None:
+    """Zalo's getUpdates has no offset: an update handed to a poll is gone once that poll is
+    answered. A message typed while the bot stops, and one typed a second after it is back,
+    are both answered, restart after restart."""
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    start = {"SLL_FAKE_NOW": SAMPLE_EVE.isoformat()}
+    bot = await start_bot(local_telegram, db_url, tmp_path, zalo=local_zalo, **start)
+    try:
+        await _says(local_zalo.user("z-first", "An"), "Xin chào", "gõ mã mời")
+        answered = 0
+        for i in range(RESTARTS):
+            await asyncio.sleep(0.5)  # the bot is waiting in a long poll
+            stopping = asyncio.create_task(bot.stop())
+            await asyncio.sleep(0.3)
+            during = local_zalo.user(f"z-during-{i}", "Bình")
+            during.send_text("Xin chào")
+            assert await stopping == 0, bot.log()
+            bot = await start_bot(local_telegram, db_url, tmp_path, zalo=local_zalo, **start)
+            await asyncio.sleep(1)
+            after = local_zalo.user(f"z-after-{i}", "Cúc")
+            after.send_text("Xin chào")
+            for person in (during, after):
+                await person.wait_for("gõ mã mời", timeout=15)
+                answered += 1
+        assert answered == 2 * RESTARTS
+    finally:
+        assert await bot.stop() == 0, bot.log()

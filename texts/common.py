@@ -4,6 +4,10 @@ so it is reviewed in one place. Plain Vietnamese, NFC, `str.format` placeholders
 SOMETHING_WENT_WRONG = (
     "Xin lỗi, hệ thống đang gặp sự cố nên chưa làm được việc này. Bạn vui lòng thử lại sau ít phút."
 )
+FILE_NOT_SENT = (
+    "Không gửi được tệp «{filename}» qua Telegram. Bạn có thể nhận tệp tại trung tâm "
+    "hoặc thử lại sau."
+)
 NOT_LINKED = (
     "Bạn chưa được liên kết với danh sách học viên của trung tâm.\n"
     "Hãy bấm nút «📱 Chia sẻ số điện thoại» bên dưới, hoặc mở đường liên kết mời "

@@ -25,14 +25,14 @@ PLACE_UNKNOWN = "(sẽ báo sau)"
 TOPIC_UNKNOWN = "(chưa có chuyên đề)"
 
 # --- reminders ------------------------------------------------------------------------------
-REMINDER_EVENING = (
-    "⏰ Nhắc lịch: ngày mai bạn có buổi học lớp {name}.\n"
-    "{session}: {when}\n"
-    "Chuyên đề: {topic}\n"
-    "📍 {place}"
-)
-REMINDER_BEFORE = (
-    "⏰ Còn {minutes} phút nữa đến giờ học lớp {name}.\n"
+# The first line says how far off the session is; it is written again when the reminder is
+# sent (a reminder sent late must not say "Còn 60 phút" ten minutes before class).
+REMINDER_HEAD_TOMORROW = "⏰ Nhắc lịch: ngày mai bạn có buổi học lớp {name}."
+REMINDER_HEAD_ON_DATE = "⏰ Nhắc lịch: ngày {date} bạn có buổi học lớp {name}."
+REMINDER_HEAD_TODAY = "⏰ Nhắc lịch: hôm nay bạn có buổi học lớp {name}, lúc {time}."
+REMINDER_HEAD_MINUTES = "⏰ Còn {minutes} phút nữa đến giờ học lớp {name}."
+REMINDER_BODY = (
+    "{head}\n"
     "{session}: {when}\n"
     "Chuyên đề: {topic}\n"
     "📍 {place}"
@@ -66,6 +66,11 @@ STAFF_UNREACHABLE = (
     "Các tin sau sẽ không gửi qua tài khoản này cho đến khi người đó nhắn lại cho bot."
 )
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+STAFF_FILE_FAILED = (
+    "⚠️ Lớp {code}: không gửi được tệp của «{kind}» cho {name}: {reason}.\n"
+    "Phần nội dung bằng chữ được gửi riêng, không phụ thuộc vào tệp. "
+    "Xem tình hình gửi: /guitin {code}"
+)
 
 # Why a notice could not be delivered, for staff; keys are the reason codes of the outbox.
 REASONS = {
@@ -75,6 +80,7 @@ REASONS = {
     "not_linked": "chưa liên kết tài khoản chat",
     "gave_up": "lỗi mạng kéo dài, đã thử nhiều lần",
     "rejected": "nền tảng chat từ chối tin",
+    "file_rejected": "nền tảng chat từ chối tệp (tệp quá lớn hoặc không đúng định dạng)",
 }
 REASON_OTHER = "lỗi khác"
 
@@ -85,13 +91,36 @@ KIND_NAMES = {
     "change": "Thay đổi lịch",
     "broadcast": "Tin nhắn chung",
     "staff_alert": "Cảnh báo cán bộ",
+    "result": "Kết quả học tập gửi học viên",
+    "unit_results": "Bảng tổng hợp kết quả gửi đơn vị",
+    "unit_results_file": "Tệp Excel kết quả gửi đơn vị",
+    "absence_alert": "Báo vắng gửi đơn vị",
+    "leave_request": "Đơn xin nghỉ gửi cán bộ",
+    "leave_decision": "Trả lời đơn xin nghỉ",
+    "question.new": "Câu hỏi mới gửi cán bộ",
+    "question.answer": "Trả lời câu hỏi",
+    "question.in_class": "Câu hỏi được trả lời trên lớp",
+    "question.closed": "Câu hỏi đã đóng",
+    "question.shared": "Câu hỏi chia sẻ với lớp",
+    "question.digest": "Tổng hợp câu hỏi",
+    "stats": "Báo cáo thống kê",
+    "survey": "Phiếu đánh giá",
 }
+KIND_OTHER = "Tin khác"
 VIEW_HEADER = "📬 Tình hình gửi tin lớp {code} – {name}"
+VIEW_TOTALS = (
+    "Tổng cộng {total} tin: đã gửi {sent}, chờ gửi {pending}, lỗi {failed}, "
+    "hết hạn {expired}, đã hủy {cancelled}."
+)
+VIEW_KINDS_HEADER = "\nTheo loại tin:"
 VIEW_KIND = "• {kind}: đã gửi {sent}, chờ gửi {pending}, lỗi {failed}, hết hạn {expired}"
 VIEW_NONE = "Lớp này chưa có tin nào được gửi."
-VIEW_FAILED_HEADER = "\nKhông gửi được cho:"
+VIEW_FAILED_HEADER = "\n❗ Không gửi được (việc cần xử lý trước):"
 VIEW_FAILED_LINE = "– {name} ({kind}): {reason}"
-VIEW_FAILED_MORE = "… và {count} người khác."
+VIEW_FAILED_MORE = "… và {count} tin lỗi khác."
+VIEW_UNLINKED = (
+    "– {people} người {reason} ({kinds}). In mã mời: sll lop loi-moi {code}"
+)
 VIEW_CHANNELS = " ({parts})"
 VIEW_CHANNEL = " [{channel}]"
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}

@@ -70,7 +70,9 @@ NO_RESULTS_LEARNER = "Chưa có kết quả nào được công bố cho bạn."
 UNIT_HEADER = "📋 Kết quả học tập của học viên {units}\nLớp: {name} ({code})"
 UNIT_LINE = "{number}. {name}: {scores} — {grade} — CC {rate}"
 UNIT_RATE_NONE = "—"
-UNIT_FOOTER = "Tệp Excel đính kèm có đầy đủ điểm, xếp loại, chuyên cần và nhận xét."
+UNIT_FILE_CAPTION = (
+    "📎 Bảng Excel kết quả lớp {code}: đầy đủ điểm, xếp loại, chuyên cần và nhận xét."
+)
 UNIT_FILE = "ket-qua-{code}-{unit}.xlsx"
 UNIT_SHEET = "Kết quả"
 UNIT_TITLE = "KẾT QUẢ HỌC TẬP CỦA HỌC VIÊN {units}"

@@ -24,7 +24,7 @@ BY_UNIT_HEADER = "• Theo đơn vị (nhiều học viên nhất):"
 BY_UNIT_LINE = "   – {unit}: {places} học viên, chuyên cần {rate}"
 RATE_NONE = "—"
 NO_UNIT = "(chưa rõ đơn vị)"
-FOOTER_FILES = "Bảng Excel và biểu đồ gửi kèm."
+FOOTER_FILES = "Bảng Excel và biểu đồ gửi ở các tin sau."
 
 # Workbook
 FILE = "thong-ke-{key}.xlsx"

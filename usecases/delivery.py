@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
@@ -31,14 +31,22 @@ from db.models import (
     AuditEntry,
     ChatAccount,
     ChatStatus,
+    Class,
     Notification,
     NotificationStatus,
     Person,
     StaffMember,
 )
+from db.models import Session as SessionRow
 from texts import notices as T
 from usecases.messages import Document, choices_from_json, numbered_menu
-from usecases.notices import Kind, find_class, in_quiet_hours, quiet_release
+from usecases.notices import (
+    Kind,
+    find_class,
+    in_quiet_hours,
+    quiet_release,
+    reword_reminder,
+)
 from usecases.outbox import enqueue
 from usecases.settings import Settings
 
@@ -237,8 +245,65 @@ async def claim_due(
             )
             for r in rows
         ]
+        if any(d.kind == Kind.REMINDER for d in due):
+            due = await _reminders_as_of(uow, due, now=now, settings=settings)
         await uow.commit()
         return due
+
+
+async def _reminders_as_of(
+    uow: UnitOfWork, due: list[Due], *, now: datetime, settings: Settings
+) -> list[Due]:
+    """Reminders say how far off their session is as of now, not as of when they were due
+    (a bot down over their due time sends them late); of one person's reminders for one
+    session claimed together, only the latest goes, the others are superseded."""
+    session = uow.session
+    ids = [d.id for d in due if d.kind == Kind.REMINDER]
+    found = {
+        row_id: (session_id, starts_at, name)
+        for row_id, session_id, starts_at, name in await session.execute(
+            select(Notification.id, SessionRow.id, SessionRow.starts_at, Class.name)
+            .join(SessionRow, SessionRow.id == Notification.session_id)
+            .join(Class, Class.id == Notification.class_id)
+            .where(Notification.id.in_(ids))
+        )
+    }
+    latest: dict[tuple[int, int], Due] = {}
+    for d in due:
+        if d.id in found:
+            key = (d.person_id, found[d.id][0])
+            if key not in latest or (d.due_at, d.id) > (latest[key].due_at, latest[key].id):
+                latest[key] = d
+    kept: list[Due] = []
+    reworded: list[dict[str, Any]] = []
+    superseded: list[int] = []
+    for d in due:
+        if d.id not in found:
+            kept.append(d)
+            continue
+        session_id, starts_at, name = found[d.id]
+        if latest[(d.person_id, session_id)] is not d:
+            superseded.append(d.id)
+            continue
+        text = reword_reminder(d.text, name, _aware(starts_at), now, settings.timezone)
+        if text != d.text:
+            reworded.append({"row_id": d.id, "text": text})
+            d = replace(d, text=text)
+        kept.append(d)
+    if reworded:  # the outbox keeps what was actually sent
+        await session.execute(TEXT_UPDATE, reworded)
+    if superseded:
+        await session.execute(
+            update(Notification)
+            .where(Notification.id.in_(superseded))
+            .values(status=S.EXPIRED, locked_until=None, last_error="expired: superseded")
+        )
+    return kept
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite gives naive datetimes back; they are stored in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 async def _targets(uow: UnitOfWork, person_ids: set[int]) -> dict[int, tuple[Target, ...]]:
@@ -324,6 +389,7 @@ async def record_outcomes(
     sent: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
     unreachable: list[Outcome] = []
+    files_failed: list[Outcome] = []  # kept to those with a file below
     menus: dict[int, list[list[str]]] = {}
     for o in outcomes:
         r = o.result
@@ -356,6 +422,7 @@ async def record_outcomes(
             attempts = o.due.attempts + 1
             if attempts >= settings.notices.max_attempts:
                 later.append(_failed(o.due.id, attempts, f"gave_up: {r.reason}"))
+                files_failed.append(o)
             else:
                 later.append(
                     {
@@ -368,7 +435,9 @@ async def record_outcomes(
                     }
                 )
         elif isinstance(r, Rejected):
-            later.append(_failed(o.due.id, o.due.attempts + 1, f"rejected: {r.reason}"))
+            code = "file_rejected" if o.due.attachment_id is not None else "rejected"
+            later.append(_failed(o.due.id, o.due.attempts + 1, f"{code}: {r.reason}"))
+            files_failed.append(o)
         else:
             unreachable.append(o)
     async with uow:
@@ -382,6 +451,9 @@ async def record_outcomes(
             await session.execute(update(Notification), batch)
         for o in unreachable:
             await _unreachable(uow, o, now=now)
+        for o in files_failed:
+            if o.due.attachment_id is not None:
+                await _tell_staff_file_failed(uow, o, now=now)
         for account_id, choices in menus.items():
             account = await session.get(ChatAccount, account_id)
             if account is not None:
@@ -404,6 +476,11 @@ SENT_UPDATE = (
         locked_until=None,
         last_error=None,
     )
+)
+
+
+TEXT_UPDATE = (
+    _table.update().where(_table.c.id == bindparam("row_id")).values(text=bindparam("text"))
 )
 
 
@@ -480,6 +557,41 @@ async def _tell_staff(
             kind=Kind.STAFF_ALERT,
             text=text,
             due_at=now,
+        )
+
+
+async def _tell_staff_file_failed(uow: UnitOfWork, o: Outcome, *, now: datetime) -> None:
+    """A file that will not go (refused, or the network gave up): staff hear of it once per
+    class and kind of notice (once per publication), however many rows failed."""
+    session = uow.session
+    found = (
+        await session.execute(
+            select(Notification.class_id, Class.code, Person.full_name)
+            .join(Person, Person.id == Notification.person_id)
+            .outerjoin(Class, Class.id == Notification.class_id)
+            .where(Notification.id == o.due.id)
+        )
+    ).first()
+    if found is None:
+        return
+    class_id, code, name = found
+    r = o.result
+    reason = T.REASONS["file_rejected"] if isinstance(r, Rejected) else T.REASONS["gave_up"]
+    text = T.STAFF_FILE_FAILED.format(
+        code=code or "—", kind=T.KIND_NAMES.get(o.due.kind, o.due.kind), name=name, reason=reason
+    )
+    staff = await session.scalars(
+        select(StaffMember.person_id).where(StaffMember.active.is_(True)).distinct()
+    )
+    for staff_id in list(staff):
+        await enqueue(
+            session,
+            key=f"staff.file_failed:{class_id or o.due.id}:{o.due.kind}:{staff_id}",
+            person_id=staff_id,
+            kind=Kind.STAFF_ALERT,
+            text=text,
+            due_at=now,
+            class_id=class_id,
         )
 
 
@@ -575,20 +687,83 @@ async def delivery_view(
             view.failed.append(
                 FailedLine(person_id, name, kind, reason_code(error), error or "", channel)
             )
+        # What staff can act on first: a refused file or a gave-up network before the many
+        # people who simply have not linked an account yet.
+        rank = {code: i for i, code in enumerate(REASON_ORDER)}
+        view.failed.sort(
+            key=lambda f: (rank.get(f.reason_code, len(rank)), _kind_rank(f.kind), f.name)
+        )
         view.failed_total = len(view.failed)
-        view.failed = view.failed[:VIEW_MAX_FAILED]
         return view
 
 
+# The order failures are shown in: the ones staff can do something about first.
+REASON_ORDER = (
+    "file_rejected", "rejected", "gave_up", "other", "blocked", "not_found", "not_started",
+    "not_linked",
+)  # fmt: skip
+# Kinds that concern a class's outcome come before the day-to-day ones.
+KIND_ORDER = ("unit_results", "unit_results_file", "result", "absence_alert", *list(Kind))
+
+
+def _kind_rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
 def describe_view(v: DeliveryView) -> str:
-    """The delivery view as staff read it, in chat and on the command line."""
+    """The delivery view as staff read it, in chat and on the command line: totals by
+    status, then failures with their reason (the ones to act on first; people not linked
+    yet as one line), then each kind of notice by name."""
     lines = [T.VIEW_HEADER.format(code=v.code, name=v.name)]
     if not v.kinds:
         lines.append(T.VIEW_NONE)
+        return "\n".join(lines)
+    lines.append(
+        T.VIEW_TOTALS.format(
+            total=sum(c.sent + c.pending + c.failed + c.expired + c.cancelled for c in v.kinds),
+            sent=sum(c.sent for c in v.kinds),
+            pending=sum(c.pending for c in v.kinds),
+            failed=sum(c.failed for c in v.kinds),
+            expired=sum(c.expired for c in v.kinds),
+            cancelled=sum(c.cancelled for c in v.kinds),
+        )
+    )
+    shown = [f for f in v.failed if f.reason_code != "not_linked"]
+    unlinked = [f for f in v.failed if f.reason_code == "not_linked"]
+    if v.failed:
+        lines.append(T.VIEW_FAILED_HEADER)
+    for f in shown[:VIEW_MAX_FAILED]:
+        lines.append(
+            T.VIEW_FAILED_LINE.format(
+                name=f.name,
+                kind=_kind_name(f.kind),
+                reason=T.REASONS.get(f.reason_code, T.REASON_OTHER),
+            )
+            + (
+                T.VIEW_CHANNEL.format(channel=T.CHANNEL_NAMES.get(f.channel, f.channel))
+                if f.channel
+                else ""
+            )
+        )
+    if len(shown) > VIEW_MAX_FAILED:
+        lines.append(T.VIEW_FAILED_MORE.format(count=len(shown) - VIEW_MAX_FAILED))
+    if unlinked:
+        by_kind: dict[str, int] = {}
+        for f in unlinked:
+            by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
+        lines.append(
+            T.VIEW_UNLINKED.format(
+                people=len({f.person_id for f in unlinked}),
+                reason=T.REASONS["not_linked"],
+                kinds=", ".join(f"{_kind_name(k)} {n}" for k, n in by_kind.items()),
+                code=v.code,
+            )
+        )
+    lines.append(T.VIEW_KINDS_HEADER)
     for c in v.kinds:
         lines.append(
             T.VIEW_KIND.format(
-                kind=T.KIND_NAMES.get(c.kind, c.kind),
+                kind=_kind_name(c.kind),
                 sent=c.sent,
                 pending=c.pending,
                 failed=c.failed,
@@ -596,24 +771,11 @@ def describe_view(v: DeliveryView) -> str:
             )
             + _by_channel(c.sent_by_channel)
         )
-    if v.failed:
-        lines.append(T.VIEW_FAILED_HEADER)
-        for f in v.failed:
-            lines.append(
-                T.VIEW_FAILED_LINE.format(
-                    name=f.name,
-                    kind=T.KIND_NAMES.get(f.kind, f.kind),
-                    reason=T.REASONS.get(f.reason_code, T.REASON_OTHER),
-                )
-                + (
-                    T.VIEW_CHANNEL.format(channel=T.CHANNEL_NAMES.get(f.channel, f.channel))
-                    if f.channel
-                    else ""
-                )
-            )
-        if v.failed_total > len(v.failed):
-            lines.append(T.VIEW_FAILED_MORE.format(count=v.failed_total - len(v.failed)))
     return "\n".join(lines)
+
+
+def _kind_name(kind: str) -> str:
+    return T.KIND_NAMES.get(kind, T.KIND_OTHER)
 
 
 def _by_channel(sent: dict[str, int]) -> str:

@@ -35,7 +35,7 @@ from texts import notices as T
 from usecases.classes import ClassNotFound, ImportRejected
 from usecases.outbox import enqueue
 from usecases.settings import NoticeSettings, Settings
-from vn.dates import format_time, format_when
+from vn.dates import format_date, format_time, format_when
 from vn.text import nfc
 
 __all__ = [
@@ -51,6 +51,8 @@ __all__ = [
     "plan_reminders",
     "plan_upcoming_reminders",
     "quiet_release",
+    "reminder_heading",
+    "reword_reminder",
     "session_moved",
 ]
 
@@ -121,11 +123,37 @@ def _schedule_text(sessions: Sequence[Session], tz: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def _reminder_text(klass: Class, s: Session, tz: ZoneInfo, evening: bool, minutes: int) -> str:
-    template = T.REMINDER_EVENING if evening else T.REMINDER_BEFORE
-    return template.format(
-        name=klass.name,
-        minutes=minutes,
+# Under this much time left on the day of the session, a reminder counts the minutes.
+MINUTES_WORDING_UNDER = timedelta(hours=2)
+
+
+def reminder_heading(class_name: str, starts_at: datetime, at: datetime, tz: ZoneInfo) -> str:
+    """The reminder's first line as true at `at` (planned for its due time, written again
+    when it is actually sent)."""
+    start, day = starts_at.astimezone(tz), at.astimezone(tz).date()
+    left = starts_at - at
+    if left <= MINUTES_WORDING_UNDER:
+        minutes = max(1, round(left.total_seconds() / 60))
+        return T.REMINDER_HEAD_MINUTES.format(minutes=minutes, name=class_name)
+    if start.date() == day:
+        return T.REMINDER_HEAD_TODAY.format(name=class_name, time=format_time(start.time()))
+    if start.date() == day + timedelta(days=1):
+        return T.REMINDER_HEAD_TOMORROW.format(name=class_name)
+    return T.REMINDER_HEAD_ON_DATE.format(date=format_date(start.date()), name=class_name)
+
+
+def reword_reminder(
+    text: str, class_name: str, starts_at: datetime, at: datetime, tz: ZoneInfo
+) -> str:
+    """A planned reminder with its first line made true at `at`."""
+    _, _, rest = text.partition("\n")
+    head = reminder_heading(class_name, starts_at, at, tz)
+    return f"{head}\n{rest}" if rest else head
+
+
+def _reminder_text(klass: Class, s: Session, tz: ZoneInfo, due: datetime) -> str:
+    return T.REMINDER_BODY.format(
+        head=reminder_heading(klass.name, s.starts_at, due, tz),
         session=_session_label(s),
         when=format_when(s.starts_at.astimezone(tz)),
         topic=s.topic or T.TOPIC_UNKNOWN,
@@ -185,7 +213,7 @@ async def plan_reminders(
         for slot, due in reminder_times(s, notices, tz):
             if due < now:
                 continue
-            text = _reminder_text(klass, s, tz, slot == "evening", notices.minutes_before)
+            text = _reminder_text(klass, s, tz, due)
             planned += [
                 Notification(
                     idempotency_key=_reminder_key(slot, s, person_id),

@@ -110,6 +110,9 @@ _GRADE_BY_FOLD = {fold(g): g for g in GRADES}
 class Kind(StrEnum):
     RESULT = "result"
     UNIT_RESULTS = "unit_results"
+    # The summary's spreadsheet is a delivery of its own: the text goes once whatever
+    # happens to the file, and a refused file fails alone, visibly.
+    UNIT_RESULTS_FILE = "unit_results_file"
 
 
 class AlreadyPublished(ImportRejected):
@@ -750,7 +753,17 @@ async def publish_results(
                 kind=Kind.UNIT_RESULTS,
                 text=unit_text(summary),
                 due_at=now,
-                document=unit_xlsx(summary),
+                class_id=klass.id,
+            )
+            document = unit_xlsx(summary)
+            await enqueue(
+                session,
+                key=f"unit_results_file:{klass.id}:{leader_id}",
+                person_id=leader_id,
+                kind=Kind.UNIT_RESULTS_FILE,
+                text=unit_file_caption(summary),
+                due_at=now,
+                document=document,
                 class_id=klass.id,
             )
             report.leaders += created is not None
@@ -822,8 +835,13 @@ def unit_text(summary: UnitSummary) -> str:
         )
     if len(summary.results) > UNIT_LINES_IN_TEXT:
         lines.append(T.PREVIEW_MORE.format(count=len(summary.results) - UNIT_LINES_IN_TEXT))
-    lines.append(T.UNIT_FOOTER)
     return "\n".join(lines)
+
+
+def unit_file_caption(summary: UnitSummary) -> str:
+    """What goes with the spreadsheet (its caption on Telegram, its note on Zalo): names the
+    file without promising it is attached to the summary, which travels on its own."""
+    return T.UNIT_FILE_CAPTION.format(code=summary.class_code)
 
 
 def unit_xlsx(summary: UnitSummary) -> Document:

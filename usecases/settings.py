@@ -54,6 +54,8 @@ class ZaloSettings:
     webhook_secret: str = ""
     per_second: float = 10.0
     per_chat_per_second: float = 0.5
+    # Server-side wait of one getUpdates long poll; a stop waits for the one in flight.
+    poll_timeout: int = 10
 
 
 @dataclass(frozen=True)
