@@ -10,6 +10,8 @@ generic failure and nothing may be logged at ERROR.
 from __future__ import annotations
 
 import logging
+import re
+from datetime import datetime
 
 import pytest
 
@@ -19,7 +21,7 @@ from db.database import Database
 from db.models import Channel, ChatAccount
 from handlers.base import CONTACT, LOCATION, TEXT, Route, Services
 from handlers.routes import ROUTES
-from tests.conftest import SampleClass
+from tests.conftest import TZ, SampleClass
 from texts import common as T
 from usecases import classes, identity
 from usecases.clock import FixedClock
@@ -127,3 +129,43 @@ async def test_every_route_answers_bad_input_clearly(
         if r.levelno >= logging.ERROR
     }
     assert not unclear and not errors, "\n".join(sorted(unclear) + sorted(errors))
+
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+async def test_a_room_code_typed_with_other_digits_counts_and_superscripts_spend_no_try(
+    database: Database, sample_class: SampleClass
+) -> None:
+    """The decision on "a digit": any script's decimal digits are digits (phones type fullwidth
+    or Arabic-Indic ones), superscripts and circled numbers are not, and a non-code is named
+    as such without using up one of the learner's tries."""
+    await _people(database, sample_class)
+    in_session = FixedClock(datetime(2024, 3, 4, 7, 40, tzinfo=TZ))
+    services = Services(
+        db=database, clock=in_session, settings=Settings(), centre_id=sample_class.centre_id
+    )
+    chat = Dispatcher(services, ROUTES)
+
+    async def say(user: str, text: str, channel: str = Channel.TELEGRAM) -> str:
+        command, args = None, ()
+        if text.startswith("/"):
+            head, *rest = text.split()
+            command, args = head[1:], tuple(rest)
+        msg = Incoming(channel, user, user, text=text, command=command, args=args)
+        zalo = channel == Channel.ZALO
+        replies = await chat.handle(msg, can_share_contact=not zalo, has_buttons=not zalo)
+        return "\n".join(r.text for r in replies)
+
+    shown = re.search(r"^\s+(\d{4})$", await say(MONITOR, "/maphong"), re.MULTILINE)
+    assert shown is not None
+    code = shown.group(1)
+    for _ in range(6):  # more than the tries a learner has: none of these spends one
+        refused = await say(LEARNER, "/diemdanh ²²²²")
+        assert "«²²²²» không phải mã phòng" in refused and "4 chữ số" in refused
+    wrong = str((int(code) + 1) % 10_000).zfill(4).translate(FULLWIDTH)
+    assert "không đúng" in await say(LEARNER, f"/diemdanh {wrong}")
+    await say(LEARNER, "/diemdanh", Channel.ZALO)  # asks for the code …
+    done = await say(LEARNER, code.translate(ARABIC_INDIC), Channel.ZALO)  # … typed in ٠-٩
+    assert done.startswith("✅ Đã điểm danh: bạn có mặt")
