@@ -16,6 +16,8 @@ from pathlib import Path
 from bot import logs
 from bot.app import Runtime, run
 from bot.config import ConfigError, load_settings
+from bot.startup import StartupError
+from texts import startup as TS
 from usecases.clock import Clock, OffsetClock, SystemClock
 from usecases.settings import DEFAULT_DATABASE_URL, Settings
 
@@ -81,7 +83,11 @@ async def _serve(
             runtime.extras["stop"] = stop
             await on_ready(runtime)
 
-    await run(settings, stop, clock=clock, on_ready=ready)
+    try:
+        await run(settings, stop, clock=clock, on_ready=ready)
+    except StartupError as exc:
+        print(f"{TS.PREFIX}{exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -16,6 +16,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot import health
 from bot.dispatch import Dispatcher
+from bot.startup import open_database, single_process, telegram_step
 from bot.telegram import TelegramAdapter
 from bot.zalo import ZaloAdapter
 from channels.telegram_http import AiohttpRequest
@@ -67,9 +68,9 @@ async def run(
 ) -> None:
     clock = clock or SystemClock()
     async with AsyncExitStack() as stack:
-        db = Database(settings.database_url)
-        stack.push_async_callback(db.dispose)
-        await db.migrate()
+        # Failures up to "running" are StartupErrors: one line, no traceback (bot/startup.py).
+        stack.enter_context(single_process(settings.database_url))
+        db = await stack.enter_async_context(open_database(settings.database_url))
         centre_id = await identity.ensure_centre(db.uow(), settings.centre_name)
         await identity.sync_staff(db.uow(), centre_id, settings.telegram.staff_ids)
 
@@ -89,7 +90,9 @@ async def run(
             stack.push_async_callback(local_zalo.stop)
             zalo_at = {"token": local_zalo.token, "api_url": local_zalo.url}
             settings = replace(settings, zalo=replace(settings.zalo, **zalo_at))
-        application = build_telegram(settings)
+        requests = (AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES),
+                    AiohttpRequest(connection_pool_size=1))  # fmt: skip
+        application = build_telegram(settings, requests)
         services = Services(db=db, clock=clock, settings=settings, centre_id=centre_id)
         dispatcher = Dispatcher(services, ROUTES)
         TelegramAdapter(dispatcher).register(application)
@@ -99,17 +102,20 @@ async def run(
         report_jobs.register(scheduler, db, clock, settings)
         backup_jobs.register(scheduler, clock, settings)
 
-        await application.initialize()
+        tg = settings.telegram
+        # A getMe that fails leaves PTB uninitialised, so its shutdown would not close these.
+        for request in requests:
+            stack.push_async_callback(request.shutdown)
+        await telegram_step(application.initialize, tg.api_url, tg.token)
         stack.push_async_callback(application.shutdown)
         dispatcher.services = replace(
             dispatcher.services, bot_username=application.bot.username or ""
         )
-        await application.bot.set_my_commands(
-            [BotCommand(r.command, r.description) for r in ROUTES if r.description]
-        )
+        commands = [BotCommand(r.command, r.description) for r in ROUTES if r.description]
+        await telegram_step(lambda: application.bot.set_my_commands(commands), tg.api_url, tg.token)
         await application.start()
         stack.push_async_callback(application.stop)
-        await start_updates(application, settings)
+        await telegram_step(lambda: start_updates(application, settings), tg.api_url, tg.token)
         stack.push_async_callback(application.updater.stop)  # type: ignore[union-attr]
         zalo = ZaloAdapter(dispatcher, settings.zalo) if settings.zalo.token else None
         if zalo is not None:
@@ -176,7 +182,10 @@ def staff_alert(
     return alert
 
 
-def build_telegram(settings: Settings) -> Application:  # type: ignore[type-arg]
+def build_telegram(
+    settings: Settings, requests: tuple[AiohttpRequest, AiohttpRequest]
+) -> Application:  # type: ignore[type-arg]
+    """`requests`: for calls, and for getUpdates."""
     tg = settings.telegram
     return (
         ApplicationBuilder()
@@ -187,8 +196,8 @@ def build_telegram(settings: Settings) -> Application:  # type: ignore[type-arg]
         .concurrent_updates(CONCURRENT_UPDATES)
         # aiohttp rather than PTB's default httpx: httpx's connection pool spent more CPU
         # choosing a connection than the bot spent on a check-in (bench.checkin_burst).
-        .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .build()
     )
 

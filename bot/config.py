@@ -8,6 +8,7 @@ traceback is a support call we can avoid.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import time
@@ -40,6 +41,7 @@ ENV_OVERRIDES = (
     ("SLL_TELEGRAM_MODE", "telegram", "mode"),
     ("SLL_TELEGRAM_WEBHOOK_URL", "telegram", "webhook_url"),
     ("SLL_TELEGRAM_WEBHOOK_SECRET", "telegram", "webhook_secret"),
+    ("SLL_TELEGRAM_WEBHOOK_PORT", "telegram", "webhook_port"),
     ("SLL_TELEGRAM_STAFF_IDS", "telegram", "staff_ids"),
     ("SLL_ZALO_TOKEN", "zalo", "token"),
     ("SLL_ZALO_API_URL", "zalo", "api_url"),
@@ -55,6 +57,10 @@ ENV_OVERRIDES = (
     ("SLL_HEALTH_LISTEN", "health", "listen"),
     ("SLL_HEALTH_PORT", "health", "port"),
 )
+
+
+# Telegram's secret_token for setWebhook: 1-256 characters, A-Z, a-z, 0-9, _ and -.
+TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(Exception):
@@ -114,6 +120,12 @@ def _build(raw: dict[str, Any]) -> Settings:
     )
     if telegram.mode == "webhook" and not telegram.webhook_url:
         raise ConfigError("telegram.webhook_url: required when telegram.mode = 'webhook'")
+    if telegram.mode == "webhook" and not TELEGRAM_SECRET.fullmatch(telegram.webhook_secret):
+        # Without it anyone who finds the URL can post updates in any person's name.
+        raise ConfigError(
+            "telegram.webhook_secret: bắt buộc ở chế độ webhook, 1–256 ký tự A–Z, a–z, 0–9, _ "
+            "hoặc - (để không ai giả được tin nhắn gửi đến bot)"
+        )
     zalo = ZaloSettings(
         token=_get(zl, "zalo.token", str, ""),
         api_url=_get(zl, "zalo.api_url", str, ZALO_API).rstrip("/"),

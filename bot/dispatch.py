@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from bot.health import observe_update
 from channels.incoming import Incoming
-from handlers.base import CONTACT, LOCATION, TEXT, Route, Services
+from handlers.base import CONTACT, LOCATION, TEXT, Route, Services, is_number
 from texts import common as T
 from usecases import identity
 from usecases.identity import Actor
@@ -22,6 +22,10 @@ from usecases.messages import Reply, numbered_menu
 __all__ = ["Dispatcher"]
 
 log = logging.getLogger(__name__)
+
+# Telegram's own limit for one message; Zalo's is lower. A route whose text has a limit of its
+# own (a question, an answer) says that limit instead (Route.checks_length).
+MAX_TEXT = 4096
 
 
 class Dispatcher:
@@ -54,6 +58,7 @@ class Dispatcher:
         self, msg: Incoming, *, can_share_contact: bool, has_buttons: bool
     ) -> list[Reply]:
         svc = self.services.for_channel(can_share_contact=can_share_contact)
+        msg = msg.cleaned()  # no NUL, invisible marks or foreign digits past this point
         actor = await identity.identify(
             svc.db.uow(),
             channel=msg.channel,
@@ -70,6 +75,9 @@ class Dispatcher:
             return [Reply(T.UNKNOWN_COMMAND.format(command=f"/{msg.command}"))]
         if not route.allows(actor):
             return [self._refusal(actor, svc)]
+        if len(msg.text) > MAX_TEXT and not route.checks_length:
+            length, limit = (f"{n:,}".replace(",", ".") for n in (len(msg.text), MAX_TEXT))
+            return [Reply(T.TOO_LONG.format(length=length, limit=limit))]
         try:
             result = await route.handler(msg, actor, svc)
         except Exception:
@@ -91,7 +99,7 @@ class Dispatcher:
             return replace(msg, command=LOCATION), None
         text = msg.text.strip()
         choices = actor.pending.get("choices") or []
-        if choices and text.isdigit() and len(text) <= 3:
+        if choices and is_number(text) and len(text) <= 3:
             number = int(text)
             if not 1 <= number <= len(choices):
                 return msg, Reply(T.CHOICE_UNKNOWN.format(number=number, count=len(choices)))

@@ -27,7 +27,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the engine; on SQLite also create the folder and turn on WAL and foreign keys."""
+    """Create the engine; on SQLite also create the folder and turn on WAL and foreign keys.
+
+    Statement parameters are never put into error messages: a failed write would otherwise
+    carry a learner's name, phone or question text into the log (DESIGN §5).
+    """
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 
 from channels.incoming import Incoming
-from handlers.base import Handler, Services, main_menu
+from handlers.base import Handler, Services, is_number, main_menu
 from texts import attendance as T
 from usecases import attendance as A
 from usecases.attendance import CheckinOutcome, CheckinStatus, MarkOutcome, SessionInfo
@@ -41,13 +41,13 @@ def guarded(handler: Handler) -> Handler:
 
 
 def _ints(args: tuple[str, ...]) -> list[int]:
-    return [int(a) for a in args if a.isdigit()]
+    return [int(a) for a in args if is_number(a)]
 
 
 def _tagged(args: tuple[str, ...], tag: str) -> int | None:
     """'s12' → 12 for tag 's'."""
     for a in args:
-        if a[:1] == tag and a[1:].isdigit():
+        if a[:1] == tag and is_number(a[1:]):
             return int(a[1:])
     return None
 
@@ -73,7 +73,12 @@ async def checkin(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """/diemdanh [code]: check oneself in; without a code, show the open session and ask."""
     assert actor.person_id is not None
     session_id = _tagged(msg.args, "s")
-    code = next((a for a in msg.args if a.isdigit()), None) or _typed(msg)
+    words = [a for a in msg.args if not (a[:1] == "s" and is_number(a[1:]))]
+    code = next((a for a in words if is_number(a)), None) or (words[0] if words else _typed(msg))
+    if code and not (is_number(code) and len(code) == A.CODE_DIGITS):
+        # "²²²²", a 30-digit number, a word: not a code at all, so no attempt is spent on it.
+        again = f"diemdanh s{session_id}" if session_id else "diemdanh"
+        return Reply(T.NOT_A_CODE.format(code=code[:12], digits=A.CODE_DIGITS), expect_input=again)
     a, now = svc.settings.attendance, svc.clock.now()
     if not code and session_id is None:
         outcome = await A.checkin_choices(
@@ -96,7 +101,7 @@ async def location(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """A shared location completes a check-in that asked for one."""
     assert actor.person_id is not None and msg.location is not None
     command, *args = (actor.pending.get("input") or "").split() or [""]
-    code = next((x for x in args if x.isdigit()), None)
+    code = next((x for x in args if is_number(x)), None)
     if command != "diemdanh" or code is None:
         return Reply(T.LOCATION_WITHOUT_CHECKIN, choices=main_menu(actor, svc))
     outcome = await A.check_in(
@@ -185,7 +190,12 @@ async def roster(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 @guarded
 async def mark_one(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """Button "dd <session> <person> <mark> <page>"."""
-    if len(msg.args) < 4 or msg.args[2] not in MARK_CODES or not msg.args[0].isdigit():
+    numbers_at = (0, 1, 3)
+    if (
+        len(msg.args) < 4
+        or msg.args[2] not in MARK_CODES
+        or not all(is_number(msg.args[i]) for i in numbers_at)
+    ):
         return Reply(T.SESSION_NOT_FOUND)
     session_id, person_id, page = int(msg.args[0]), int(msg.args[1]), int(msg.args[3])
     status = MARK_CODES[msg.args[2]]
@@ -347,7 +357,7 @@ async def _code_reply(
 async def correct(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """/suadiemdanh: session → learner → new mark → reason (typed), every step a button."""
     args, a, now = msg.args, svc.settings.attendance, svc.clock.now()
-    if not args or not args[0].isdigit():
+    if not args or not is_number(args[0]):
         sessions = await A.recent_sessions(svc.db.uow(), actor=actor, now=now, settings=a)
         if not sessions:
             return Reply(T.CORRECT_NO_SESSIONS)
@@ -357,7 +367,7 @@ async def correct(msg: Incoming, actor: Actor, svc: Services) -> Reply:
         ]
         return Reply(T.CORRECT_CHOOSE_SESSION, choices=Reply.rows(*buttons))
     session_id = int(args[0])
-    if len(args) == 1 or args[1].startswith("p"):
+    if len(args) == 1 or not is_number(args[1]):  # "p2": a page of the list
         return await _correct_pick_learner(
             actor, svc, session_id, _tagged(args, "p") or 1, msg.pressed
         )

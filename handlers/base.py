@@ -26,6 +26,8 @@ __all__ = [
     "Handler",
     "Route",
     "Services",
+    "as_number",
+    "is_number",
     "main_menu",
 ]
 
@@ -33,6 +35,9 @@ __all__ = [
 CONTACT = "@contact"
 LOCATION = "@location"
 TEXT = "@text"  # free text that no pending question is waiting for
+
+# Every id and number a person types fits PostgreSQL's integer (up to 2,147,483,647).
+MAX_NUMBER_DIGITS = 9
 
 ANYONE: frozenset[Role] | None = None
 LINKED: frozenset[Role] = frozenset()  # any linked person, whatever their role
@@ -62,6 +67,7 @@ class Route:
     roles: frozenset[Role] | None = ANYONE
     description: str | None = None  # shown in /help and in Telegram's command menu
     button: str | None = None  # label in the main menu, for people who do not type commands
+    checks_length: bool = False  # the route refuses a too-long text with its own limit
 
     def allows(self, actor: Actor) -> bool:
         if self.roles is None:
@@ -81,3 +87,14 @@ def main_menu(actor: Actor, svc: Services) -> tuple[tuple[Choice, ...], ...]:
     return Reply.rows(
         *(buttons[i : i + MENU_PER_ROW] for i in range(0, len(buttons), MENU_PER_ROW))
     )
+
+
+def is_number(text: str) -> bool:
+    """A typed id or number: ASCII digits only, at most nine. `Incoming.cleaned` has already
+    turned other scripts' digits into ASCII; `²` passes str.isdigit() but is no number, and
+    a 30-digit number is no id of ours (and would overflow the database's integer)."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_DIGITS
+
+
+def as_number(text: str) -> int | None:
+    return int(text) if is_number(text) else None

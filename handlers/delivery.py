@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from channels.incoming import Incoming
-from handlers.base import Services
+from handlers.base import Services, is_number
 from texts import notices as T
 from usecases import delivery, notices
 from usecases.classes import ClassNotFound, ImportRejected
@@ -68,7 +68,7 @@ async def announce(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 
 async def move(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """/doibuoi SC-K4 3 12/03/2024 7h30-11h00"""
-    if len(msg.args) < 4 or not msg.args[1].isdigit():
+    if len(msg.args) < 4 or not is_number(msg.args[1]):
         return Reply(T.USAGE_MOVE)
     tz = svc.settings.timezone
     try:
@@ -91,7 +91,7 @@ async def move(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 
 async def cancel(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """/huybuoi SC-K4 3 Giảng viên bận"""
-    if len(msg.args) < 2 or not msg.args[1].isdigit():
+    if len(msg.args) < 2 or not is_number(msg.args[1]):
         return Reply(T.USAGE_CANCEL)
     reason = " ".join(msg.args[2:]) or None
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from channels.incoming import Incoming
 from handlers.attendance import guarded
-from handlers.base import Services, main_menu
+from handlers.base import Services, is_number, main_menu
 from texts import leave as T
 from usecases import leave as L
 from usecases.identity import Actor
@@ -20,7 +20,7 @@ async def ask(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """/xinphep → pick the session (buttons) → type the reason."""
     assert actor.person_id is not None
     a, tz, now = svc.settings.attendance, svc.settings.timezone, svc.clock.now()
-    if not msg.args or not msg.args[0].isdigit():
+    if not msg.args or not is_number(msg.args[0]):
         sessions = await L.leave_sessions(
             svc.db.uow(), person_id=actor.person_id, now=now, settings=a
         )
@@ -60,7 +60,7 @@ async def ask(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 async def decide(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """/duyetphep: the queue; "duyetphep <request> y|n" decides one request."""
     a, tz = svc.settings.attendance, svc.settings.timezone
-    if len(msg.args) < 2 or not msg.args[0].isdigit() or msg.args[1] not in (APPROVE, REFUSE):
+    if len(msg.args) < 2 or not is_number(msg.args[0]) or msg.args[1] not in (APPROVE, REFUSE):
         return await _queue(actor, svc)
     try:
         outcome = await L.decide_leave(

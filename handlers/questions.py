@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from channels.incoming import Incoming
 from handlers import linking
-from handlers.base import Services, main_menu
+from handlers.base import Services, is_number, main_menu
 from texts import questions as T
 from usecases import questions as Q
 from usecases.identity import Actor, Role
@@ -142,8 +142,8 @@ async def mine(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 
 async def queue(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """`/cauhoi [MÃ_LỚP] [trang]`: open questions, oldest first."""
-    code = next((a for a in msg.args if not a.isdigit()), None)
-    page = next((int(a) for a in msg.args if a.isdigit()), 1)
+    code = next((a for a in msg.args if not is_number(a)), None)
+    page = next((int(a) for a in msg.args if is_number(a)), 1)
     try:
         result = await Q.open_questions(
             svc.db.uow(), staff_person_id=_person(actor), class_code=code, page=page
@@ -317,7 +317,7 @@ def _rest(msg: Incoming, *, skip: int) -> tuple[bool, str]:
 def _numbers(msg: Incoming) -> list[int]:
     numbers: list[int] = []
     for arg in msg.args[:2]:
-        if not arg.lstrip("#").isdigit():
+        if not is_number(arg.lstrip("#")):
             break
         numbers.append(int(arg.lstrip("#")))
     return numbers

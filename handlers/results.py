@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from channels.incoming import Incoming
-from handlers.base import Services, main_menu
+from handlers.base import Services, is_number, main_menu
 from texts import results as T
 from usecases import results as R
 from usecases.classes import ClassNotFound, ImportRejected
@@ -74,7 +74,7 @@ async def publish(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 
 async def enter(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """/nhapdiem <class> <TT> <scores…> [grade] [; remark]"""
-    if len(msg.args) < 3 or not msg.args[1].isdigit():
+    if len(msg.args) < 3 or not is_number(msg.args[1]):
         return Reply(T.ENTRY_BAD)
     try:
         view = await R.enter_result(

@@ -36,8 +36,9 @@ ROUTES: tuple[Route, ...] = (
         frozenset({Role.LEARNER}),
         description=QT.ASK_DESCRIPTION,
         button=QT.ASK_BUTTON,
+        checks_length=True,
     ),
-    Route("hoigui", questions.send, frozenset({Role.LEARNER})),
+    Route("hoigui", questions.send, frozenset({Role.LEARNER}), checks_length=True),
     Route("hoikhong", questions.drop, frozenset({Role.LEARNER})),
     Route(
         "cauhoicuatoi", questions.mine, frozenset({Role.LEARNER}), description=QT.MINE_DESCRIPTION
@@ -49,7 +50,7 @@ ROUTES: tuple[Route, ...] = (
         description=QT.QUEUE_DESCRIPTION,
         button=QT.QUEUE_BUTTON,
     ),
-    Route("traloi", questions.answer, frozenset({Role.STAFF})),
+    Route("traloi", questions.answer, frozenset({Role.STAFF}), checks_length=True),
     Route("trenlop", questions.in_class, frozenset({Role.STAFF})),
     Route("dongcauhoi", questions.close, frozenset({Role.STAFF})),
     Route("chiasecauhoi", questions.share, frozenset({Role.STAFF})),
@@ -148,5 +149,5 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("help", help.show, ANYONE, description="Xem hướng dẫn", button="ℹ️ Hướng dẫn"),
     # Free text: a linked learner is offered to send it as a question; others as before.
-    Route(TEXT, questions.free_text, ANYONE),
+    Route(TEXT, questions.free_text, ANYONE, checks_length=True),
 )

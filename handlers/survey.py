@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from channels.incoming import Incoming
-from handlers.base import Services
+from handlers.base import Services, is_number
 from texts import survey as T
 from usecases import survey as V
 from usecases.identity import Actor
@@ -24,14 +24,14 @@ async def answer(msg: Incoming, actor: Actor, svc: Services) -> Reply:
             step = await V.pending_survey(uow, person_id=actor.person_id)
             if step is None:
                 return Reply(T.NOTHING_PENDING)
-        elif not args[0].isdigit() or len(args) < 2:
+        elif not is_number(args[0]) or len(args) < 2:
             return Reply(T.BAD_ANSWER)
         elif args[1] in (COMMENT, SKIP):
             comment = msg.text if args[1] == COMMENT else None
             step = await V.comment_survey(
                 uow, person_id=actor.person_id, class_id=int(args[0]), comment=comment, now=now
             )
-        elif len(args) == 3 and args[1].isdigit() and args[2].isdigit():
+        elif len(args) == 3 and is_number(args[1]) and is_number(args[2]):
             step = await V.answer_survey(
                 uow,
                 person_id=actor.person_id,

@@ -265,8 +265,9 @@ async def start_bot(
     bot = BotProcess(telegram, db_url, STAFF_ID, process, log_path, env, zalo)
     for _ in range(300):  # the bot is ready once it polls for updates (on each channel)
         polls_zalo = zalo is None or zalo.stats.requests["getUpdates"]
-        if polls_zalo and (
-            telegram.stats.requests["getupdates"] or telegram.stats.requests["getUpdates"]
+        if polls_zalo and any(  # or, in webhook mode, once it has set its webhook
+            telegram.stats.requests[name]
+            for name in ("getupdates", "getUpdates", "setwebhook", "setWebhook")
         ):
             return bot
         if process.poll() is not None:

@@ -147,9 +147,10 @@ async def test_leave_is_asked_and_approved_and_staff_correct_a_mark_with_a_reaso
     staff.send_command("duyetphep")
     await staff.wait_for("Không có đơn xin phép nào", timeout=10)
 
-    # A wrong code is refused; the learner is still unmarked for the morning.
+    # A wrong code is refused (five digits: not a room code at all, so no try is spent); the
+    # learner is still unmarked for the morning.
     learner.send_command("diemdanh", "99999")
-    await learner.wait_for("không đúng", timeout=10)
+    await learner.wait_for("không phải mã phòng", timeout=10)
 
     # Staff correct the learner's morning mark: session → learner → mark → reason.
     staff.send_command("suadiemdanh")

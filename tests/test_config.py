@@ -12,6 +12,7 @@ import pytest
 from bot.config import ConfigError, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
+WEBHOOK = '[telegram]\nmode = "webhook"\nwebhook_url = "https://x.vn/tg"\n'
 
 
 def test_the_example_config_is_complete_and_valid() -> None:
@@ -59,6 +60,8 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
         ('[centre]\ntimezone = "Asia/Hanoi_Typo"\n', "centre.timezone"),
         ('[telegram]\nmode = "push"\n', "telegram.mode"),
         ('[telegram]\nmode = "webhook"\n', "telegram.webhook_url"),
+        (f"{WEBHOOK}", "telegram.webhook_secret"),
+        (f'{WEBHOOK}webhook_secret = "a b"\n', "telegram.webhook_secret"),
         ('[telegram]\nstaff_ids = ["abc"]\n', "telegram.staff_ids"),
         ("[results]\ngrade_scale = 5\n", "results.grade_scale"),
         ("telegram = 3\n", "telegram"),

@@ -40,6 +40,10 @@ WRONG_CODE = (
     "Mã phòng «{code}» không đúng. Vui lòng xem lại mã đang hiển thị trong lớp rồi gõ lại "
     "(4 chữ số; còn {left} lần thử)."
 )
+NOT_A_CODE = (
+    "«{code}» không phải mã phòng. Mã phòng gồm {digits} chữ số từ 0 đến 9 (ví dụ 4821), "
+    "đang hiển thị trong lớp; vui lòng gõ lại."
+)
 TOO_MANY_TRIES = (
     "Bạn đã gõ sai mã phòng quá nhiều lần nên không tự điểm danh {session} được nữa. "
     "Vui lòng báo lớp trưởng hoặc cán bộ trung tâm để được ghi nhận."

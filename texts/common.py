@@ -20,6 +20,10 @@ NOT_LINKED_NO_CONTACT = (
 NOT_ALLOWED = "Bạn không có quyền làm việc này."
 STAFF_ONLY = "Việc này chỉ dành cho cán bộ của trung tâm."
 UNKNOWN_COMMAND = "Tôi chưa hiểu lệnh «{command}». Gõ /help để xem những việc bạn có thể làm."
+TOO_LONG = (
+    "Tin nhắn dài {length} ký tự, quá giới hạn {limit} ký tự nên tôi chưa làm được việc này. "
+    "Bạn vui lòng viết gọn lại rồi gửi lại."
+)
 GROUP_NOT_SUPPORTED = "Vui lòng nhắn riêng cho tôi để dùng việc này."
 SHARE_PHONE_BUTTON = "📱 Chia sẻ số điện thoại"
 CHOICE_LINE = "Gõ {number} để: {label}"
