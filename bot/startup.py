@@ -8,11 +8,8 @@ before anything touches the database and held for the life of the process.
 
 from __future__ import annotations
 
-import fcntl
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.engine import make_url
@@ -20,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from telegram.error import InvalidToken, NetworkError
 
 from db.database import Database
-from db.engine import is_sqlite
+from db.lock import BOT_APPLICATION_NAME, DatabaseInUse, hold, lock_path
 from texts import startup as T
 
 __all__ = ["StartupError", "open_database", "single_process", "telegram_step"]
@@ -52,40 +49,27 @@ def _reason(exc: BaseException) -> str:
 def single_process(database_url: str) -> Iterator[None]:
     """Hold an exclusive lock on `<db>.lock` beside a SQLite file while the bot runs."""
     try:
-        sqlite = is_sqlite(database_url)
+        lock = lock_path(database_url)
+        held = hold(database_url)
     except ArgumentError as exc:
         raise StartupError(
             T.BAD_DATABASE_URL.format(url=safe_url(database_url), reason=_reason(exc))
         ) from None
-    if not sqlite:
-        yield  # PostgreSQL: several workers share the outbox with SKIP LOCKED
-        return
-    database = make_url(database_url).database
-    if not database or database == ":memory:":
-        yield
-        return
-    path = Path(database).resolve()
-    lock = path.with_name(path.name + ".lock")
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except DatabaseInUse as exc:
+        raise StartupError(T.ALREADY_RUNNING.format(path=exc.path, lock=exc.lock)) from None
     except OSError as exc:
         raise StartupError(T.LOCK_FAILED.format(lock=lock, reason=_reason(exc))) from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StartupError(T.ALREADY_RUNNING.format(path=path, lock=lock)) from None
-        yield  # the lock goes with the process, even if it is killed
+        yield
     finally:
-        os.close(fd)
+        held.release()
 
 
 @asynccontextmanager
 async def open_database(url: str) -> AsyncIterator[Database]:
     """The migrated database, or one line saying why it cannot be opened."""
     try:
-        db = Database(url)
+        db = Database(url, application_name=BOT_APPLICATION_NAME)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
         reason = _reason(exc)
         raise StartupError(T.BAD_DATABASE_URL.format(url=safe_url(url), reason=reason)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cli.common import ConfigOption, err, out, settings_or_exit
-from db import backup
+from db import backup, lock
 from scheduler.backup import backup_dir
 
 __all__ = ["restore", "save"]
@@ -49,8 +50,19 @@ def restore(
         err.print("Đã hủy, chưa có gì thay đổi.")
         raise typer.Exit(1)
     now = datetime.now(settings.timezone).replace(tzinfo=None)
+    url = settings.database_url
     try:
-        kept = backup.restore(settings.database_url, tep, now)
+        # Held while restoring: no bot can start on the file halfway through.
+        with lock.exclusive(url):
+            if asyncio.run(lock.bots_connected(url)):
+                raise lock.DatabaseInUse(Path(url), Path(url))
+            kept = backup.restore(url, tep, now)
+    except lock.DatabaseInUse as exc:
+        err.print(
+            "[red]Bot đang chạy trên cơ sở dữ liệu này, chưa có gì thay đổi.[/red] "
+            "Hãy dừng bot (systemctl stop so-lien-lac) rồi khôi phục lại."
+        )
+        raise typer.Exit(1) from exc
     except backup.BackupError as exc:
         err.print(f"[red]Không khôi phục được, chưa có gì thay đổi:[/red] {exc}")
         raise typer.Exit(1) from exc

@@ -44,9 +44,11 @@ class UnitOfWork:
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, application_name: str = "") -> None:
         self.url = url
-        self.engine: AsyncEngine = create_engine(url, echo=echo)
+        self.engine: AsyncEngine = create_engine(
+            url, echo=echo, application_name=application_name
+        )
         self.sessionmaker = make_sessionmaker(self.engine)
 
     @property

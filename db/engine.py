@@ -26,7 +26,7 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str, *, application_name: str = "", **kwargs: Any) -> AsyncEngine:
     """Create the engine; on SQLite also create the folder and turn on WAL and foreign keys.
 
     Statement parameters are never put into error messages: a failed write would otherwise
@@ -50,6 +50,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if application_name:  # shown in pg_stat_activity: a restore sees a running bot (db/lock.py)
+        settings = kwargs.setdefault("connect_args", {}).setdefault("server_settings", {})
+        settings["application_name"] = application_name
     return create_async_engine(url, **kwargs)
 
 
