@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+
 import typer
+import typer.main
 
 from cli.attendance import diem_danh
 from cli.classes import don_vi, lop
 from cli.common import ConfigOption, out, run
+from cli.frame import localize, run_command
 from cli.notices import tin
 from cli.questions import xuat
 from cli.results import ket_qua, thong_ke
@@ -34,8 +39,10 @@ app.add_typer(tin, name="tin")
 app.add_typer(db_app, name="db")
 
 
-def main() -> None:
-    app()
+def main(argv: Sequence[str] | None = None) -> None:
+    """`sll`: the command tree with a Vietnamese frame (help pages and usage errors)."""
+    command = localize(typer.main.get_command(app))
+    sys.exit(run_command(command, argv, prog_name="sll"))
 
 
 @db_app.command("nang-cap")
@@ -45,5 +52,5 @@ def upgrade(config: ConfigOption = None) -> None:
     async def work(db: Database, settings: Settings, centre_id: int) -> None:
         await db.check_schema()
 
-    run(config, work)
+    run(config, work, create=True)
     out.print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")

@@ -1,0 +1,193 @@
+"""The staff command line as staff meet it: Vietnamese help and errors, one line when something
+breaks (never a traceback, never a learner's data), and no database made by a typo."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cli import common
+from cli.app import main
+from db import sqlite_inline
+from sheets.roster import parse_roster
+from tests.conftest import CENTRE, REPO, SAMPLES
+
+ROSTER = SAMPLES / "danh-sach-so-cap-llct-k4-2024.xlsx"
+SCHEDULE = SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx"
+ENGLISH = ("Usage:", "Options:", "Show this message", "Error:", "Try '", "Missing", "Invalid")
+
+
+@dataclass
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+Sll = Callable[..., Ran]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "sll.sqlite3"
+
+
+@pytest.fixture
+def sll(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Sll:
+    """`sll …` in this process (quick), against a fresh SQLite file path."""
+    monkeypatch.setenv("SLL_CONFIG", str(REPO / "tests" / "no-config.toml"))
+    monkeypatch.setenv("SLL_DATABASE_URL", f"sqlite+aiosqlite:///{db_path}")
+    monkeypatch.setenv("SLL_CENTRE_NAME", CENTRE)
+    monkeypatch.setattr(common.out, "_width", 250)  # tables not cut at 80 columns
+    monkeypatch.setattr(common.err, "_width", 250)
+
+    def call(*args: str) -> Ran:
+        with pytest.raises(SystemExit) as ended:
+            main(list(args))
+        captured = capsys.readouterr()
+        code = ended.value.code
+        return Ran(code if isinstance(code, int) else 1, captured.out, captured.err)
+
+    return call
+
+
+def run_sll(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real `python -m cli` process, as staff start it."""
+    import os
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SLL_")}
+    environ.update({"SLL_CONFIG": str(REPO / "tests" / "no-config.toml"), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _one_line_failure(ran: Ran) -> str:
+    lines = [line for line in ran.err.splitlines() if line.strip()]
+    assert ran.code != 0
+    assert len(lines) == 1, ran.err
+    assert "Traceback" not in ran.err + ran.out
+    return lines[0]
+
+
+# ----------------------------------------------------------------- item 3: failures
+
+
+def test_a_mistyped_database_path_creates_nothing_and_says_so(
+    sll: Sll, db_path: Path
+) -> None:
+    ran = sll("lop", "ds")
+    line = _one_line_failure(ran)
+    assert str(db_path) in line and "sll db nang-cap" in line
+    assert not db_path.exists()
+    assert sll("db", "nang-cap").code == 0
+    assert db_path.exists()
+    assert sll("lop", "ds").code == 0
+
+
+def test_a_locked_database_is_one_line_without_learners_data(
+    sll: Sll, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert sll("db", "nang-cap").code == 0
+    assert sll("lop", "tao", "SC-K4", "--ten", "Sơ cấp LLCT", "--loai", "Sơ cấp").code == 0
+    monkeypatch.setattr(sqlite_inline, "BUSY_TIMEOUT_MS", 200)  # not the real 15 s
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        ran = sll("lop", "nhap-hoc-vien", "SC-K4", str(ROSTER))
+    finally:
+        holder.rollback()
+        holder.close()
+    line = _one_line_failure(ran)
+    assert "khóa" in line
+    first = parse_roster(ROSTER).rows[0]
+    for private in (first.full_name, first.phone or "", first.phone[-9:] if first.phone else ""):
+        assert private not in ran.err + ran.out
+
+
+def test_a_corrupt_database_and_a_malformed_url_are_one_line_each(
+    sll: Sll, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_path.write_bytes(b"this is not a database" * 100)
+    assert "hỏng" in _one_line_failure(sll("lop", "ds"))
+    monkeypatch.setenv("SLL_DATABASE_URL", "sqlite+aiosqlite//nowhere")
+    assert "database.url" in _one_line_failure(sll("lop", "ds"))
+
+
+def test_postgresql_down_is_one_line(sll: Sll, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket_free_port() as port:
+        monkeypatch.setenv("SLL_DATABASE_URL", f"postgresql+asyncpg://u@127.0.0.1:{port}/x")
+        line = _one_line_failure(sll("lop", "ds"))
+    assert "kết nối" in line
+
+
+def test_a_corrupt_spreadsheet_is_one_line(sll: Sll, tmp_path: Path) -> None:
+    assert sll("db", "nang-cap").code == 0
+    assert sll("lop", "tao", "SC-K4", "--ten", "Sơ cấp LLCT", "--loai", "Sơ cấp").code == 0
+    broken = tmp_path / "ds.xlsx"
+    broken.write_bytes(ROSTER.read_bytes()[:3000])
+    ran = sll("lop", "nhap-hoc-vien", "SC-K4", str(broken))
+    assert "Excel" in _one_line_failure(ran)
+
+
+class socket_free_port:
+    """A local port nobody listens on."""
+
+    def __enter__(self) -> int:
+        import socket
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        return int(self.sock.getsockname()[1])  # bound, not listening: connections refused
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+
+
+# ------------------------------------------------------------- item 4: Vietnamese frame
+
+
+def test_help_and_usage_errors_are_in_vietnamese() -> None:
+    help_page = run_sll("lop", "nhap-lich", "--help")
+    assert help_page.returncode == 0
+    assert "Cách dùng: sll lop nhap-lich" in help_page.stdout
+    assert "Tùy chọn:" in help_page.stdout and "Tham số:" in help_page.stdout
+    typo = run_sll("lop", "ds", "--confg", "x.toml")
+    assert typo.returncode == 2
+    assert "không có tùy chọn --confg" in typo.stderr and "--config" in typo.stderr
+    for result in (help_page, typo):
+        for word in ENGLISH:
+            assert word not in result.stdout + result.stderr, word
+
+
+def test_every_usage_error_reads_in_vietnamese(sll: Sll) -> None:
+    cases = [
+        ("lop", "tao"),  # missing argument
+        ("lop", "tao", "X"),  # missing option
+        ("lop", "tao", "X", "--ten"),  # option without its value
+        ("diem-danh", "ma-phong", "SC-K4", "hai"),  # not a number
+        ("lopp",),  # no such command
+        ("lop", "ds", "thừa"),  # extra argument
+        ("--help",),
+        ("lop", "--help"),
+    ]
+    for args in cases:
+        ran = sll(*args)
+        text = ran.out + ran.err
+        for word in ENGLISH:
+            assert word not in text, (args, text)
+        if "--help" not in args:
+            assert ran.code == 2 and "Lỗi: " in ran.err, (args, text)
