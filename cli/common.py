@@ -148,11 +148,15 @@ def describe_failure(exc: BaseException) -> str:
         return T.DB_NOT_FOUND_ON_SERVER
     if "unable to open database file" in texts:
         return T.DB_MISSING.format(path="đường dẫn đã cấu hình")
-    if any(isinstance(e, ConnectionError | TimeoutError | OSError) for e in chain) and (
-        any(isinstance(e, sa.DBAPIError | sa.InterfaceError) for e in chain)
-        or any(isinstance(e, ConnectionError | TimeoutError) for e in chain)
-        or "connect" in texts
-    ) and not any(isinstance(e, PermissionError | FileNotFoundError) for e in chain):
+    if (
+        any(isinstance(e, ConnectionError | TimeoutError | OSError) for e in chain)
+        and (
+            any(isinstance(e, sa.DBAPIError | sa.InterfaceError) for e in chain)
+            or any(isinstance(e, ConnectionError | TimeoutError) for e in chain)
+            or "connect" in texts
+        )
+        and not any(isinstance(e, PermissionError | FileNotFoundError) for e in chain)
+    ):
         return T.DB_UNREACHABLE
     if any(isinstance(e, sa.DBAPIError) for e in chain):
         return T.DB_ERROR.format(kind=type(exc).__name__)

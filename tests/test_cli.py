@@ -39,9 +39,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sll(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Sll:
+def sll(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Sll:
     """`sll …` in this process (quick), against a fresh SQLite file path."""
     monkeypatch.setenv("SLL_CONFIG", str(REPO / "tests" / "no-config.toml"))
     monkeypatch.setenv("SLL_DATABASE_URL", f"sqlite+aiosqlite:///{db_path}")
@@ -86,9 +84,7 @@ def _one_line_failure(ran: Ran) -> str:
 # ----------------------------------------------------------------- item 3: failures
 
 
-def test_a_mistyped_database_path_creates_nothing_and_says_so(
-    sll: Sll, db_path: Path
-) -> None:
+def test_a_mistyped_database_path_creates_nothing_and_says_so(sll: Sll, db_path: Path) -> None:
     ran = sll("lop", "ds")
     line = _one_line_failure(ran)
     assert str(db_path) in line and "sll db nang-cap" in line
