@@ -71,8 +71,19 @@ def import_roster(
     report = run(config, work)
     out.print(
         f"Đã nhập {len(parsed.rows)} học viên vào lớp {ma.upper()}: "
-        f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
+        f"{report.created} người mới, {report.updated} cập nhật, {report.unchanged} không đổi."
     )
+    known = report.enrolled - report.created
+    if known > 0:
+        out.print(
+            f"{report.enrolled} học viên được ghi danh vào lớp, trong đó {known} người đã có "
+            "trong hệ thống (từ lớp trước)."
+        )
+    if report.phone_changed:
+        out.print(
+            f"Đã cập nhật số điện thoại mới của {len(report.phone_changed)} học viên: "
+            + ", ".join(report.phone_changed)
+        )
     if report.not_in_file:
         out.print(
             f"[yellow]{len(report.not_in_file)} học viên đã có trong lớp nhưng không có trong "

@@ -187,3 +187,19 @@ def test_every_usage_error_reads_in_vietnamese(sll: Sll) -> None:
             assert word not in text, (args, text)
         if "--help" not in args:
             assert ran.code == 2 and "Lỗi: " in ran.err, (args, text)
+
+
+# ------------------------------------------------------------------ item 2: the report
+
+
+def test_known_people_added_to_a_new_class_are_said_to_be_enrolled(sll: Sll) -> None:
+    assert sll("db", "nang-cap").code == 0
+    for code in ("SC-K4", "BD-01"):
+        assert sll("lop", "tao", code, "--ten", "Lớp", "--loai", "Sơ cấp").code == 0
+    first = sll("lop", "nhap-hoc-vien", "SC-K4", str(ROSTER))
+    assert first.code == 0, first.err
+    again = sll("lop", "nhap-hoc-vien", "BD-01", str(ROSTER))
+    assert again.code == 0, again.err
+    learners = len(parse_roster(ROSTER).rows)
+    assert f"0 người mới, 0 cập nhật, {learners} không đổi" in again.out
+    assert f"{learners} học viên được ghi danh vào lớp" in again.out

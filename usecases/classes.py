@@ -69,7 +69,8 @@ class RosterReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    enrolled: int = 0
+    enrolled: int = 0  # newly enrolled in this class, new or already known people
+    phone_changed: list[str] = field(default_factory=list)  # names whose phone was updated
     not_in_file: list[str] = field(default_factory=list)  # enrolled before, missing now
 
 
@@ -147,13 +148,22 @@ async def import_roster(
         session = uow.session
         klass = await session.get(Class, class_id)
         assert klass is not None
-        known = await _KnownPeople.load(uow, rows)
+        known = await _KnownPeople.load(uow, rows, class_id=class_id)
         errors: list[str] = []
         placed: list[tuple[RosterRow, Person | None]] = []
+        rows_of: dict[int, int] = {}  # person id → the first row that is them
         for row in rows:
             person, error = known.match(row)
             if error:
                 errors.append(error)
+            if person is not None:
+                first = rows_of.setdefault(person.id, row.row)
+                if first != row.row:
+                    errors.append(
+                        f"Dòng {row.row}: «{row.full_name}» là cùng một người với dòng "
+                        f"{first} (trùng số điện thoại hoặc họ tên và ngày sinh); mỗi người "
+                        "chỉ ghi một dòng."
+                    )
             placed.append((row, person))
         if errors:
             raise ImportRejected(errors)
@@ -175,6 +185,8 @@ async def import_roster(
             changed = {k: v for k, v in values.items() if getattr(person, k) != v}
             if "phone" in changed and changed["phone"] is None:
                 del changed["phone"]  # a row without a phone keeps the one we know
+            if "phone" in changed and person.phone is not None:
+                report.phone_changed.append(row.full_name)
             for key, value in changed.items():
                 setattr(person, key, value)
             report.updated += bool(changed)
@@ -261,9 +273,12 @@ class _KnownPeople:
 
     by_phone: dict[str, Person]
     by_name: dict[str, list[Person]]
+    in_class: dict[str, list[Person]]  # enrolled in the class being imported, by name key
 
     @classmethod
-    async def load(cls, uow: UnitOfWork, rows: Sequence[RosterRow]) -> _KnownPeople:
+    async def load(
+        cls, uow: UnitOfWork, rows: Sequence[RosterRow], *, class_id: int
+    ) -> _KnownPeople:
         phones = sorted({r.phone for r in rows if r.phone})
         keys = sorted({name_key(r.full_name) for r in rows})
         by_phone: dict[str, Person] = {}
@@ -277,10 +292,19 @@ class _KnownPeople:
                     by_name.setdefault(person.name_key, [])
                     if person not in by_name[person.name_key]:
                         by_name[person.name_key].append(person)
-        return cls(by_phone, by_name)
+        in_class: dict[str, list[Person]] = {}
+        for person in await uow.session.scalars(
+            select(Person)
+            .join(Enrollment, Enrollment.person_id == Person.id)
+            .where(Enrollment.class_id == class_id)
+        ):
+            in_class.setdefault(person.name_key, []).append(person)
+        return cls(by_phone, by_name, in_class)
 
     def match(self, row: RosterRow) -> tuple[Person | None, str | None]:
-        """The same person across files: by phone first, else by name and birth date."""
+        """The same person across files: by phone first, else by name and birth date (a
+        changed phone is then an update), else, with no birth date, by name among the
+        class's own learners (re-importing the same file never adds anyone)."""
         key = name_key(row.full_name)
         if row.phone and row.phone in self.by_phone:
             person = self.by_phone[row.phone]
@@ -290,10 +314,13 @@ class _KnownPeople:
                     f"«{person.full_name}» trong danh sách đã có. Vui lòng kiểm tra lại."
                 )
             return person, None
-        if row.birth_date is None:
+        if row.birth_date is not None:
+            same = [p for p in self.by_name.get(key, []) if p.birth_date == row.birth_date]
+            if len(same) == 1:
+                return same[0], None
             return None, None
-        same = [p for p in self.by_name.get(key, []) if p.birth_date == row.birth_date]
-        if len(same) == 1 and (not row.phone or same[0].phone in (None, row.phone)):
+        same = self.in_class.get(key, [])
+        if len(same) == 1:
             return same[0], None
         return None, None
 
