@@ -219,6 +219,22 @@ def set_monitor(
     out.print(f"{person.full_name} là lớp trưởng lớp {ma.upper()}.")
 
 
+@lop.command("bo-lop-truong")
+def unset_monitor(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    ai: Annotated[str, typer.Argument(help="Số thứ tự (TT), số điện thoại hoặc họ tên.")],
+    config: ConfigOption = None,
+) -> None:
+    """Thôi cử một học viên làm lớp trưởng (không điểm danh cho lớp nữa)."""
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> Any:
+        klass = await classes.find_class(db.uow(), ma)
+        return await classes.set_monitor(db.uow(), class_id=klass.id, who=ai, monitor=False)
+
+    person = run(config, work)
+    out.print(f"{person.full_name} không còn là lớp trưởng lớp {ma.upper()}.")
+
+
 @lop.command("loi-moi")
 def invites(
     ma: Annotated[str, typer.Argument(help="Mã lớp.")],

@@ -67,11 +67,12 @@ def export_checkins(
     config: ConfigOption = None,
 ) -> None:
     """Xuất điểm danh của một lớp trong một ngày hoặc một khoảng thời gian."""
+    first_day, last_day = _day(tu), _day(den)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, Path]:
         today = SystemClock().now().astimezone(settings.timezone).date()
-        start = _day(tu) or today
-        end = _day(den) or start
+        start = first_day or today
+        end = last_day or start
         if start > end:
             err.print(f"[red]{T.BAD_PERIOD}[/red]")
             raise typer.Exit(1)
@@ -94,8 +95,8 @@ def _day(value: str | None) -> date | None:
         return None
     try:
         return parse_date(value)
-    except DateError as exc:
-        err.print(f"[red]{T.BAD_DATE.format(value=value)}[/red]")
+    except DateError as exc:  # its reason tells a wrong shape from a day that does not exist
+        err.print(f"[red]{exc.reason}[/red]", highlight=False)
         raise typer.Exit(1) from exc
 
 

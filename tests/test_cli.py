@@ -203,3 +203,61 @@ def test_known_people_added_to_a_new_class_are_said_to_be_enrolled(sll: Sll) -> 
     learners = len(parse_roster(ROSTER).rows)
     assert f"0 người mới, 0 cập nhật, {learners} không đổi" in again.out
     assert f"{learners} học viên được ghi danh vào lớp" in again.out
+
+
+# ---------------------------------------------------------------- item 4: plain refusals
+
+
+def _class_with_roster(sll: Sll, roster: Path = ROSTER, code: str = "SC-K4") -> None:
+    assert sll("db", "nang-cap").code == 0
+    assert sll("lop", "tao", code, "--ten", "Sơ cấp LLCT", "--loai", "Sơ cấp").code == 0
+    ran = sll("lop", "nhap-hoc-vien", code, str(roster))
+    assert ran.code == 0, ran.err
+
+
+def test_a_class_needs_a_name_and_a_program_type(sll: Sll) -> None:
+    assert sll("db", "nang-cap").code == 0
+    for args in (("--ten", " ", "--loai", "Sơ cấp"), ("--ten", "Lớp A", "--loai", "")):
+        ran = sll("lop", "tao", "SC-1", *args)
+        assert ran.code == 1 and "Chưa có" in ran.err, ran
+    assert "Chưa có lớp nào" in sll("lop", "ds").out
+
+
+def test_a_day_that_does_not_exist_is_named_as_such(sll: Sll) -> None:
+    _class_with_roster(sll)
+    ran = sll("xuat", "diem-danh", "SC-K4", "--tu", "32/01/2024")
+    assert ran.code == 1
+    assert "không có thật" in ran.err and "dạng" not in ran.err
+
+
+def test_a_headers_only_roster_is_refused(sll: Sll, tmp_path: Path) -> None:
+    empty = tmp_path / "ds.csv"
+    empty.write_text("TT,Họ và tên,Ngày sinh,Đơn vị,Số điện thoại\n", encoding="utf-8")
+    assert sll("db", "nang-cap").code == 0
+    assert sll("lop", "tao", "SC-K4", "--ten", "Sơ cấp LLCT", "--loai", "Sơ cấp").code == 0
+    ran = sll("lop", "nhap-hoc-vien", "SC-K4", str(empty))
+    assert ran.code == 1 and "Đã nhập" not in ran.out
+    assert "chỉ có dòng tiêu đề" in ran.err
+
+
+def test_an_ambiguous_monitor_lists_the_candidates_and_monitors_can_be_removed(
+    sll: Sll, tmp_path: Path
+) -> None:
+    roster = tmp_path / "ds.csv"
+    roster.write_text(
+        "TT,Họ và tên,Ngày sinh,Đơn vị,Số điện thoại\n"
+        "1,Lò Văn Minh,12/05/1990,Xã Tà Xùa,0912345601\n"
+        "2,Sùng Thị Mai,03/11/1995,Xã Tà Xùa,0912345602\n"
+        "3,Lò Văn Minh,20/07/1988,Xã Phiêng Ban,0912345603\n",
+        encoding="utf-8",
+    )
+    _class_with_roster(sll, roster)
+    ran = sll("lop", "lop-truong", "SC-K4", "Lò Văn Minh")
+    assert ran.code == 1
+    assert "TT 1: Lò Văn Minh, sinh 12/05/1990" in ran.err
+    assert "TT 3: Lò Văn Minh, sinh 20/07/1988" in ran.err
+    assert sll("lop", "lop-truong", "SC-K4", "3").code == 0
+    assert "lớp trưởng" in sll("lop", "hoc-vien", "SC-K4").out
+    removed = sll("lop", "bo-lop-truong", "SC-K4", "3")
+    assert removed.code == 0 and "không còn là lớp trưởng" in removed.out
+    assert "lớp trưởng" not in sll("lop", "hoc-vien", "SC-K4").out

@@ -105,7 +105,12 @@ async def create_class(
     what_to_bring: str | None = None,
     actor_label: str = "cli",
 ) -> int:
-    code = nfc(code).upper()
+    code, name, program_type = (nfc(v or "").strip() for v in (code, name, program_type))
+    code = code.upper()
+    fields = (("mã lớp", code), ("tên lớp", name), ("loại chương trình", program_type))
+    missing = [label for label, value in fields if not value]
+    if missing:
+        raise ImportRejected([f"Chưa có {', '.join(missing)}: lớp cần đủ mã, tên và loại."])
     async with uow:
         session = uow.session
         existing = await session.scalar(
@@ -426,9 +431,10 @@ async def import_schedule(
 
 
 async def set_monitor(
-    uow: UnitOfWork, *, class_id: int, who: str, actor_label: str = "cli"
+    uow: UnitOfWork, *, class_id: int, who: str, actor_label: str = "cli", monitor: bool = True
 ) -> Person:
-    """Name a class monitor by number in the class list (TT), phone number or full name."""
+    """Name a class monitor by number in the class list (TT), phone number or full name;
+    `monitor=False` removes them. Two learners of the same name are listed, not guessed."""
     async with uow:
         session = uow.session
         enrolled = (
@@ -449,16 +455,24 @@ async def set_monitor(
             for i, (e, p) in enumerate(enrolled, start=1)
             if i == number or (phone and p.phone == phone) or p.name_key == name_key(who)
         ]
-        if len(matches) != 1:
+        if not matches:
+            raise ImportRejected([f"Không tìm thấy học viên «{who}» trong lớp."])
+        if len(matches) > 1:
+            numbers = {id(e): i for i, (e, _) in enumerate(enrolled, start=1)}
             raise ImportRejected(
-                [f"Không xác định được học viên «{who}» trong lớp (tìm thấy {len(matches)})."]
+                [f"Có {len(matches)} học viên khớp «{who}»; hãy chọn theo số thứ tự (TT):"]
+                + [
+                    f"TT {numbers[id(e)]}: {p.full_name}"
+                    + (f", sinh {p.birth_date:%d/%m/%Y}" if p.birth_date else "")
+                    for e, p in matches
+                ]
             )
         enrollment, person = matches[0]
-        enrollment.is_monitor = True
+        enrollment.is_monitor = monitor
         session.add(
             AuditEntry(
                 actor_label=actor_label,
-                action="class.set_monitor",
+                action="class.set_monitor" if monitor else "class.unset_monitor",
                 entity="class",
                 entity_id=class_id,
                 details={"person_id": person.id},
