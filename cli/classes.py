@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from cli.common import ConfigOption, err, out, progress_parse, reject_if_errors, run
+from cli.common import ConfigOption, ask, err, out, progress_parse, reject_if_errors, run
 from db.database import Database
 from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
@@ -17,7 +17,7 @@ from sheets.writer import SheetSpec, write_xlsx
 from usecases import classes, linking
 from usecases.clock import SystemClock
 from usecases.settings import Settings
-from vn.dates import DateError, format_date, format_time, format_when, parse_date
+from vn.dates import DateError, format_date, format_time, format_when, parse_date, weekday_vi
 from vn.phones import display_phone
 
 __all__ = ["don_vi", "lop"]
@@ -99,6 +99,10 @@ def import_schedule(
         str | None,
         typer.Option("--bat-dau", help="Dời cả lịch để buổi đầu rơi vào ngày này (dd/mm/yyyy)."),
     ] = None,
+    dong_y: Annotated[
+        bool,
+        typer.Option("--dong-y", "-y", help="Không hỏi lại khi buổi học bị dời vào cuối tuần."),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Nhập lịch học của lớp (nhập lại thì cập nhật các buổi theo số buổi)."""
@@ -111,6 +115,20 @@ def import_schedule(
             raise typer.Exit(1) from exc
     parsed = progress_parse(parse_schedule, tep)
     reject_if_errors(parsed.errors, tep)
+    weekend = classes.shifted_onto_weekend(parsed.rows, shift_to) if shift_to else []
+    if shift_to and weekend:
+        err.print(
+            f"[yellow]Dời lịch để bắt đầu ngày {format_date(shift_to)} làm {len(weekend)} buổi "
+            "rơi vào cuối tuần:[/yellow]"
+        )
+        for row, day in weekend:
+            err.print(
+                f"  • Buổi {row.number or row.row}: {weekday_vi(row.day)} {format_date(row.day)}"
+                f" → {weekday_vi(day)} {format_date(day)}"
+            )
+        if not dong_y and not ask("Vẫn nhập lịch này?"):
+            out.print("Chưa nhập lịch. Chọn ngày bắt đầu khác với --bat-dau.")
+            raise typer.Exit(0)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> classes.ScheduleReport:
         klass = await classes.find_class(db.uow(), ma)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from db.database import Database
     from usecases.settings import Settings
 
-__all__ = ["ConfigOption", "err", "fail", "out", "progress_parse", "reject_if_errors", "run"]
+__all__ = ["ConfigOption", "ask", "err", "fail", "out", "progress_parse", "reject_if_errors", "run"]
 
 T_ = TypeVar("T_")
 
@@ -221,6 +221,17 @@ def reject_if_errors(errors: Sequence[Any], path: Path) -> None:
         for e in errors:
             err.print(f"  • {e.reason}", markup=False)
         raise typer.Exit(1)
+
+
+def ask(question: str) -> bool:
+    """A yes/no question in Vietnamese ('c' or 'có' is yes); no answer (no terminal) is no."""
+    err.print(f"{question} Gõ c (có) hoặc k (không): ", end="", markup=False)
+    try:
+        answer = input()
+    except EOFError:
+        err.print()
+        return False
+    return answer.strip().lower() in ("c", "có", "co", "y", "yes")
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from cli.common import ConfigOption, err, out, progress_parse, reject_if_errors, run
+from cli.common import ConfigOption, ask, err, out, progress_parse, reject_if_errors, run
 from db.database import Database
 from sheets.results import parse_results
 from usecases import results as R
@@ -179,7 +179,7 @@ def publish(
     if preview.published_at is not None:
         err.print(f"[red]Kết quả lớp {preview.code} đã được công bố rồi.[/red]")
         raise typer.Exit(1)
-    if not dong_y and not typer.confirm(
+    if not dong_y and not ask(
         f"Công bố kết quả lớp {preview.code} cho {len(preview.results)} học viên và đơn vị của họ?"
     ):
         out.print("Chưa công bố.")

@@ -261,3 +261,29 @@ def test_an_ambiguous_monitor_lists_the_candidates_and_monitors_can_be_removed(
     removed = sll("lop", "bo-lop-truong", "SC-K4", "3")
     assert removed.code == 0 and "không còn là lớp trưởng" in removed.out
     assert "lớp trưởng" not in sll("lop", "hoc-vien", "SC-K4").out
+
+
+# ------------------------------------------------------------ item 5: shifted schedules
+
+
+def test_a_start_date_that_moves_sessions_onto_a_weekend_warns_and_asks(
+    sll: Sll, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    _class_with_roster(sll)
+    # The sample's first session is a Monday; starting on a Thursday puts its Wednesday,
+    # Thursday and Friday sessions on Saturday, Sunday and Monday.
+    monkeypatch.setattr("sys.stdin", io.StringIO("k\n"))
+    declined = sll("lop", "nhap-lich", "SC-K4", str(SCHEDULE), "--bat-dau", "06/03/2025")
+    assert declined.code == 0
+    assert "cuối tuần" in declined.err
+    assert "Thứ Tư 06/03/2024 → Thứ Bảy 09/03/2024" not in declined.err  # years do move
+    assert "→ Thứ Bảy 08/03/2025" in declined.err and "→ Chủ Nhật 09/03/2025" in declined.err
+    assert "Chưa nhập lịch" in declined.out
+    assert "chưa có lịch học" in sll("lop", "buoi", "SC-K4").out
+    monkeypatch.setattr("sys.stdin", io.StringIO("c\n"))
+    accepted = sll("lop", "nhap-lich", "SC-K4", str(SCHEDULE), "--bat-dau", "06/03/2025")
+    assert accepted.code == 0 and "Đã nhập 16 buổi" in accepted.out, accepted
+    plain = sll("lop", "nhap-lich", "SC-K4", str(SCHEDULE), "--bat-dau", "03/03/2025")
+    assert plain.code == 0 and "cuối tuần" not in plain.err  # Monday to Monday: no question

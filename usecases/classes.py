@@ -48,6 +48,7 @@ __all__ = [
     "list_learners",
     "list_sessions",
     "set_monitor",
+    "shifted_onto_weekend",
 ]
 
 
@@ -328,6 +329,22 @@ class _KnownPeople:
         if len(same) == 1:
             return same[0], None
         return None, None
+
+
+def shifted_onto_weekend(
+    rows: Sequence[ScheduleRow], shift_to: date
+) -> list[tuple[ScheduleRow, date]]:
+    """Sessions that `shift_to` (see `import_schedule`) moves from a weekday onto a Saturday
+    or Sunday, with their new day: shifting by whole days changes weekdays unless the gap is
+    a whole number of weeks, and staff should see that before learners do."""
+    if not rows:
+        return []
+    offset = timedelta(days=(shift_to - min(r.day for r in rows)).days)
+    return [
+        (row, row.day + offset)
+        for row in rows
+        if (row.day + offset).weekday() >= 5 and row.day.weekday() < 5
+    ]
 
 
 async def import_schedule(
