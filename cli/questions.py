@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from cli.common import ConfigOption, err, out, run
+from cli.common import ConfigOption, err, out, run, write_file
 from db.database import Database
 from texts import questions as T
 from usecases import questions
@@ -24,7 +24,8 @@ __all__ = ["xuat"]
 R = TypeVar("R")
 
 xuat = typer.Typer(
-    help="Xuất báo cáo ra Excel: câu hỏi của học viên, điểm danh.", no_args_is_help=True
+    help="Xuất báo cáo ra Excel: câu hỏi của học viên, điểm danh, kết quả học tập.",
+    no_args_is_help=True,
 )
 
 FileOption = Annotated[
@@ -88,6 +89,33 @@ def export_checkins(
 
     caption, path = _run(config, work)
     out.print(f"{caption} → {path}")
+
+
+@xuat.command("ket-qua")
+def export_results(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    tep: FileOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xuất kết quả học tập của cả lớp (điểm, xếp loại, chuyên cần, nhận xét) ra Excel."""
+    from usecases import results
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> results.ResultsPreview:
+        return await results.preview_results(
+            db.uow(), centre_id=centre_id, code=ma, actor_person_id=None, now=SystemClock().now()
+        )
+
+    preview = run(config, work)
+    if not preview.results:
+        err.print(f"[red]Lớp {preview.code} chưa có kết quả nào để xuất.[/red]")
+        raise typer.Exit(1)
+    document = results.class_xlsx(preview)
+    path = tep or Path(document.filename)
+    write_file(path, document.data)
+    out.print(
+        f"Đã ghi kết quả của {len(preview.results)}/{preview.enrolled} học viên lớp "
+        f"{preview.code} vào {path}"
+    )
 
 
 def _day(value: str | None) -> date | None:

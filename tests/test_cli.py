@@ -287,3 +287,37 @@ def test_a_start_date_that_moves_sessions_onto_a_weekend_warns_and_asks(
     assert accepted.code == 0 and "Đã nhập 16 buổi" in accepted.out, accepted
     plain = sll("lop", "nhap-lich", "SC-K4", str(SCHEDULE), "--bat-dau", "03/03/2025")
     assert plain.code == 0 and "cuối tuần" not in plain.err  # Monday to Monday: no question
+
+
+# ---------------------------------------------------------------------- item 6: exports
+
+
+def test_exports_number_learners_1_to_n_and_results_can_be_exported(
+    sll: Sll, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+
+    _class_with_roster(sll)
+    assert sll("lop", "nhap-lich", "SC-K4", str(SCHEDULE)).code == 0
+    checkins = tmp_path / "dd.xlsx"
+    ran = sll("xuat", "diem-danh", "SC-K4", "--tu", "04/03/2024", "--tep", str(checkins))
+    assert ran.code == 0, ran.err
+    rows = list(load_workbook(checkins).active.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if "TT" in row)
+    tt = rows[header_at].index("TT")
+    first_session = [r for r in rows[header_at + 1 :] if r[0] == rows[header_at + 1][0]]
+    learners = len(parse_roster(ROSTER).rows)
+    assert [r[tt] for r in first_session] == list(range(1, learners + 1))
+
+    monkeypatch.setenv("SLL_FAKE_NOW", "2024-03-14T09:00:00+07:00")
+    results = SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"
+    assert sll("ket-qua", "nhap", "SC-K4", str(results)).code == 0
+    exported = tmp_path / "kq.xlsx"
+    ran = sll("xuat", "ket-qua", "SC-K4", "--tep", str(exported))
+    assert ran.code == 0, ran.err
+    sheet = load_workbook(exported).active
+    table = list(sheet.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(table) if row and row[0] == "TT")
+    body = [r for r in table[header_at + 1 :] if r[0] is not None]
+    assert [r[0] for r in body] == list(range(1, len(body) + 1))
+    assert "Xếp loại" in table[header_at] and len(body) > 0
