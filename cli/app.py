@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import typer
 import typer.main
@@ -15,8 +16,10 @@ from cli.frame import localize, run_command
 from cli.notices import tin
 from cli.questions import xuat
 from cli.results import ket_qua, thong_ke
-from db.database import Database
-from usecases.settings import Settings
+
+if TYPE_CHECKING:
+    from db.database import Database
+    from usecases.settings import Settings
 
 __all__ = ["app", "main"]
 

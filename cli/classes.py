@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from cli.common import ConfigOption, ask, err, out, progress_parse, reject_if_errors, run
-from db.database import Database
-from sheets.roster import parse_roster
-from sheets.schedule import parse_schedule
-from sheets.writer import SheetSpec, write_xlsx
-from usecases import classes, linking
-from usecases.clock import SystemClock
-from usecases.settings import Settings
 from vn.dates import DateError, format_date, format_time, format_when, parse_date, weekday_vi
-from vn.phones import display_phone
+
+if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
+    from db.database import Database
+    from usecases.settings import Settings
 
 __all__ = ["don_vi", "lop"]
 
@@ -38,6 +33,7 @@ def create_class(
     config: ConfigOption = None,
 ) -> None:
     """Tạo một lớp học mới."""
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await classes.create_class(
@@ -61,6 +57,9 @@ def import_roster(
     config: ConfigOption = None,
 ) -> None:
     """Nhập danh sách học viên từ tệp Excel/CSV của trung tâm (nhập lại thì cập nhật)."""
+    from sheets.roster import parse_roster
+    from usecases import classes
+
     parsed = progress_parse(parse_roster, tep)
     reject_if_errors(parsed.errors, tep)
 
@@ -106,6 +105,9 @@ def import_schedule(
     config: ConfigOption = None,
 ) -> None:
     """Nhập lịch học của lớp (nhập lại thì cập nhật các buổi theo số buổi)."""
+    from sheets.schedule import parse_schedule
+    from usecases import classes
+
     shift_to: date | None = None
     if bat_dau:
         try:
@@ -150,6 +152,9 @@ def import_schedule(
 @lop.command("ds")
 def list_classes(config: ConfigOption = None) -> None:
     """Liệt kê các lớp."""
+    from rich.table import Table
+
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> list[Any]:
         return await classes.list_classes(db.uow(), centre_id=centre_id)
@@ -174,6 +179,9 @@ def list_sessions(
     ma: Annotated[str, typer.Argument(help="Mã lớp.")], config: ConfigOption = None
 ) -> None:
     """Liệt kê các buổi học của lớp."""
+    from rich.table import Table
+
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[Any, Settings]:
         klass = await classes.find_class(db.uow(), ma)
@@ -200,6 +208,10 @@ def list_learners(
     ma: Annotated[str, typer.Argument(help="Mã lớp.")], config: ConfigOption = None
 ) -> None:
     """Liệt kê học viên của lớp và tài khoản đã liên kết."""
+    from rich.table import Table
+
+    from usecases import classes
+    from vn.phones import display_phone
 
     async def work(db: Database, settings: Settings, centre_id: int) -> list[Any]:
         klass = await classes.find_class(db.uow(), ma)
@@ -228,6 +240,7 @@ def set_monitor(
     config: ConfigOption = None,
 ) -> None:
     """Chỉ định lớp trưởng (người điểm danh cho lớp)."""
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         klass = await classes.find_class(db.uow(), ma)
@@ -244,6 +257,7 @@ def unset_monitor(
     config: ConfigOption = None,
 ) -> None:
     """Thôi cử một học viên làm lớp trưởng (không điểm danh cho lớp nữa)."""
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         klass = await classes.find_class(db.uow(), ma)
@@ -262,6 +276,11 @@ def invites(
     config: ConfigOption = None,
 ) -> None:
     """In mã mời cho học viên và lãnh đạo đơn vị chưa liên kết tài khoản."""
+    from rich.table import Table
+
+    from sheets.writer import SheetSpec, write_xlsx
+    from usecases import classes, linking
+    from usecases.clock import SystemClock
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[Any, Settings]:
         klass = await classes.find_class(db.uow(), ma)
@@ -311,6 +330,7 @@ def add_leader(
     config: ConfigOption = None,
 ) -> None:
     """Thêm lãnh đạo đơn vị (nhận báo vắng học và kết quả học tập của học viên đơn vị)."""
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         return await classes.add_unit_leader(

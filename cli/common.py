@@ -10,7 +10,6 @@ need them, so `sll --help` and a mistyped command answer at once.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -63,6 +62,8 @@ def run(
     Only `create=True` (`sll db nang-cap`) may make a new SQLite file: a mistyped path in the
     configuration must not quietly start an empty database.
     """
+    import asyncio
+
     from bot.config import ConfigError, load_settings
 
     try:

@@ -6,18 +6,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from cli.common import ConfigOption, err, out, run, write_file
-from db.database import Database
 from texts import questions as T
-from usecases import questions
-from usecases.clock import SystemClock
-from usecases.questions import QuestionRefused
-from usecases.settings import Settings
 from vn.dates import DateError, parse_date
+
+if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
+    from db.database import Database
+    from usecases.settings import Settings
 
 __all__ = ["xuat"]
 
@@ -41,6 +40,7 @@ def export_questions(
     config: ConfigOption = None,
 ) -> None:
     """Xuất câu hỏi và câu trả lời của một lớp."""
+    from usecases import questions
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, bytes, int]:
         klass = await questions.find_class_for_staff(db.uow(), code=ma, centre_ids=[centre_id])
@@ -68,6 +68,9 @@ def export_checkins(
     config: ConfigOption = None,
 ) -> None:
     """Xuất điểm danh của một lớp trong một ngày hoặc một khoảng thời gian."""
+    from usecases import questions
+    from usecases.clock import SystemClock
+
     first_day, last_day = _day(tu), _day(den)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, Path]:
@@ -99,6 +102,7 @@ def export_results(
 ) -> None:
     """Xuất kết quả học tập của cả lớp (điểm, xếp loại, chuyên cần, nhận xét) ra Excel."""
     from usecases import results
+    from usecases.clock import SystemClock
 
     async def work(db: Database, settings: Settings, centre_id: int) -> results.ResultsPreview:
         return await results.preview_results(
@@ -130,6 +134,8 @@ def _day(value: str | None) -> date | None:
 
 def _run(config: Path | None, work: Callable[[Database, Settings, int], Awaitable[R]]) -> R:
     """`run`, plus this feature's own input errors in Vietnamese."""
+    from usecases.questions import QuestionRefused
+
     try:
         return run(config, work)
     except QuestionRefused as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
@@ -26,11 +27,13 @@ from db.models import (
     Unit,
     UnitLeader,
 )
-from sheets.roster import RosterRow
-from sheets.schedule import ScheduleRow
 from usecases.settings import NoticeSettings
 from vn.phones import PhoneError, normalize_phone
 from vn.text import fold, name_key, nfc
+
+if TYPE_CHECKING:  # the parsers (and their libraries) load only when a file is read
+    from sheets.roster import RosterRow
+    from sheets.schedule import ScheduleRow
 
 __all__ = [
     "ClassNotFound",
