@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.common import ConfigOption, ask, err, out, progress_parse, reject_if_errors, run
+from cli.common import (
+    ConfigOption,
+    ask,
+    err,
+    out,
+    progress_parse,
+    reject_if_errors,
+    run,
+    write_file,
+)
 from vn.dates import DateError, format_date, format_time, format_when, parse_date, weekday_vi
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
@@ -299,7 +308,8 @@ def invites(
         for p, code, role in made
     ]
     if xuat:
-        xuat.write_bytes(
+        write_file(
+            xuat,
             write_xlsx(
                 [
                     SheetSpec(
@@ -309,7 +319,7 @@ def invites(
                         title_lines=(f"MÃ MỜI LỚP {ma.upper()}",),
                     )
                 ]
-            )
+            ),
         )
         out.print(f"Đã ghi {len(rows)} mã mời vào {xuat}")
         return

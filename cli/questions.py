@@ -51,7 +51,7 @@ def export_questions(
 
     code, data, count = _run(config, work)
     path = tep or Path(questions.questions_filename(code))
-    path.write_bytes(data)
+    write_file(path, data)
     out.print(f"{T.EXPORT_QUESTIONS_CAPTION.format(code=code, count=count)} → {path}")
 
 
@@ -86,7 +86,7 @@ def export_checkins(
         )
         period = questions.period_text(start, end)
         path = tep or Path(questions.checkins_filename(klass.code, start, end))
-        path.write_bytes(data)
+        write_file(path, data)
         caption = T.EXPORT_CHECKINS_CAPTION.format(code=klass.code, period=period, count=count)
         return caption, path
 

@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from cli.common import ConfigOption, ask, err, out, progress_parse, reject_if_errors, run
+from cli.common import (
+    ConfigOption,
+    ask,
+    err,
+    out,
+    progress_parse,
+    reject_if_errors,
+    run,
+    write_file,
+)
 from vn.dates import format_when
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
@@ -249,8 +258,8 @@ def statistics(
     stats = run(config, work)
     out.print(S.stats_text(stats))
     if xuat is not None:
-        xuat.write_bytes(S.stats_xlsx(stats).data)
+        write_file(xuat, S.stats_xlsx(stats).data)
         out.print(f"Đã ghi bảng thống kê: {xuat}")
     if bieu_do is not None:
-        bieu_do.write_bytes(S.stats_chart(stats))
+        write_file(bieu_do, S.stats_chart(stats))
         out.print(f"Đã ghi biểu đồ: {bieu_do}")

@@ -321,3 +321,10 @@ def test_exports_number_learners_1_to_n_and_results_can_be_exported(
     body = [r for r in table[header_at + 1 :] if r[0] is not None]
     assert [r[0] for r in body] == list(range(1, len(body) + 1))
     assert "Xếp loại" in table[header_at] and len(body) > 0
+
+
+def test_an_export_into_a_missing_folder_is_one_line(sll: Sll, tmp_path: Path) -> None:
+    assert sll("db", "nang-cap").code == 0
+    target = tmp_path / "khong-co" / "thong-ke.xlsx"
+    line = _one_line_failure(sll("thong-ke", "--nam", "2024", "--xuat", str(target)))
+    assert "không ghi được tệp" in line and str(target) in line
