@@ -79,7 +79,7 @@ def import_roster(
     report = run(config, work)
     out.print(
         f"Đã nhập {len(parsed.rows)} học viên vào lớp {ma.upper()}: "
-        f"{report.created} người mới, {report.updated} cập nhật, {report.unchanged} không đổi."
+        f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
     )
     known = report.enrolled - report.created
     if known > 0:

@@ -69,8 +69,7 @@ def run(
     try:
         settings = load_settings(config)
     except ConfigError as exc:
-        err.print(f"[red]Lỗi cấu hình:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        fail(T.CONFIG.format(error=exc), 2)
     if not create:
         missing = missing_sqlite_file(settings.database_url)
         if missing is not None:

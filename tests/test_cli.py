@@ -201,7 +201,7 @@ def test_known_people_added_to_a_new_class_are_said_to_be_enrolled(sll: Sll) -> 
     again = sll("lop", "nhap-hoc-vien", "BD-01", str(ROSTER))
     assert again.code == 0, again.err
     learners = len(parse_roster(ROSTER).rows)
-    assert f"0 người mới, 0 cập nhật, {learners} không đổi" in again.out
+    assert f"0 mới, 0 cập nhật, {learners} không đổi" in again.out
     assert f"{learners} học viên được ghi danh vào lớp" in again.out
 
 

@@ -51,6 +51,7 @@ INTERRUPTED = "Đã dừng theo yêu cầu."
 
 # --- failures: one line each, naming the cause -------------------------------------------
 FAILED = "Không thực hiện được: {cause}"
+CONFIG = "cấu hình sai ở {error}"
 DB_MISSING = (
     "không có cơ sở dữ liệu ở {path}. Kiểm tra lại database.url (hoặc SLL_DATABASE_URL); "
     "nếu đây là lần đầu, tạo mới bằng `sll db nang-cap`."
