@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import typer
+import typer.main
 
 from cli import backup
 from cli.attendance import diem_danh
 from cli.classes import don_vi, lop
 from cli.common import ConfigOption, out, run
+from cli.frame import localize, run_command
 from cli.notices import tin
 from cli.questions import xuat
 from cli.results import ket_qua, thong_ke
-from db.database import Database
-from usecases.settings import Settings
+
+if TYPE_CHECKING:
+    from db.database import Database
+    from usecases.settings import Settings
 
 __all__ = ["app", "main"]
 
@@ -37,8 +45,10 @@ app.command("sao-luu")(backup.save)
 app.command("khoi-phuc")(backup.restore)
 
 
-def main() -> None:
-    app()
+def main(argv: Sequence[str] | None = None) -> None:
+    """`sll`: the command tree with a Vietnamese frame (help pages and usage errors)."""
+    command = localize(typer.main.get_command(app))
+    sys.exit(run_command(command, argv, prog_name="sll"))
 
 
 @db_app.command("nang-cap")
@@ -48,5 +58,5 @@ def upgrade(config: ConfigOption = None) -> None:
     async def work(db: Database, settings: Settings, centre_id: int) -> None:
         await db.check_schema()
 
-    run(config, work)
+    run(config, work, create=True)
     out.print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")

@@ -4,17 +4,18 @@ a session by hand, and where the class meets (for location check-ins)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.common import ConfigOption, err, out, run
-from db.database import Database
-from usecases import attendance, classes
-from usecases.clock import SystemClock
-from usecases.identity import Actor
-from usecases.settings import Settings
+from cli.common import ConfigOption, err, out, run, write_file
 from vn.dates import format_time, format_when
+
+if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
+    from db.database import Database
+    from usecases import attendance
+    from usecases.identity import Actor
+    from usecases.settings import Settings
 
 __all__ = ["diem_danh"]
 
@@ -28,10 +29,14 @@ SessionArg = Annotated[int, typer.Argument(help="Số thứ tự buổi học (B
 
 def _cli_staff(centre_id: int) -> Actor:
     """Whoever runs the CLI on the server is the centre's staff."""
+    from usecases.identity import Actor
+
     return Actor(account_id=0, channel="cli", chat_id="", staff_centre_ids=frozenset({centre_id}))
 
 
 async def _session_id(db: Database, code: str, number: int) -> int:
+    from usecases import classes
+
     klass = await classes.find_class(db.uow(), code)
     for s in await classes.list_sessions(db.uow(), class_id=klass.id):
         if s.number == number:
@@ -46,6 +51,8 @@ def export(
     config: ConfigOption = None,
 ) -> None:
     """Xuất bảng điểm danh cả khóa của lớp (học viên × buổi học, tổng và tỉ lệ) ra tệp Excel."""
+    from usecases import attendance, classes
+    from usecases.clock import SystemClock
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[bytes, str]:
         klass = await classes.find_class(db.uow(), ma)
@@ -58,7 +65,7 @@ def export(
 
     data, code = run(config, work)
     path = tep or Path(f"diem-danh-{code}.xlsx")
-    path.write_bytes(data)
+    write_file(path, data)
     out.print(f"Đã ghi bảng điểm danh lớp {code} vào {path}")
 
 
@@ -70,6 +77,7 @@ def room_code(
     config: ConfigOption = None,
 ) -> None:
     """Xem (hoặc đổi) mã phòng 4 chữ số của một buổi học để học viên điểm danh."""
+    from usecases import attendance
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, str]:
         session_id = await _session_id(db, ma, buoi)
@@ -97,6 +105,8 @@ def room_code(
 @diem_danh.command("dong")
 def close(ma: ClassArg, buoi: SessionArg, config: ConfigOption = None) -> None:
     """Khóa sổ điểm danh một buổi ngay: ai chưa điểm danh là vắng, báo lãnh đạo đơn vị."""
+    from usecases import attendance
+    from usecases.clock import SystemClock
 
     async def work(db: Database, settings: Settings, centre_id: int) -> attendance.CloseReport:
         session_id = await _session_id(db, ma, buoi)
@@ -125,6 +135,7 @@ def venue(
     config: ConfigOption = None,
 ) -> None:
     """Ghi vị trí nơi học, để kiểm tra vị trí học viên gửi khi điểm danh."""
+    from usecases import attendance, classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         klass = await classes.find_class(db.uow(), ma)

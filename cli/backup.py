@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -10,8 +9,6 @@ from typing import Annotated
 import typer
 
 from cli.common import ConfigOption, err, out, settings_or_exit
-from db import backup, lock
-from scheduler.backup import backup_dir
 
 __all__ = ["restore", "save"]
 
@@ -23,6 +20,9 @@ def save(
     config: ConfigOption = None,
 ) -> None:
     """Sao lưu cơ sở dữ liệu ngay (kể cả khi bot đang chạy), rồi mở thử bản sao."""
+    from db import backup
+    from scheduler.backup import backup_dir
+
     settings = settings_or_exit(config)
     folder = den or backup_dir(settings)
     now = datetime.now(settings.timezone).replace(tzinfo=None)
@@ -43,6 +43,10 @@ def restore(
     config: ConfigOption = None,
 ) -> None:
     """Khôi phục cơ sở dữ liệu từ một bản sao lưu; giữ lại bản đang có."""
+    import asyncio
+
+    from db import backup, lock
+
     settings = settings_or_exit(config)
     if not dong_y and not typer.confirm(
         f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu {tep.name}?", default=False

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from cli.common import ConfigOption, err, out, progress_parse, reject_if_errors, run
-from db.database import Database
-from sheets.roster import parse_roster
-from sheets.schedule import parse_schedule
-from sheets.writer import SheetSpec, write_xlsx
-from usecases import classes, linking
-from usecases.clock import SystemClock
-from usecases.settings import Settings
-from vn.dates import DateError, format_date, format_time, format_when, parse_date
-from vn.phones import display_phone
+from cli.common import (
+    ConfigOption,
+    ask,
+    err,
+    out,
+    progress_parse,
+    reject_if_errors,
+    run,
+    write_file,
+)
+from vn.dates import DateError, format_date, format_time, format_when, parse_date, weekday_vi
+
+if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
+    from db.database import Database
+    from usecases.settings import Settings
 
 __all__ = ["don_vi", "lop"]
 
@@ -38,6 +42,7 @@ def create_class(
     config: ConfigOption = None,
 ) -> None:
     """Tạo một lớp học mới."""
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await classes.create_class(
@@ -61,6 +66,9 @@ def import_roster(
     config: ConfigOption = None,
 ) -> None:
     """Nhập danh sách học viên từ tệp Excel/CSV của trung tâm (nhập lại thì cập nhật)."""
+    from sheets.roster import parse_roster
+    from usecases import classes
+
     parsed = progress_parse(parse_roster, tep)
     reject_if_errors(parsed.errors, tep)
 
@@ -73,6 +81,17 @@ def import_roster(
         f"Đã nhập {len(parsed.rows)} học viên vào lớp {ma.upper()}: "
         f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
     )
+    known = report.enrolled - report.created
+    if known > 0:
+        out.print(
+            f"{report.enrolled} học viên được ghi danh vào lớp, trong đó {known} người đã có "
+            "trong hệ thống (từ lớp trước)."
+        )
+    if report.phone_changed:
+        out.print(
+            f"Đã cập nhật số điện thoại mới của {len(report.phone_changed)} học viên: "
+            + ", ".join(report.phone_changed)
+        )
     if report.not_in_file:
         out.print(
             f"[yellow]{len(report.not_in_file)} học viên đã có trong lớp nhưng không có trong "
@@ -88,9 +107,16 @@ def import_schedule(
         str | None,
         typer.Option("--bat-dau", help="Dời cả lịch để buổi đầu rơi vào ngày này (dd/mm/yyyy)."),
     ] = None,
+    dong_y: Annotated[
+        bool,
+        typer.Option("--dong-y", "-y", help="Không hỏi lại khi buổi học bị dời vào cuối tuần."),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Nhập lịch học của lớp (nhập lại thì cập nhật các buổi theo số buổi)."""
+    from sheets.schedule import parse_schedule
+    from usecases import classes
+
     shift_to: date | None = None
     if bat_dau:
         try:
@@ -100,6 +126,20 @@ def import_schedule(
             raise typer.Exit(1) from exc
     parsed = progress_parse(parse_schedule, tep)
     reject_if_errors(parsed.errors, tep)
+    weekend = classes.shifted_onto_weekend(parsed.rows, shift_to) if shift_to else []
+    if shift_to and weekend:
+        err.print(
+            f"[yellow]Dời lịch để bắt đầu ngày {format_date(shift_to)} làm {len(weekend)} buổi "
+            "rơi vào cuối tuần:[/yellow]"
+        )
+        for row, day in weekend:
+            err.print(
+                f"  • Buổi {row.number or row.row}: {weekday_vi(row.day)} {format_date(row.day)}"
+                f" → {weekday_vi(day)} {format_date(day)}"
+            )
+        if not dong_y and not ask("Vẫn nhập lịch này?"):
+            out.print("Chưa nhập lịch. Chọn ngày bắt đầu khác với --bat-dau.")
+            raise typer.Exit(0)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> classes.ScheduleReport:
         klass = await classes.find_class(db.uow(), ma)
@@ -121,6 +161,9 @@ def import_schedule(
 @lop.command("ds")
 def list_classes(config: ConfigOption = None) -> None:
     """Liệt kê các lớp."""
+    from rich.table import Table
+
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> list[Any]:
         return await classes.list_classes(db.uow(), centre_id=centre_id)
@@ -145,6 +188,9 @@ def list_sessions(
     ma: Annotated[str, typer.Argument(help="Mã lớp.")], config: ConfigOption = None
 ) -> None:
     """Liệt kê các buổi học của lớp."""
+    from rich.table import Table
+
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[Any, Settings]:
         klass = await classes.find_class(db.uow(), ma)
@@ -171,6 +217,10 @@ def list_learners(
     ma: Annotated[str, typer.Argument(help="Mã lớp.")], config: ConfigOption = None
 ) -> None:
     """Liệt kê học viên của lớp và tài khoản đã liên kết."""
+    from rich.table import Table
+
+    from usecases import classes
+    from vn.phones import display_phone
 
     async def work(db: Database, settings: Settings, centre_id: int) -> list[Any]:
         klass = await classes.find_class(db.uow(), ma)
@@ -199,6 +249,7 @@ def set_monitor(
     config: ConfigOption = None,
 ) -> None:
     """Chỉ định lớp trưởng (người điểm danh cho lớp)."""
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         klass = await classes.find_class(db.uow(), ma)
@@ -206,6 +257,23 @@ def set_monitor(
 
     person = run(config, work)
     out.print(f"{person.full_name} là lớp trưởng lớp {ma.upper()}.")
+
+
+@lop.command("bo-lop-truong")
+def unset_monitor(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    ai: Annotated[str, typer.Argument(help="Số thứ tự (TT), số điện thoại hoặc họ tên.")],
+    config: ConfigOption = None,
+) -> None:
+    """Thôi cử một học viên làm lớp trưởng (không điểm danh cho lớp nữa)."""
+    from usecases import classes
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> Any:
+        klass = await classes.find_class(db.uow(), ma)
+        return await classes.set_monitor(db.uow(), class_id=klass.id, who=ai, monitor=False)
+
+    person = run(config, work)
+    out.print(f"{person.full_name} không còn là lớp trưởng lớp {ma.upper()}.")
 
 
 @lop.command("loi-moi")
@@ -226,6 +294,11 @@ def invites(
     config: ConfigOption = None,
 ) -> None:
     """In mã mời cho học viên và lãnh đạo đơn vị chưa liên kết tài khoản."""
+    from rich.table import Table
+
+    from sheets.writer import SheetSpec, write_xlsx
+    from usecases import classes, linking
+    from usecases.clock import SystemClock
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[Any, Settings]:
         klass = await classes.find_class(db.uow(), ma)
@@ -248,7 +321,8 @@ def invites(
         for p, code, role in made
     ]
     if xuat:
-        xuat.write_bytes(
+        write_file(
+            xuat,
             write_xlsx(
                 [
                     SheetSpec(
@@ -258,7 +332,7 @@ def invites(
                         title_lines=(f"MÃ MỜI LỚP {ma.upper()}",),
                     )
                 ]
-            )
+            ),
         )
         out.print(f"Đã ghi {len(rows)} mã mời vào {xuat}")
         return
@@ -279,6 +353,7 @@ def add_leader(
     config: ConfigOption = None,
 ) -> None:
     """Thêm lãnh đạo đơn vị (nhận báo vắng học và kết quả học tập của học viên đơn vị)."""
+    from usecases import classes
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         return await classes.add_unit_leader(

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.common import ConfigOption, err, out, run
-from db.database import Database
 from texts import notices as T
-from usecases import delivery, notices
-from usecases.clock import Clock, OffsetClock, SystemClock
-from usecases.settings import Settings
 from vn.dates import DateError, format_when, parse_date, parse_time_range
+
+if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
+    from db.database import Database
+    from usecases.clock import Clock
+    from usecases.settings import Settings
 
 __all__ = ["tin"]
 
@@ -29,6 +30,8 @@ ClassArg = Annotated[str, typer.Argument(help="Mã lớp, ví dụ SC-K4.")]
 
 def _clock() -> Clock:
     """The bot's clock: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
+    from usecases.clock import OffsetClock, SystemClock
+
     start = os.environ.get("SLL_FAKE_NOW")
     return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
 
@@ -41,6 +44,7 @@ def _refuse(exc: Exception) -> None:
 @tin.command("tinh-hinh")
 def view(ma: ClassArg, config: ConfigOption = None) -> None:
     """Xem số tin đã gửi, đang chờ, lỗi, hết hạn theo từng loại, và ai chưa nhận được."""
+    from usecases import delivery
 
     async def work(db: Database, settings: Settings, centre_id: int) -> delivery.DeliveryView:
         return await delivery.delivery_view(db.uow(), class_code=ma, centre_id=centre_id)
@@ -55,6 +59,7 @@ def resend(
     config: ConfigOption = None,
 ) -> None:
     """Gửi lại các tin bị lỗi của một lớp."""
+    from usecases import delivery
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await delivery.resend_failed(
@@ -68,6 +73,7 @@ def resend(
 @tin.command("thong-bao")
 def announce(ma: ClassArg, config: ConfigOption = None) -> None:
     """Gửi thông báo triệu tập lớp cho học viên và lãnh đạo đơn vị, lên lịch nhắc học."""
+    from usecases import notices
 
     async def work(db: Database, settings: Settings, centre_id: int) -> notices.Announced:
         return await notices.announce_class(
@@ -85,6 +91,7 @@ def broadcast(
     config: ConfigOption = None,
 ) -> None:
     """Nhắn một tin cho toàn bộ học viên của lớp."""
+    from usecases import notices
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await notices.broadcast(
@@ -104,6 +111,8 @@ def move(
     config: ConfigOption = None,
 ) -> None:
     """Dời một buổi học: báo học viên và lên lại lịch nhắc."""
+    from usecases import notices
+
     try:
         day = parse_date(ngay)
         start, end = parse_time_range(gio)
@@ -137,6 +146,7 @@ def cancel(
     config: ConfigOption = None,
 ) -> None:
     """Hoãn một buổi học: báo học viên và hủy các tin nhắc của buổi đó."""
+    from usecases import notices
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         try:

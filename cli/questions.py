@@ -6,25 +6,25 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from cli.common import ConfigOption, err, out, run
-from db.database import Database
+from cli.common import ConfigOption, err, out, run, write_file
 from texts import questions as T
-from usecases import questions
-from usecases.clock import SystemClock
-from usecases.questions import QuestionRefused
-from usecases.settings import Settings
 from vn.dates import DateError, parse_date
+
+if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
+    from db.database import Database
+    from usecases.settings import Settings
 
 __all__ = ["xuat"]
 
 R = TypeVar("R")
 
 xuat = typer.Typer(
-    help="Xuất báo cáo ra Excel: câu hỏi của học viên, điểm danh.", no_args_is_help=True
+    help="Xuất báo cáo ra Excel: câu hỏi của học viên, điểm danh, kết quả học tập.",
+    no_args_is_help=True,
 )
 
 FileOption = Annotated[
@@ -40,6 +40,7 @@ def export_questions(
     config: ConfigOption = None,
 ) -> None:
     """Xuất câu hỏi và câu trả lời của một lớp."""
+    from usecases import questions
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, bytes, int]:
         klass = await questions.find_class_for_staff(db.uow(), code=ma, centre_ids=[centre_id])
@@ -50,7 +51,7 @@ def export_questions(
 
     code, data, count = _run(config, work)
     path = tep or Path(questions.questions_filename(code))
-    path.write_bytes(data)
+    write_file(path, data)
     out.print(f"{T.EXPORT_QUESTIONS_CAPTION.format(code=code, count=count)} → {path}")
 
 
@@ -67,11 +68,15 @@ def export_checkins(
     config: ConfigOption = None,
 ) -> None:
     """Xuất điểm danh của một lớp trong một ngày hoặc một khoảng thời gian."""
+    from usecases import questions
+    from usecases.clock import SystemClock
+
+    first_day, last_day = _day(tu), _day(den)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, Path]:
         today = SystemClock().now().astimezone(settings.timezone).date()
-        start = _day(tu) or today
-        end = _day(den) or start
+        start = first_day or today
+        end = last_day or start
         if start > end:
             err.print(f"[red]{T.BAD_PERIOD}[/red]")
             raise typer.Exit(1)
@@ -81,7 +86,7 @@ def export_checkins(
         )
         period = questions.period_text(start, end)
         path = tep or Path(questions.checkins_filename(klass.code, start, end))
-        path.write_bytes(data)
+        write_file(path, data)
         caption = T.EXPORT_CHECKINS_CAPTION.format(code=klass.code, period=period, count=count)
         return caption, path
 
@@ -89,18 +94,48 @@ def export_checkins(
     out.print(f"{caption} → {path}")
 
 
+@xuat.command("ket-qua")
+def export_results(
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    tep: FileOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xuất kết quả học tập của cả lớp (điểm, xếp loại, chuyên cần, nhận xét) ra Excel."""
+    from usecases import results
+    from usecases.clock import SystemClock
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> results.ResultsPreview:
+        return await results.preview_results(
+            db.uow(), centre_id=centre_id, code=ma, actor_person_id=None, now=SystemClock().now()
+        )
+
+    preview = run(config, work)
+    if not preview.results:
+        err.print(f"[red]Lớp {preview.code} chưa có kết quả nào để xuất.[/red]")
+        raise typer.Exit(1)
+    document = results.class_xlsx(preview)
+    path = tep or Path(document.filename)
+    write_file(path, document.data)
+    out.print(
+        f"Đã ghi kết quả của {len(preview.results)}/{preview.enrolled} học viên lớp "
+        f"{preview.code} vào {path}"
+    )
+
+
 def _day(value: str | None) -> date | None:
     if not value:
         return None
     try:
         return parse_date(value)
-    except DateError as exc:
-        err.print(f"[red]{T.BAD_DATE.format(value=value)}[/red]")
+    except DateError as exc:  # its reason tells a wrong shape from a day that does not exist
+        err.print(f"[red]{exc.reason}[/red]", highlight=False)
         raise typer.Exit(1) from exc
 
 
 def _run(config: Path | None, work: Callable[[Database, Settings, int], Awaitable[R]]) -> R:
     """`run`, plus this feature's own input errors in Vietnamese."""
+    from usecases.questions import QuestionRefused
+
     try:
         return run(config, work)
     except QuestionRefused as exc:

@@ -5,21 +5,28 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.table import Table
 
-from cli.common import ConfigOption, err, out, progress_parse, reject_if_errors, run
-from db.database import Database
-from sheets.results import parse_results
-from usecases import results as R
-from usecases import stats as S
-from usecases.clock import Clock, OffsetClock, SystemClock
-from usecases.settings import Settings
+from cli.common import (
+    ConfigOption,
+    ask,
+    err,
+    out,
+    progress_parse,
+    reject_if_errors,
+    run,
+    write_file,
+)
 from vn.dates import format_when
-from vn.numbers import format_score
+
+if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
+    from db.database import Database
+    from usecases import results as R
+    from usecases.clock import Clock
+    from usecases.settings import Settings
 
 __all__ = ["ket_qua", "thong_ke"]
 
@@ -35,6 +42,8 @@ thong_ke = typer.Typer(
 
 def _clock() -> Clock:
     """The bot's clock: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
+    from usecases.clock import OffsetClock, SystemClock
+
     start = os.environ.get("SLL_FAKE_NOW")
     return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
 
@@ -46,6 +55,9 @@ def import_results(
     config: ConfigOption = None,
 ) -> None:
     """Nhập kết quả của một lớp; dòng nào không khớp học viên thì không nhập gì cả."""
+    from sheets.results import parse_results
+    from usecases import results as R
+
     parsed = progress_parse(parse_results, tep)
     reject_if_errors(parsed.errors, tep)
 
@@ -90,6 +102,8 @@ def enter(
     config: ConfigOption = None,
 ) -> None:
     """Nhập hoặc sửa kết quả của một học viên (trước khi công bố)."""
+    from usecases import results as R
+
     try:
         entry = R.parse_entry(ket_qua_)
     except R.EntryError as exc:
@@ -116,6 +130,8 @@ def enter(
 
 
 def _preview(ma: str, config: Path | None) -> tuple[R.ResultsPreview, ZoneInfo]:
+    from usecases import results as R
+
     async def work(
         db: Database, settings: Settings, centre_id: int
     ) -> tuple[R.ResultsPreview, ZoneInfo]:
@@ -128,6 +144,10 @@ def _preview(ma: str, config: Path | None) -> tuple[R.ResultsPreview, ZoneInfo]:
 
 
 def _print_preview(preview: R.ResultsPreview) -> None:
+    from rich.table import Table
+
+    from vn.numbers import format_score
+
     columns: dict[str, None] = {}
     for view in preview.results:
         columns.update(dict.fromkeys(view.scores))
@@ -174,12 +194,14 @@ def publish(
 ) -> None:
     """Công bố kết quả: gửi mỗi học viên kết quả của mình, mỗi lãnh đạo đơn vị bảng tổng hợp.
     Chỉ làm được một lần."""
+    from usecases import results as R
+
     preview, _ = _preview(ma, config)
     _print_preview(preview)
     if preview.published_at is not None:
         err.print(f"[red]Kết quả lớp {preview.code} đã được công bố rồi.[/red]")
         raise typer.Exit(1)
-    if not dong_y and not typer.confirm(
+    if not dong_y and not ask(
         f"Công bố kết quả lớp {preview.code} cho {len(preview.results)} học viên và đơn vị của họ?"
     ):
         out.print("Chưa công bố.")
@@ -219,6 +241,8 @@ def statistics(
     config: ConfigOption = None,
 ) -> None:
     """Thống kê số lớp, học viên, chuyên cần, xếp loại, đơn vị và đánh giá sau đào tạo."""
+    from usecases import stats as S
+
     chosen = [(k, v) for k, v in (("month", thang), ("quarter", quy), ("year", nam)) if v]
     if len(chosen) != 1:
         err.print("[red]Chọn đúng một kỳ:[/red] --thang 3/2024, --quy 1/2024 hoặc --nam 2024.")
@@ -234,8 +258,8 @@ def statistics(
     stats = run(config, work)
     out.print(S.stats_text(stats))
     if xuat is not None:
-        xuat.write_bytes(S.stats_xlsx(stats).data)
+        write_file(xuat, S.stats_xlsx(stats).data)
         out.print(f"Đã ghi bảng thống kê: {xuat}")
     if bieu_do is not None:
-        bieu_do.write_bytes(S.stats_chart(stats))
+        write_file(bieu_do, S.stats_chart(stats))
         out.print(f"Đã ghi biểu đồ: {bieu_do}")

@@ -8,7 +8,6 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.engine import create_engine, is_sqlite, make_sessionmaker
-from db.migrate import current_revision, head_revision, upgrade
 
 __all__ = ["Database", "SchemaOutOfDate", "UnitOfWork"]
 
@@ -59,9 +58,21 @@ class Database:
         return UnitOfWork(self.sessionmaker)
 
     async def migrate(self) -> None:
+        from db.migrate import upgrade  # Alembic is slow to import; only when upgrading
+
         await upgrade(self.url)
 
+    async def migrate_if_behind(self) -> None:
+        """Upgrade only when the schema is not at the code's head (staff commands start
+        quickly in the usual case, where there is nothing to do)."""
+        from db.revision import current_revisions, head_revisions
+
+        if await current_revisions(self.engine) != head_revisions():
+            await self.migrate()
+
     async def check_schema(self) -> None:
+        from db.migrate import current_revision, head_revision
+
         current, head = await current_revision(self.engine), head_revision(self.url)
         if current != head:
             raise SchemaOutOfDate(f"database at revision {current}, code expects {head}")

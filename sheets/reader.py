@@ -29,6 +29,7 @@ from vn.numbers import format_count
 from vn.text import clean, fold, nfc
 
 __all__ = [
+    "CELL_PROBLEMS",
     "HEADER_SCAN_ROWS",
     "MAX_BYTES",
     "MAX_ROWS",
@@ -49,6 +50,10 @@ MAX_BYTES = 20 * 1024 * 1024  # a 5,000-learner roster is under 1 MB; refuse any
 MAX_ROWS = 20_000  # more than a year of learners for a province: not a class list
 PROGRESS_EVERY = 200
 SECTION = "_section"  # row key: the group title above the row ("I. Đảng ủy xã Tà Xùa")
+# Row key: problems with the row's cells themselves (a formula), each a Vietnamese sentence
+# for RowError.at; present only when there are some.
+CELL_PROBLEMS = "_cell_problems"
+_FORMULA_SHOWN = 40  # characters of a formula quoted in an error
 
 # Encodings tried, in order, when a CSV is not UTF-8: Windows Vietnamese, then the ANSI code
 # page of Western Windows (Excel's default "CSV" on an English machine).
@@ -133,6 +138,8 @@ class Table:
     _spec: TableSpec
     _joined: dict[str, int] = field(default_factory=dict)
     _close: Callable[[], None] | None = None
+    # Formulas of the sheet: row number → {column index: formula text} (xlsx only).
+    _formulas: dict[int, dict[int, str]] = field(default_factory=dict)
 
     def rows(self, progress: Progress | None = None) -> Iterator[tuple[int, dict[str, object]]]:
         """Data rows as (row number, {field: value}); blank, numbering and footer rows skipped.
@@ -212,8 +219,44 @@ class Table:
             }
         if section is not None:
             values[SECTION] = section
+        problems = self._formula_problems(number, cells)
+        if problems:
+            values[CELL_PROBLEMS] = problems
         yield number, values
         return section
+
+    def _formula_problems(self, number: int, cells: tuple[object, ...]) -> list[str]:
+        """Formulas are never data: a name that is a formula is refused (a saved
+        =HYPERLINK reads 'Bấm vào đây'), and a formula without a saved value (a file written
+        by a program, never opened in Excel) is an error rather than a blank cell."""
+        formulas = self._formulas.get(number)
+        if not formulas:
+            return []
+        used = {index: name for name, index in self.columns.items()}
+        used.update({index: name for name, index in self._joined.items()})
+        for members in self.groups.values():
+            used.update(dict.fromkeys(members, "_group"))
+        names = set(self._spec.key_fields)
+        problems = []
+        for index, formula in sorted(formulas.items()):
+            name = used.get(index)
+            if name is None or name == "number":
+                continue  # a column we do not read, or the row number (=ROW()-5)
+            label = self.labels.get(index) or self.labels.get(self.columns.get(name, -1), "")
+            shown = formula if len(formula) <= _FORMULA_SHOWN else formula[:_FORMULA_SHOWN] + "…"
+            value = cells[index] if index < len(cells) else None
+            if name in names:
+                problems.append(
+                    f"Ô họ tên (cột «{label}») là công thức {shown}, không phải tên người. "
+                    "Hãy gõ họ tên vào ô đó."
+                )
+            elif value is None:
+                problems.append(
+                    f"Ô cột «{label}» là công thức {shown} nhưng không có giá trị đã lưu. "
+                    "Hãy mở tệp bằng Excel, lưu lại rồi gửi lại (hoặc dán giá trị thay cho "
+                    "công thức)."
+                )
+        return problems
 
     def _is_section(self, index: int, value: object) -> bool:
         """A lone text on a row: a group title ('I. Đảng ủy xã Tà Xùa', 'Thứ Hai, 04/03/2024').
@@ -310,17 +353,56 @@ def _read_xlsx(data: bytes, spec: TableSpec) -> Table:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            # Saved values alone hide formulas; read them too, only when there are some.
+            formulas = (
+                load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+                if _has_formulas(data, names)
+                else None
+            )
     except Exception:  # openpyxl raises many types for a damaged file
         raise SheetError(_DAMAGED) from None
 
     try:
-        return _pick_sheet(workbook, spec)
+        table = _pick_sheet(workbook, spec)
+        if formulas is not None:
+            table._formulas = _formula_cells(formulas[table.sheet_name])
+        return table
     except SheetError:
         workbook.close()
         raise
     except Exception:
         workbook.close()
         raise SheetError(_DAMAGED) from None
+    finally:
+        if formulas is not None:
+            formulas.close()
+
+
+def _has_formulas(data: bytes, names: set[str]) -> bool:
+    """Any <f> element in a worksheet: the formula text is kept beside its saved value."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in names:
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 16):
+                        if re.search(rb"<(?:\w+:)?f[ >]", tail + chunk):
+                            return True
+                        tail = chunk[-8:]
+    return False
+
+
+def _formula_cells(sheet: Any) -> dict[int, dict[int, str]]:
+    """Row number → {column index: formula} of one sheet read with data_only=False."""
+    sheet.reset_dimensions()
+    found: dict[int, dict[int, str]] = {}
+    for number, row in enumerate(sheet.iter_rows(min_row=1), start=1):
+        for index, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
+                value = cell.value
+                text = value if isinstance(value, str) else getattr(value, "text", str(value))
+                found.setdefault(number, {})[index] = str(text)
+    return found
 
 
 def _pick_sheet(workbook: Any, spec: TableSpec) -> Table:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sheets.errors import RowError
-from sheets.reader import Progress, Source, TableSpec, read_table
+from sheets.errors import RowError, SheetError
+from sheets.reader import CELL_PROBLEMS, Progress, Source, TableSpec, read_table
 from sheets.roster import (
     BIRTH_ALIASES,
     BIRTH_FEMALE_ALIASES,
@@ -141,7 +141,7 @@ def parse_results(
     for number, values in table.rows(progress):
         if is_blank_person(values):
             continue
-        problems: list[str] = []
+        problems: list[str] = list(values.get(CELL_PROBLEMS) or [])  # type: ignore[call-overload]
         name = read_name(values, problems)
         birth, _, _ = read_birth(values, problems)
         phone = read_phone(values, problems)
@@ -169,6 +169,8 @@ def parse_results(
                 remark=remark,
             )
         )
+    if not rows and not errors:
+        raise SheetError("Tệp chỉ có dòng tiêu đề, chưa có kết quả của học viên nào.")
     return ResultsParse(rows=rows, errors=errors, columns=tuple(table.labels.values()))
 
 

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sheets.errors import RowError
-from sheets.reader import SECTION, Progress, Source, TableSpec, read_table
+from sheets.errors import RowError, SheetError
+from sheets.reader import CELL_PROBLEMS, SECTION, Progress, Source, TableSpec, read_table
 from vn.dates import DateError, parse_date, year_only
 from vn.phones import PhoneError, display_phone, normalize_phone
-from vn.text import clean, fold, title_case_if_shouting
+from vn.text import clean, fold, name_key, title_case_if_shouting
 
 __all__ = [
     "ROSTER_COLUMNS",
@@ -169,10 +169,11 @@ def parse_roster(
     rows: list[RosterRow] = []
     errors: list[RowError] = []
     phones_seen: dict[str, int] = {}
+    people_seen: dict[tuple[str, date], int] = {}
     for number, values in table.rows(progress):
         if is_blank_person(values):
             continue
-        row_errors: list[str] = []
+        row_errors: list[str] = list(values.get(CELL_PROBLEMS) or [])  # type: ignore[call-overload]
         name = read_name(values, row_errors)
         birth, birth_year, gender_from_birth = read_birth(values, row_errors)
         phone = read_phone(values, row_errors)
@@ -193,6 +194,13 @@ def parse_roster(
                     f"Số điện thoại {display_phone(phone)} trùng với dòng {first}: "
                     "mỗi học viên một số riêng."
                 )
+        if name is not None and birth is not None:
+            first = people_seen.setdefault((name_key(name), birth), number)
+            if first != number:
+                row_errors.append(
+                    f"Học viên {name} ({birth:%d/%m/%Y}) đã có ở dòng {first}: mỗi người chỉ "
+                    "ghi một dòng (xoá một trong hai dòng, giữ dòng có số điện thoại)."
+                )
         errors.extend(RowError.at(number, reason) for reason in row_errors)
         if row_errors or name is None or unit is None:
             continue
@@ -210,6 +218,8 @@ def parse_roster(
                 birth_year=birth_year,
             )
         )
+    if not rows and not errors:
+        raise SheetError("Tệp chỉ có dòng tiêu đề, chưa có học viên nào.")
     return RosterParse(rows=rows, errors=errors, columns=tuple(table.labels.values()))
 
 

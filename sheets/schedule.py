@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import pairwise
 
-from sheets.errors import RowError
-from sheets.reader import SECTION, Progress, Source, TableSpec, read_table
+from sheets.errors import RowError, SheetError
+from sheets.reader import CELL_PROBLEMS, SECTION, Progress, Source, TableSpec, read_table
 from vn.dates import (
     WEEKDAYS,
     DateError,
@@ -140,7 +140,7 @@ def parse_schedule(
     for number, values in table.rows(progress):
         if _is_blank(values) or _is_day_off(values):
             continue
-        problems: list[str] = []
+        problems: list[str] = list(values.get(CELL_PROBLEMS) or [])  # type: ignore[call-overload]
         day, weekday = _day(values, carried, problems)
         if values.get("day") is not None:
             carried_weekday = weekday
@@ -167,6 +167,8 @@ def parse_schedule(
         )
     errors.extend(_overlaps(rows))
     errors.sort()
+    if not rows and not errors:
+        raise SheetError("Tệp chỉ có dòng tiêu đề, chưa có buổi học nào.")
     return ScheduleParse(rows=rows, errors=errors, columns=tuple(table.labels.values()))
 
 

@@ -14,28 +14,37 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING
 
 from vn.dates import format_date, format_time
-from vn.numbers import format_score
+from vn.numbers import format_percent, format_score
 from vn.text import nfc
 
-__all__ = ["FORMULA_TRIGGERS", "SheetSpec", "write_csv", "write_xlsx"]
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, not with this module
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+
+__all__ = ["FORMULA_TRIGGERS", "Percent", "SheetSpec", "write_csv", "write_xlsx"]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 TIME_FORMAT = "HH:MM"
+PERCENT_FORMAT = "0.0%"  # Excel shows the decimal separator of the reader's own locale
 # One decimal always shown (8,0 / 8,5), a second only for quarter points (7,25).
 SCORE_FORMAT = "0.0#"
 MIN_WIDTH, MAX_WIDTH = 6, 60
 _SHEET_TITLE_MAX = 31  # Excel's limit
 _SHEET_TITLE_BAD = str.maketrans({c: " " for c in "[]:*?/\\"})
 _BOOL_TEXT = {True: "Có", False: "Không"}
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A rate (0.925) written as a number shown as a percentage, so staff can sort, average
+    and chart it; text such as '92,5%' is none of those."""
+
+    ratio: float | Decimal
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,8 @@ class SheetSpec:
 
 def write_xlsx(sheets: Sequence[SheetSpec]) -> bytes:
     """The workbook as bytes, ready to attach to a message."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     used_titles: set[str] = set()
@@ -79,6 +90,9 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def _write_sheet(workbook: Workbook, spec: SheetSpec, title: str) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title)
     width = max(len(spec.header), 1)
     widths = [len(str(h)) for h in spec.header] + [0] * (width - len(spec.header))
@@ -121,6 +135,8 @@ def _write_sheet(workbook: Workbook, spec: SheetSpec, title: str) -> None:
 
 def _set(cell: Cell, value: object) -> int:
     """Write one value with its type and format; returns its display width for sizing."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if value is None:
         return 0
     if isinstance(value, bool):
@@ -137,6 +153,10 @@ def _set(cell: Cell, value: object) -> int:
         cell.value = value
         cell.number_format = TIME_FORMAT
         return 5
+    if isinstance(value, Percent):
+        cell.value = float(value.ratio)
+        cell.number_format = PERCENT_FORMAT
+        return 6
     if isinstance(value, Decimal):
         cell.value = float(value)
         cell.number_format = SCORE_FORMAT
@@ -166,6 +186,8 @@ def _csv_value(value: object) -> object:
         return format_time(value)
     if isinstance(value, Decimal):
         return format_score(value)
+    if isinstance(value, Percent):
+        return format_percent(value.ratio)
     return value
 
 

@@ -280,10 +280,13 @@ async def test_the_export_and_the_chart_carry_the_same_figures(
     ]
     summary = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0]}
     assert summary["Số lớp"] == 2 and summary["Lượt học viên"] == 7
-    assert summary["Tỷ lệ chuyên cần"] == "75%" and summary["Xếp loại Giỏi"] == 2
+    # Rates are numbers shown as percentages (sortable, chartable), not text.
+    assert summary["Tỷ lệ chuyên cần"] == 0.75 and summary["Xếp loại Giỏi"] == 2
     classes = list(book["Theo lớp"].iter_rows(values_only=True))
     assert classes[0][:3] == ("Mã lớp", "Tên lớp", "Loại lớp")
-    assert classes[1][0] == "SC-A" and classes[1][7] == "75%"
+    assert classes[1][0] == "SC-A" and classes[1][7] == 0.75
+    rate_cell = next(r[7] for r in book["Theo lớp"].iter_rows(min_row=2) if r[0].value == "SC-A")
+    assert rate_cell.number_format.endswith("%")
     chart = S.stats_chart(st)
     assert chart.startswith(b"\x89PNG") and len(chart) > 5000
     assert S.stats_chart(
@@ -295,6 +298,27 @@ async def test_the_export_and_the_chart_carry_the_same_figures(
             tz=TZ,
         )
     ).startswith(b"\x89PNG")
+
+
+async def test_the_chart_names_its_period_and_shows_a_zero_bar(
+    database: Database, centre_id: int
+) -> None:
+    await build(database, centre_id)
+    st = await S.compute_stats(
+        database.uow(),
+        centre_id=centre_id,
+        period=S.parse_period("month", "3/2024"),
+        now=NOW,
+        tz=TZ,
+    )
+    nobody = next(c for c in st.by_class if c.attendance.value is not None)
+    nobody.attendance = S.Rate(0, 4)  # a class whose learners all stayed away
+    figure = S.stats_figure(st)
+    assert "tháng 3/2024" in figure.get_suptitle()
+    attendance = figure.axes[0]
+    labels = {t.get_text() for t in attendance.texts}
+    assert "0%" in labels  # the bar has no height; its label says it is there
+    assert nobody.code in [t.get_text() for t in attendance.get_xticklabels()]
 
 
 async def test_staff_get_the_period_report_once_with_workbook_and_chart(

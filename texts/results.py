@@ -74,6 +74,8 @@ UNIT_FILE_CAPTION = (
     "📎 Bảng Excel kết quả lớp {code}: đầy đủ điểm, xếp loại, chuyên cần và nhận xét."
 )
 UNIT_FILE = "ket-qua-{code}-{unit}.xlsx"
+CLASS_FILE = "ket-qua-{code}.xlsx"
+CLASS_TITLE = "KẾT QUẢ HỌC TẬP LỚP {name} ({code})"
 UNIT_SHEET = "Kết quả"
 UNIT_TITLE = "KẾT QUẢ HỌC TẬP CỦA HỌC VIÊN {units}"
 UNIT_SUBTITLE = "Lớp: {name} ({code}), {dates}"

@@ -61,6 +61,7 @@ COL_ANSWERS = "Số ý kiến"
 COL_AVERAGE = "Điểm trung bình (1–5)"
 
 # Chart
+CHART_TITLE = "Thống kê {period} — {centre}"
 CHART_ATTENDANCE = "Chuyên cần theo lớp (%)"
 CHART_GRADES = "Xếp loại theo loại lớp (số học viên)"
 CHART_EMPTY = "Chưa có số liệu"

@@ -48,13 +48,12 @@ from db.models import (
     Unit,
     UnitLeader,
 )
-from sheets.writer import SheetSpec, write_xlsx
+from sheets.writer import Percent, SheetSpec, write_xlsx
 from texts import attendance as T
 from usecases.identity import Actor
 from usecases.outbox import enqueue
 from usecases.settings import AttendanceSettings, Settings
 from vn.dates import format_date, format_time, format_when
-from vn.numbers import format_percent
 
 __all__ = [
     "ATTENDED",
@@ -1333,14 +1332,14 @@ def attendance_sheet(matrix: AttendanceMatrix, *, today: date, tz: ZoneInfo) -> 
         rows.append(
             [row.number, row.name, row.unit or ""]
             + [T.SHEET_SYMBOLS.get(m or "", "") for m in row.marks]
-            + [c.present, c.late, c.excused, c.absent, format_percent(row.rate)]
+            + [c.present, c.late, c.excused, c.absent, Percent(row.rate)]
         )
     per_session = [_count([r.marks[i] for r in matrix.rows]) for i in range(len(sessions))]
     rows.append(["", T.SHEET_TOTAL_ROW, ""] + [c.attended for c in per_session])
     rows.append(
         ["", T.SHEET_RATE_ROW, ""]
         + [
-            format_percent(c.attended / (c.total - c.unmarked)) if c.total - c.unmarked else ""
+            Percent(c.attended / (c.total - c.unmarked)) if c.total - c.unmarked else None
             for c in per_session
         ]
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
@@ -26,11 +27,13 @@ from db.models import (
     Unit,
     UnitLeader,
 )
-from sheets.roster import RosterRow
-from sheets.schedule import ScheduleRow
 from usecases.settings import NoticeSettings
 from vn.phones import PhoneError, normalize_phone
 from vn.text import fold, name_key, nfc
+
+if TYPE_CHECKING:  # the parsers (and their libraries) load only when a file is read
+    from sheets.roster import RosterRow
+    from sheets.schedule import ScheduleRow
 
 __all__ = [
     "ClassNotFound",
@@ -48,6 +51,7 @@ __all__ = [
     "list_learners",
     "list_sessions",
     "set_monitor",
+    "shifted_onto_weekend",
 ]
 
 
@@ -69,7 +73,8 @@ class RosterReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    enrolled: int = 0
+    enrolled: int = 0  # newly enrolled in this class, new or already known people
+    phone_changed: list[str] = field(default_factory=list)  # names whose phone was updated
     not_in_file: list[str] = field(default_factory=list)  # enrolled before, missing now
 
 
@@ -104,7 +109,12 @@ async def create_class(
     what_to_bring: str | None = None,
     actor_label: str = "cli",
 ) -> int:
-    code = nfc(code).upper()
+    code, name, program_type = (nfc(v or "").strip() for v in (code, name, program_type))
+    code = code.upper()
+    fields = (("mã lớp", code), ("tên lớp", name), ("loại chương trình", program_type))
+    missing = [label for label, value in fields if not value]
+    if missing:
+        raise ImportRejected([f"Chưa có {', '.join(missing)}: lớp cần đủ mã, tên và loại."])
     async with uow:
         session = uow.session
         existing = await session.scalar(
@@ -147,13 +157,22 @@ async def import_roster(
         session = uow.session
         klass = await session.get(Class, class_id)
         assert klass is not None
-        known = await _KnownPeople.load(uow, rows)
+        known = await _KnownPeople.load(uow, rows, class_id=class_id)
         errors: list[str] = []
         placed: list[tuple[RosterRow, Person | None]] = []
+        rows_of: dict[int, int] = {}  # person id → the first row that is them
         for row in rows:
             person, error = known.match(row)
             if error:
                 errors.append(error)
+            if person is not None:
+                first = rows_of.setdefault(person.id, row.row)
+                if first != row.row:
+                    errors.append(
+                        f"Dòng {row.row}: «{row.full_name}» là cùng một người với dòng "
+                        f"{first} (trùng số điện thoại hoặc họ tên và ngày sinh); mỗi người "
+                        "chỉ ghi một dòng."
+                    )
             placed.append((row, person))
         if errors:
             raise ImportRejected(errors)
@@ -175,6 +194,8 @@ async def import_roster(
             changed = {k: v for k, v in values.items() if getattr(person, k) != v}
             if "phone" in changed and changed["phone"] is None:
                 del changed["phone"]  # a row without a phone keeps the one we know
+            if "phone" in changed and person.phone is not None:
+                report.phone_changed.append(row.full_name)
             for key, value in changed.items():
                 setattr(person, key, value)
             report.updated += bool(changed)
@@ -261,9 +282,12 @@ class _KnownPeople:
 
     by_phone: dict[str, Person]
     by_name: dict[str, list[Person]]
+    in_class: dict[str, list[Person]]  # enrolled in the class being imported, by name key
 
     @classmethod
-    async def load(cls, uow: UnitOfWork, rows: Sequence[RosterRow]) -> _KnownPeople:
+    async def load(
+        cls, uow: UnitOfWork, rows: Sequence[RosterRow], *, class_id: int
+    ) -> _KnownPeople:
         phones = sorted({r.phone for r in rows if r.phone})
         keys = sorted({name_key(r.full_name) for r in rows})
         by_phone: dict[str, Person] = {}
@@ -277,10 +301,19 @@ class _KnownPeople:
                     by_name.setdefault(person.name_key, [])
                     if person not in by_name[person.name_key]:
                         by_name[person.name_key].append(person)
-        return cls(by_phone, by_name)
+        in_class: dict[str, list[Person]] = {}
+        for person in await uow.session.scalars(
+            select(Person)
+            .join(Enrollment, Enrollment.person_id == Person.id)
+            .where(Enrollment.class_id == class_id)
+        ):
+            in_class.setdefault(person.name_key, []).append(person)
+        return cls(by_phone, by_name, in_class)
 
     def match(self, row: RosterRow) -> tuple[Person | None, str | None]:
-        """The same person across files: by phone first, else by name and birth date."""
+        """The same person across files: by phone first, else by name and birth date (a
+        changed phone is then an update), else, with no birth date, by name among the
+        class's own learners (re-importing the same file never adds anyone)."""
         key = name_key(row.full_name)
         if row.phone and row.phone in self.by_phone:
             person = self.by_phone[row.phone]
@@ -290,12 +323,31 @@ class _KnownPeople:
                     f"«{person.full_name}» trong danh sách đã có. Vui lòng kiểm tra lại."
                 )
             return person, None
-        if row.birth_date is None:
+        if row.birth_date is not None:
+            same = [p for p in self.by_name.get(key, []) if p.birth_date == row.birth_date]
+            if len(same) == 1:
+                return same[0], None
             return None, None
-        same = [p for p in self.by_name.get(key, []) if p.birth_date == row.birth_date]
-        if len(same) == 1 and (not row.phone or same[0].phone in (None, row.phone)):
+        same = self.in_class.get(key, [])
+        if len(same) == 1:
             return same[0], None
         return None, None
+
+
+def shifted_onto_weekend(
+    rows: Sequence[ScheduleRow], shift_to: date
+) -> list[tuple[ScheduleRow, date]]:
+    """Sessions that `shift_to` (see `import_schedule`) moves from a weekday onto a Saturday
+    or Sunday, with their new day: shifting by whole days changes weekdays unless the gap is
+    a whole number of weeks, and staff should see that before learners do."""
+    if not rows:
+        return []
+    offset = timedelta(days=(shift_to - min(r.day for r in rows)).days)
+    return [
+        (row, row.day + offset)
+        for row in rows
+        if (row.day + offset).weekday() >= 5 and row.day.weekday() < 5
+    ]
 
 
 async def import_schedule(
@@ -399,9 +451,10 @@ async def import_schedule(
 
 
 async def set_monitor(
-    uow: UnitOfWork, *, class_id: int, who: str, actor_label: str = "cli"
+    uow: UnitOfWork, *, class_id: int, who: str, actor_label: str = "cli", monitor: bool = True
 ) -> Person:
-    """Name a class monitor by number in the class list (TT), phone number or full name."""
+    """Name a class monitor by number in the class list (TT), phone number or full name;
+    `monitor=False` removes them. Two learners of the same name are listed, not guessed."""
     async with uow:
         session = uow.session
         enrolled = (
@@ -422,16 +475,24 @@ async def set_monitor(
             for i, (e, p) in enumerate(enrolled, start=1)
             if i == number or (phone and p.phone == phone) or p.name_key == name_key(who)
         ]
-        if len(matches) != 1:
+        if not matches:
+            raise ImportRejected([f"Không tìm thấy học viên «{who}» trong lớp."])
+        if len(matches) > 1:
+            numbers = {id(e): i for i, (e, _) in enumerate(enrolled, start=1)}
             raise ImportRejected(
-                [f"Không xác định được học viên «{who}» trong lớp (tìm thấy {len(matches)})."]
+                [f"Có {len(matches)} học viên khớp «{who}»; hãy chọn theo số thứ tự (TT):"]
+                + [
+                    f"TT {numbers[id(e)]}: {p.full_name}"
+                    + (f", sinh {p.birth_date:%d/%m/%Y}" if p.birth_date else "")
+                    for e, p in matches
+                ]
             )
         enrollment, person = matches[0]
-        enrollment.is_monitor = True
+        enrollment.is_monitor = monitor
         session.add(
             AuditEntry(
                 actor_label=actor_label,
-                action="class.set_monitor",
+                action="class.set_monitor" if monitor else "class.unset_monitor",
                 entity="class",
                 entity_id=class_id,
                 details={"person_id": person.id},

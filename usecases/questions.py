@@ -654,7 +654,9 @@ async def checkins_workbook(
     for s in sessions:
         starts = s.starts_at.astimezone(tz)
         hours = f"{format_time(starts.time())}–{format_time(s.ends_at.astimezone(tz).time())}"
-        for roster_row, person_id, full_name in learners:
+        # TT is the learner's place in the class list (1..n), as in every other view; the
+        # roster file's own row number only orders the list.
+        for number, (_, person_id, full_name) in enumerate(learners, start=1):
             mark = marks.get((s.id, person_id))
             table.append(
                 (
@@ -662,7 +664,7 @@ async def checkins_workbook(
                     starts.date(),
                     hours,
                     s.topic,
-                    roster_row,
+                    number,
                     full_name,
                     T.ATTENDANCE_STATUS.get(mark.status, mark.status) if mark else T.NOT_MARKED,
                     T.ATTENDANCE_METHOD.get(mark.method, mark.method) if mark else None,

@@ -46,7 +46,7 @@ from db.models import (
     UnitLeader,
 )
 from sheets.results import GRADES, ResultRow
-from sheets.writer import SheetSpec, write_xlsx
+from sheets.writer import Percent, SheetSpec, write_xlsx
 from texts import results as T
 from usecases.classes import ClassNotFound, ImportRejected
 from usecases.messages import Document
@@ -844,32 +844,57 @@ def unit_file_caption(summary: UnitSummary) -> str:
     return T.UNIT_FILE_CAPTION.format(code=summary.class_code)
 
 
-def unit_xlsx(summary: UnitSummary) -> Document:
-    """The unit's table as a spreadsheet: every score column, grade, attendance, remark."""
-    columns = _columns_of(summary.results)
-    header = [
+def class_xlsx(preview: ResultsPreview) -> Document:
+    """The whole class's results for staff (`sll xuat ket-qua`): the unit leaders' columns,
+    every learner with a result, numbered as in the class list."""
+    rows = _result_rows(preview.results, [v.number for v in preview.results])
+    data = write_xlsx(
+        [
+            SheetSpec(
+                title=T.UNIT_SHEET,
+                header=_result_header(preview.results),
+                rows=rows,
+                title_lines=(T.CLASS_TITLE.format(name=preview.name.upper(), code=preview.code),),
+            )
+        ]
+    )
+    return Document(T.CLASS_FILE.format(code=preview.code.lower()), data)
+
+
+def _result_header(views: Sequence[ResultView]) -> list[str]:
+    return [
         T.UNIT_COL_NUMBER,
         T.UNIT_COL_NAME,
         T.UNIT_COL_BIRTH,
         T.UNIT_COL_UNIT,
-        *columns,
+        *_columns_of(views),
         T.UNIT_COL_GRADE,
         T.UNIT_COL_ATTENDANCE,
         T.UNIT_COL_REMARK,
     ]
-    rows = [
+
+
+def _result_rows(views: Sequence[ResultView], numbers: Sequence[int]) -> list[list[object]]:
+    columns = _columns_of(views)
+    return [
         [
-            i,
+            number,
             v.full_name,
             v.birth_date,
             v.unit_name,
             *(v.scores.get(c) for c in columns),
             v.grade,
-            _rate(v) if v.rate is not None else None,
+            Percent(v.rate) if v.rate is not None else None,
             v.remark,
         ]
-        for i, v in enumerate(summary.results, start=1)
+        for number, v in zip(numbers, views, strict=True)
     ]
+
+
+def unit_xlsx(summary: UnitSummary) -> Document:
+    """The unit's table as a spreadsheet: every score column, grade, attendance, remark."""
+    header = _result_header(summary.results)
+    rows = _result_rows(summary.results, range(1, len(summary.results) + 1))
     units = T.UNIT_JOIN.join(summary.unit_names)
     dates = ""
     if summary.start_date and summary.end_date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -21,7 +22,11 @@ __all__ = [
     "ZaloSettings",
 ]
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/so-lien-lac.sqlite3"
+# The project's own data folder, wherever the command is run from: a staff command started in
+# another directory must reach the same database as the bot, not start an empty one there.
+DEFAULT_DATABASE_URL = (
+    f"sqlite+aiosqlite:///{Path(__file__).resolve().parents[1] / 'data' / 'so-lien-lac.sqlite3'}"
+)
 TELEGRAM_API = "https://api.telegram.org"
 ZALO_API = "https://bot-api.zaloplatforms.com"
 

@@ -22,14 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 from db.models import (
     Attendance,
     AttendanceStatus,
@@ -45,7 +47,7 @@ from db.models import (
     Unit,
 )
 from sheets.results import GRADES
-from sheets.writer import SheetSpec, write_xlsx
+from sheets.writer import Percent, SheetSpec, write_xlsx
 from texts import stats as T
 from texts import survey as TS
 from usecases.classes import ImportRejected
@@ -436,6 +438,11 @@ def _rate(rate: Rate) -> str:
     return format_percent(rate.value) if rate.value is not None else T.RATE_NONE
 
 
+def _rate_cell(rate: Rate) -> Percent | str:
+    """A rate in a spreadsheet: a number shown as a percentage, or the 'no data' text."""
+    return Percent(rate.value) if rate.value is not None else T.RATE_NONE
+
+
 def _average(value: Decimal) -> str:
     return str(value).replace(".", ",")
 
@@ -514,7 +521,7 @@ def stats_xlsx(stats: Stats) -> Document:
         (T.ITEM_PLACES, stats.places),
         (T.ITEM_LEARNERS, stats.learners),
         (T.ITEM_HELD, stats.held),
-        (T.ITEM_RATE, format_percent(rate) if rate is not None else None),
+        (T.ITEM_RATE, Percent(rate) if rate is not None else None),
         (T.ITEM_RESULTS, sum(stats.grades.values())),
         *((T.ITEM_GRADE.format(grade=g), stats.grades[g]) for g in grades),
     ]
@@ -550,7 +557,7 @@ def stats_xlsx(stats: Stats) -> Document:
                     c.end_date,
                     c.places,
                     c.held,
-                    _rate(c.attendance),
+                    _rate_cell(c.attendance),
                     *(c.grades[g] for g in grades),
                 )
                 for c in stats.by_class
@@ -560,7 +567,7 @@ def stats_xlsx(stats: Stats) -> Document:
             T.SHEET_UNITS,
             (T.COL_UNIT, T.COL_PLACES, T.COL_RATE, *grades),
             [
-                (u.name, u.places, _rate(u.attendance), *(u.grades[g] for g in grades))
+                (u.name, u.places, _rate_cell(u.attendance), *(u.grades[g] for g in grades))
                 for u in stats.by_unit
             ],
         ),
@@ -578,17 +585,39 @@ def stats_xlsx(stats: Stats) -> Document:
 
 def stats_chart(stats: Stats) -> bytes:
     """A PNG: attendance by class (left), grades by class type, stacked (right)."""
-    # The Agg canvas directly, not pyplot: no display on a server, and no global state shared
-    # between the bot's tasks.
-    figure = Figure(figsize=(12, 5), dpi=100, layout="constrained")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = stats_figure(stats)
     FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def stats_figure(stats: Stats) -> Figure:
+    """The chart's figure, titled with its period; each attendance bar carries its rate, so
+    a class nobody attended shows '0%' rather than an empty gap."""
+    # The Figure directly, not pyplot: no display on a server, and no global state shared
+    # between the bot's tasks. Imported here: matplotlib costs the CLI a second to load.
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(12, 5), dpi=100, layout="constrained")
+    figure.suptitle(
+        T.CHART_TITLE.format(period=stats.period.label, centre=stats.centre), fontweight="bold"
+    )
     left, right = figure.subplots(1, 2)
     classes = [c for c in stats.by_class if c.attendance.value is not None][:CHART_CLASSES]
     left.set_title(T.CHART_ATTENDANCE)
     if classes:
         values = [float(c.attendance.value or 0) * 100 for c in classes]
-        left.bar([c.code for c in classes], values, color="#2e7d32")
-        left.set_ylim(0, 100)
+        bars = left.bar([c.code for c in classes], values, color="#2e7d32")
+        left.bar_label(
+            bars,
+            labels=[format_percent(c.attendance.value or 0) for c in classes],
+            padding=2,
+            fontsize="small",
+        )
+        left.set_ylim(0, 110)  # room for the label above a 100 % bar
         left.tick_params(axis="x", labelrotation=45)
     else:
         left.text(0.5, 0.5, T.CHART_EMPTY, ha="center", va="center", transform=left.transAxes)
@@ -608,9 +637,7 @@ def stats_chart(stats: Stats) -> bytes:
     else:
         right.text(0.5, 0.5, T.CHART_EMPTY, ha="center", va="center", transform=right.transAxes)
         right.set_axis_off()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
 
 
 # --- sending at a period's end --------------------------------------------------------------
