@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import ConfigOption, err, out, settings_or_exit
+from cli.common import ConfigOption, ask, err, out, settings_or_exit
 
 __all__ = ["restore", "save"]
 
@@ -48,9 +48,7 @@ def restore(
     from db import backup, lock
 
     settings = settings_or_exit(config)
-    if not dong_y and not typer.confirm(
-        f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu {tep.name}?", default=False
-    ):
+    if not dong_y and not ask(f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu {tep.name}?"):
         err.print("Đã hủy, chưa có gì thay đổi.")
         raise typer.Exit(1)
     now = datetime.now(settings.timezone).replace(tzinfo=None)
