@@ -88,3 +88,31 @@ def test_the_bot_refuses_to_start_with_one_line_naming_the_key(tmp_path: Path) -
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "notices.quiet_start" in lines[0]
+
+
+def test_an_unknown_key_or_section_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    for toml, key in (
+        ("[telegram]\ntokne = 'x'\n", "telegram.tokne"),
+        ("[telegramm]\ntoken = 'x'\n", "telegramm.token"),
+    ):
+        path.write_text(toml, encoding="utf-8")
+        with pytest.raises(ConfigError) as caught:
+            load_settings(path, environ={})
+        assert str(caught.value).startswith(key)
+
+
+def test_every_key_is_in_the_example_and_has_its_environment_variable() -> None:
+    """One definition (usecases/settings.py), documented once (config.example.toml)."""
+    from bot.config import _keys, env_name
+
+    example = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    import tomllib
+
+    documented = {f"{s}.{k}" for s, table in tomllib.loads(example).items() for k in table}
+    assert documented == set(_keys())
+    settings = load_settings(
+        REPO / "config.example.toml",
+        environ={env_name("health.port"): "9999", env_name("notices.quiet_end"): "05:30"},
+    )
+    assert settings.health.port == 9999 and settings.notices.quiet_end == time(5, 30)

@@ -10,9 +10,8 @@ Rules kept here, whatever the channel:
 - Every message that results (to staff, to the learner, to the class) goes through the outbox
   in the same transaction as the change.
 
-Staff notices are private messages to each active staff member of the class's centre. A
-configured `telegram.staff_group_id` is a chat, not a person, and the outbox addresses people, so
-no notice goes to the group: a learner's question stays in private chats with staff.
+Staff notices are private messages to each active staff member of the class's centre; the outbox
+addresses people, never a group chat, so a learner's question stays in private chats with staff.
 """
 
 from __future__ import annotations

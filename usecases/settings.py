@@ -1,5 +1,9 @@
-"""The knobs of the product, as plain values. The wiring (`bot/config.py`) fills them from
-`config.toml` and the environment; use cases and handlers only read them."""
+"""The knobs of the product, as plain values, each defined once here: its type and default.
+
+The wiring (`bot/config.py`) fills them from `config.toml` and the environment by walking these
+dataclasses: a section is a field holding a settings dataclass (`[telegram]` is
+`Settings.telegram`), a key is one of its fields; a top-level field names its `section.key` in
+its metadata. Use cases and handlers only read them."""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "CHOICES",
     "DEFAULT_DATABASE_URL",
+    "KEY",
     "TELEGRAM_API",
     "ZALO_API",
     "AttendanceSettings",
@@ -29,6 +35,11 @@ DEFAULT_DATABASE_URL = (
 )
 TELEGRAM_API = "https://api.telegram.org"
 ZALO_API = "https://bot-api.zaloplatforms.com"
+# Field metadata the loader reads: the allowed values of a key, and where a top-level field
+# lives in config.toml.
+CHOICES = "choices"
+KEY = "key"
+MODES = {CHOICES: ("polling", "webhook")}
 
 
 @dataclass(frozen=True)
@@ -36,13 +47,12 @@ class TelegramSettings:
     token: str = ""
     api_url: str = TELEGRAM_API
     bot_username: str = ""  # for invite links printed by the CLI; the bot learns it from getMe
-    mode: str = "polling"  # polling | webhook
+    mode: str = field(default="polling", metadata=MODES)
     webhook_url: str = ""
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str = ""
     staff_ids: tuple[int, ...] = ()
-    staff_group_id: int | None = None
     per_second: float = 30.0
     per_chat_per_second: float = 1.0
     per_group_per_minute: float = 20.0
@@ -52,7 +62,7 @@ class TelegramSettings:
 class ZaloSettings:
     token: str = ""
     api_url: str = ZALO_API
-    mode: str = "polling"
+    mode: str = field(default="polling", metadata=MODES)
     webhook_url: str = ""
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8444
@@ -110,9 +120,11 @@ class HealthSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    centre_name: str = "Trung tâm Chính trị"
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
-    database_url: str = DEFAULT_DATABASE_URL
+    centre_name: str = field(default="Trung tâm Chính trị", metadata={KEY: "centre.name"})
+    timezone: ZoneInfo = field(
+        default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"), metadata={KEY: "centre.timezone"}
+    )
+    database_url: str = field(default=DEFAULT_DATABASE_URL, metadata={KEY: "database.url"})
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
     notices: NoticeSettings = field(default_factory=NoticeSettings)
@@ -120,12 +132,17 @@ class Settings:
     questions: QuestionSettings = field(default_factory=QuestionSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
     health: HealthSettings = field(default_factory=HealthSettings)
-    grade_scale: tuple[tuple[float, str], ...] = (
-        (9.0, "Xuất sắc"),
-        (8.0, "Giỏi"),
-        (6.5, "Khá"),
-        (5.0, "Trung bình"),
-        (0.0, "Không đạt"),
+    # Grade from the average score when the results sheet gives none, highest threshold first.
+    grade_scale: tuple[tuple[float, str], ...] = field(
+        default=(
+            (9.0, "Xuất sắc"),
+            (8.0, "Giỏi"),
+            (6.5, "Khá"),
+            (5.0, "Trung bình"),
+            (0.0, "Không đạt"),
+        ),
+        metadata={KEY: "results.grade_scale"},
     )
-    survey_after_days: int = 30
-    local_simulator: bool = False  # true when no token: run against the built-in local Telegram
+    survey_after_days: int = field(default=30, metadata={KEY: "results.survey_after_days"})
+    # Derived, not configured: no token means the demo against the built-in local Telegram.
+    local_simulator: bool = False
