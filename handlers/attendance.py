@@ -163,8 +163,10 @@ def render_checkin(outcome: CheckinOutcome, code: str, actor: Actor, svc: Servic
         case CheckinStatus.CANCELLED:
             return Reply(T.SESSION_CANCELLED.format(session=what))
         case CheckinStatus.OUTSIDE_RADIUS:
+            # The code was right: a location sent again (once at the venue) completes it.
             distance = round(outcome.distance_m or 0)
-            return Reply(T.OUTSIDE_RADIUS.format(distance=distance, radius=a.radius_m))
+            text = T.OUTSIDE_RADIUS.format(distance=distance, radius=a.radius_m)
+            return Reply(f"{text} {T.SEND_LOCATION_AGAIN}", expect_input=f"{ask_again} {code}")
         case CheckinStatus.NEED_LOCATION:
             return Reply(T.NEED_LOCATION, expect_input=f"{ask_again} {code}")
         case _:

@@ -52,6 +52,7 @@ OUTSIDE_RADIUS = (
     "Vị trí bạn gửi cách nơi học khoảng {distance} m, xa hơn phạm vi cho phép ({radius} m). "
     "Vui lòng điểm danh khi đã có mặt tại lớp."
 )
+SEND_LOCATION_AGAIN = "Khi đã đến lớp, bạn chỉ cần gửi lại vị trí, không phải gõ lại mã."
 NEED_LOCATION = (
     "Mã phòng đúng. Buổi học này cần thêm vị trí: vui lòng gửi vị trí hiện tại của bạn "
     "(bấm 📎 rồi chọn «Vị trí»)."
