@@ -30,11 +30,13 @@ async def _linked_learner(bot: BotProcess, local_telegram: LocalTelegram) -> Fak
 
 
 async def _queue(bot: BotProcess, local_telegram: LocalTelegram) -> str:
+    """The staff's question queue as /cauhoi shows it (not the new-question notices)."""
     staff = local_telegram.user(bot.staff_id, "Cán bộ")
-    before = len(staff.messages())
     staff.send_command("cauhoi")
-    await staff.wait_for(lambda m: "Câu hỏi chờ" in (m.text or "") or "Không còn" in (m.text or ""))
-    return "\n".join(m.text or "" for m in staff.messages()[before:])
+    shown = await staff.wait_for(
+        lambda m: (m.text or "").startswith(("📥 Câu hỏi chờ", "Không còn câu hỏi")), timeout=10
+    )
+    return shown.text or ""
 
 
 async def test_a_stale_send_button_under_an_older_draft_sends_nothing(
