@@ -57,7 +57,9 @@ class Dispatcher:
     async def _in_private(
         self, msg: Incoming, *, can_share_contact: bool, has_buttons: bool
     ) -> list[Reply]:
-        svc = self.services.for_channel(can_share_contact=can_share_contact)
+        svc = self.services.for_channel(
+            can_share_contact=can_share_contact, has_buttons=has_buttons
+        )
         msg = msg.cleaned()  # no NUL, invisible marks or foreign digits past this point
         actor = await identity.identify(
             svc.db.uow(),
@@ -100,11 +102,7 @@ class Dispatcher:
         text = msg.text.strip()
         choices = actor.pending.get("choices") or []
         if choices and is_number(text) and len(text) <= 3:
-            number = int(text)
-            if not 1 <= number <= len(choices):
-                return msg, Reply(T.CHOICE_UNKNOWN.format(number=number, count=len(choices)))
-            command, *args = choices[number - 1][1].split()
-            return replace(msg, command=command, args=tuple(args), pressed=True), None
+            return _typed_choice(msg, int(text), choices)
         awaited = actor.pending.get("input")
         if awaited and (text or msg.has_media):
             command, *args = awaited.split()
@@ -130,3 +128,18 @@ class Dispatcher:
             pending["input"] = awaited[-1]
         if pending != actor.pending:
             await identity.remember_pending(svc.db.uow(), actor.account_id, pending)
+
+
+def _typed_choice(
+    msg: Incoming, number: int, choices: list[list[str]]
+) -> tuple[Incoming, Reply | None]:
+    """The remembered menu line that showed `number` (a menu kept before numbers were stored
+    is numbered 1, 2, …)."""
+    shown = {int(c[2]) if len(c) > 2 else i: c[1] for i, c in enumerate(choices, start=1)}
+    if number not in shown:
+        numbers = sorted(shown)
+        if numbers == list(range(1, len(numbers) + 1)):
+            return msg, Reply(T.CHOICE_UNKNOWN.format(number=number, count=len(numbers)))
+        return msg, Reply(T.CHOICE_NOT_SHOWN.format(number=number))
+    command, *args = shown[number].split()
+    return replace(msg, command=command, args=tuple(args), pressed=True), None

@@ -137,6 +137,7 @@ def to_incoming(update: Update, bot_username: str | None) -> Incoming:
         contact_is_own=bool(contact and contact.user_id == user.id),
         location=(location.latitude, location.longitude) if location else None,
         has_media=not (text or contact or location),
+        captioned_media=bool(message.caption) and not message.text,
     )
 
 

@@ -49,6 +49,7 @@ class Incoming:
     location: tuple[float, float] | None = None
     pressed: bool = False  # the command came from a button
     has_media: bool = False  # a photo, sticker, file… that carries no text
+    captioned_media: bool = False  # a photo or file whose caption is `text`
 
     @property
     def arg_text(self) -> str:

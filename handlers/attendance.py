@@ -2,7 +2,8 @@
 /suadiemdanh (staff correction), /baocaodiemdanh and /bangdiemdanh (staff review).
 
 Buttons carry short command lines (≤64 bytes): "dd <session> <person> <mark> <page>" marks one
-learner, "ddall <session> <page>" marks everyone not yet marked present.
+learner, "ddall <session> <page>" asks to confirm marking everyone not yet marked present, and
+"ddall <session> <page> ok" does it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from vn.numbers import format_percent
 MARK_CODES = {"p": "present", "l": "late", "e": "excused", "a": "absent"}
 CODE_OF = {v: k for k, v in MARK_CODES.items()}
 ROTATE_ARG = "doi"
+CONFIRM_ARG = "ok"
 
 
 def guarded(handler: Handler) -> Handler:
@@ -166,8 +168,10 @@ def render_checkin(outcome: CheckinOutcome, code: str, actor: Actor, svc: Servic
         case CheckinStatus.CANCELLED:
             return Reply(T.SESSION_CANCELLED.format(session=what))
         case CheckinStatus.OUTSIDE_RADIUS:
+            # The code was right: a location sent again (once at the venue) completes it.
             distance = round(outcome.distance_m or 0)
-            return Reply(T.OUTSIDE_RADIUS.format(distance=distance, radius=a.radius_m))
+            text = T.OUTSIDE_RADIUS.format(distance=distance, radius=a.radius_m)
+            return Reply(f"{text} {T.SEND_LOCATION_AGAIN}", expect_input=f"{ask_again} {code}")
         case CheckinStatus.NEED_LOCATION:
             return Reply(T.NEED_LOCATION, expect_input=f"{ask_again} {code}")
         case _:
@@ -216,10 +220,14 @@ async def mark_one(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 
 @guarded
 async def mark_all(msg: Incoming, actor: Actor, svc: Services) -> Reply:
-    """Button "ddall <session> <page>": everyone not yet marked is present."""
+    """Button "ddall <session> <page>" asks first; "ddall <session> <page> ok" marks everyone
+    not yet marked present. One slip (a wrong number typed on Zalo) must not mark a class."""
     numbers = _ints(msg.args)
     if not numbers:
         return Reply(T.SESSION_NOT_FOUND)
+    page = numbers[1] if len(numbers) > 1 else 1
+    if CONFIRM_ARG not in msg.args:
+        return await _confirm_all(actor, svc, numbers[0], page)
     _, count = await A.mark_all_present(
         svc.db.uow(),
         actor=actor,
@@ -227,9 +235,27 @@ async def mark_all(msg: Incoming, actor: Actor, svc: Services) -> Reply:
         now=svc.clock.now(),
         settings=svc.settings.attendance,
     )
-    page = numbers[1] if len(numbers) > 1 else 1
     toast = T.ALL_PRESENT_TOAST.format(count=count)
     return await _roster_reply(actor, svc, numbers[0], page, edit=True, toast=toast)
+
+
+async def _confirm_all(actor: Actor, svc: Services, session_id: int, page: int) -> Reply:
+    view = await A.roster(
+        svc.db.uow(),
+        actor=actor,
+        session_id=session_id,
+        page=page,
+        now=svc.clock.now(),
+        settings=svc.settings.attendance,
+    )
+    back = Choice(T.BACK_TO_ROSTER_BUTTON, f"lop {session_id} {view.page}")
+    if not view.can_mark or not view.counts.unmarked:
+        return await _roster_reply(actor, svc, session_id, view.page, edit=True)
+    text = T.CONFIRM_ALL_PRESENT.format(
+        count=view.counts.unmarked, session=view.session.describe(svc.settings.timezone)
+    )
+    yes = Choice(T.CONFIRM_ALL_PRESENT_BUTTON, f"ddall {session_id} {view.page} {CONFIRM_ARG}")
+    return Reply(text, choices=Reply.rows([yes], [back]), edit=True)
 
 
 async def _roster_reply(
@@ -257,6 +283,9 @@ async def _roster_reply(
     )
     rows: list[list[Choice]] = []
     if view.can_mark:
+        text += "\n" + (T.ROSTER_HOW_TO_MARK if svc.has_buttons else T.ROSTER_HOW_TO_MARK_TYPED)
+        # Typed on Zalo, a learner's number is their roster number, as the label shows; the
+        # other choices come after the last roster number, so none can be taken for a learner.
         for line in view.lines:
             label = T.ROSTER_LINE_BUTTON.format(
                 icon=T.STATUS_ICONS[line.status], number=line.number, name=line.name
@@ -264,8 +293,9 @@ async def _roster_reply(
             data = (
                 f"dd {info.id} {line.person_id} {CODE_OF[A.STATUS_CYCLE[line.status]]} {view.page}"
             )
-            rows.append([Choice(label, data)])
-        rows.append([Choice(T.ALL_PRESENT_BUTTON, f"ddall {info.id} {view.page}")])
+            rows.append([Choice(label, data, number=line.number)])
+        everyone = Choice(T.ALL_PRESENT_BUTTON, f"ddall {info.id} {view.page}", number=c.total + 1)
+        rows.append([everyone])
     else:
         text += "\n" + "\n".join(
             T.ROSTER_LINE_BUTTON.format(icon=T.STATUS_ICONS[x.status], number=x.number, name=x.name)

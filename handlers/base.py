@@ -52,9 +52,10 @@ class Services:
     bot_username: str = ""
     routes: tuple[Route, ...] = ()
     can_share_contact: bool = True  # False on Zalo; set per channel by the adapter
+    has_buttons: bool = True  # False on Zalo: choices are typed numbers, so texts say "gõ số"
 
-    def for_channel(self, *, can_share_contact: bool) -> Services:
-        return replace(self, can_share_contact=can_share_contact)
+    def for_channel(self, *, can_share_contact: bool, has_buttons: bool = True) -> Services:
+        return replace(self, can_share_contact=can_share_contact, has_buttons=has_buttons)
 
 
 Handler = Callable[[Incoming, Actor, Services], Awaitable[Reply | list[Reply]]]

@@ -8,7 +8,7 @@ from texts import common as C
 from texts import linking as T
 from usecases import linking
 from usecases.identity import Actor
-from usecases.linking import INVITE_LENGTH, LinkOutcome, LinkStatus
+from usecases.linking import INVITE_ALPHABET, INVITE_LENGTH, LinkOutcome, LinkStatus
 from usecases.messages import Reply
 from vn.phones import mask_phone
 
@@ -35,11 +35,21 @@ async def contact(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 async def text(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """Unlinked people may type their invite code as plain text (Zalo has no deep links)."""
     code = linking.normalize_code(msg.text)
-    if not actor.is_linked and len(code) == INVITE_LENGTH:
+    if not actor.is_linked and _looks_like_code(msg.text, code):
         return await _by_code(code, actor, svc)
     if not actor.is_linked:
         return unlinked_welcome(svc)
     return Reply(C.UNKNOWN_COMMAND.format(command=msg.text[:30]), choices=main_menu(actor, svc))
+
+
+def _looks_like_code(typed: str, code: str) -> bool:
+    """An invite code as people type it (any case, in one or two groups; with a digit, or
+    with at most one letter that codes never use), not a ten-letter greeting ("Xin chào
+    bạn", "xinchaoban") that deserves the welcome rather than "wrong code"."""
+    if len(code) != INVITE_LENGTH or not code.isascii() or len(typed.split()) > 2:
+        return False
+    has_digit = any(ch.isdigit() for ch in code)
+    return has_digit or sum(ch not in INVITE_ALPHABET for ch in code) <= 1
 
 
 def unlinked_welcome(svc: Services) -> Reply:

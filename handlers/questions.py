@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from channels.incoming import Incoming
 from handlers import linking
 from handlers.base import Services, is_number, main_menu
@@ -52,9 +54,12 @@ async def ask(msg: Incoming, actor: Actor, svc: Services) -> Reply:
         )
     except QuestionRefused as exc:
         return _refused(exc, svc, retry="hoi", learner=True)
+    note = "\n\n" + T.MEDIA_NOT_FORWARDED if msg.captioned_media else ""
     if isinstance(outcome, Q.NeedsClass):
-        return Reply(T.WHICH_CLASS, choices=_class_choices(outcome.question_id, outcome.classes))
-    return _receipt(outcome, actor, svc)
+        choices = _class_choices(outcome.question_id, outcome.classes, outcome.key)
+        return Reply(T.WHICH_CLASS + note, choices=choices)
+    receipt = _receipt(outcome, actor, svc)
+    return replace(receipt, text=receipt.text + note)
 
 
 async def free_text(msg: Incoming, actor: Actor, svc: Services) -> Reply:
@@ -62,6 +67,10 @@ async def free_text(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     everyone else gets what linking always did (an invite code typed on Zalo, or help)."""
     if Role.LEARNER not in actor.roles or actor.is_staff:
         return await linking.text(msg, actor, svc)
+    if msg.text.strip() and not any(ch.isalpha() for ch in msg.text):
+        # A number with no menu waiting for it, an emoji, "??": not a question for staff.
+        text = T.NOT_A_QUESTION.format(text=msg.text.strip()[:20])
+        return Reply(text, choices=main_menu(actor, svc))
     try:
         draft = await Q.draft_question(
             svc.db.uow(),
@@ -76,13 +85,16 @@ async def free_text(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if len(draft.classes) == 1:
         choices = Reply.rows(
             [
-                Choice(T.SEND_BUTTON, f"hoigui {draft.question_id}"),
-                Choice(T.CANCEL_BUTTON, f"hoikhong {draft.question_id}"),
+                Choice(T.SEND_BUTTON, f"hoigui {draft.question_id} {draft.key}"),
+                Choice(T.CANCEL_BUTTON, f"hoikhong {draft.question_id} {draft.key}"),
             ]
         )
     else:
-        choices = _class_choices(draft.question_id, draft.classes)
-    return Reply(T.OFFER.format(text=Q.excerpt(draft.text)), choices=choices)
+        choices = _class_choices(draft.question_id, draft.classes, draft.key)
+    offer = T.OFFER.format(text=Q.excerpt(draft.text))
+    if msg.captioned_media:
+        offer += "\n\n" + T.MEDIA_NOT_FORWARDED
+    return Reply(offer, choices=choices)
 
 
 async def send(msg: Incoming, actor: Actor, svc: Services) -> Reply:
@@ -98,6 +110,7 @@ async def send(msg: Incoming, actor: Actor, svc: Services) -> Reply:
             class_id=numbers[1] if len(numbers) > 1 else None,
             now=svc.clock.now(),
             settings=svc.settings,
+            key=_draft_key(msg),
         )
     except QuestionRefused as exc:
         return _refused(exc, svc, learner=True)
@@ -107,7 +120,9 @@ async def send(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 async def drop(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     numbers = _numbers(msg)
     if numbers:
-        await Q.drop_draft(svc.db.uow(), person_id=_person(actor), question_id=numbers[0])
+        await Q.drop_draft(
+            svc.db.uow(), person_id=_person(actor), question_id=numbers[0], key=_draft_key(msg)
+        )
     return Reply(T.DRAFT_DROPPED, edit=msg.pressed)
 
 
@@ -332,14 +347,19 @@ def _receipt(asked: Q.Asked, actor: Actor, svc: Services, *, edit: bool = False)
     return Reply(text, choices=main_menu(actor, svc), edit=edit)
 
 
+def _draft_key(msg: Incoming) -> str | None:
+    """The draft's mark on a "Gửi"/"Không" button (none on buttons from before it existed)."""
+    return next((a for a in msg.args if a.startswith("k") and len(a) > 1), None)
+
+
 def _class_choices(
-    question_id: int, classes: tuple[Q.ClassChoice, ...]
+    question_id: int, classes: tuple[Q.ClassChoice, ...], key: str
 ) -> tuple[tuple[Choice, ...], ...]:
     rows = [
-        [Choice(T.SEND_TO_CLASS_BUTTON.format(code=c.code), f"hoigui {question_id} {c.id}")]
+        [Choice(T.SEND_TO_CLASS_BUTTON.format(code=c.code), f"hoigui {question_id} {c.id} {key}")]
         for c in classes
     ]
-    return Reply.rows(*rows, [Choice(T.CANCEL_BUTTON, f"hoikhong {question_id}")])
+    return Reply.rows(*rows, [Choice(T.CANCEL_BUTTON, f"hoikhong {question_id} {key}")])
 
 
 def _answer_prompt(view: Q.QuestionView) -> Reply:
@@ -419,6 +439,8 @@ def _refused(
             text = T.NO_CLASS
         case Refusal.ALREADY_SENT:
             text = T.ALREADY_SENT.format(number=d["number"])
+        case Refusal.DRAFT_REPLACED:
+            text = T.DRAFT_REPLACED
         case Refusal.ALREADY_DONE:
             when = Q.when_text(d["when"], svc.settings.timezone) if d.get("when") else ""
             text = T.ALREADY_DONE.format(

@@ -14,6 +14,8 @@ from vn.numbers import format_score
 
 __all__ = ["enter", "publish", "show"]
 
+CONFIRM_ARG = "ok"  # "congbo <class> ok": the confirmed publication
+
 
 async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply]:
     """Staff with a class code get the preview; everyone else what is theirs to see."""
@@ -48,8 +50,12 @@ async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply
 
 
 async def publish(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """/congbo <class> shows what will go out and asks; "congbo <class> ok" (its button, or a
+    typed number on Zalo) publishes. Results go out once and cannot be taken back."""
     if not msg.args:
         return await _pick_class(svc)
+    if CONFIRM_ARG not in msg.args[1:]:
+        return await _confirm_publish(msg.args[0], actor, svc, in_group=msg.is_group)
     try:
         report = await R.publish_results(
             svc.db.uow(),
@@ -131,8 +137,41 @@ async def _preview(code: str, actor: Actor, svc: Services, *, in_group: bool) ->
         when = format_when(p.published_at.astimezone(svc.settings.timezone))
         return Reply("\n".join([*lines, T.PREVIEW_PUBLISHED.format(when=when)]))
     lines.append(T.PREVIEW_NOT_PUBLISHED)
-    button = Choice(T.PUBLISH_BUTTON, f"congbo {p.code}")
+    button = Choice(T.PUBLISH_BUTTON, f"congbo {p.code} {CONFIRM_ARG}")
     return Reply("\n".join(lines), choices=Reply.rows([button]))
+
+
+async def _confirm_publish(code: str, actor: Actor, svc: Services, *, in_group: bool) -> Reply:
+    """Counts and one learner's notice as it will arrive, then the button that publishes."""
+    try:
+        p = await R.preview_results(
+            svc.db.uow(),
+            centre_id=svc.centre_id,
+            code=code,
+            actor_person_id=actor.person_id,
+            now=svc.clock.now(),
+            in_group=in_group,
+        )
+    except (ImportRejected, ClassNotFound) as exc:
+        return Reply(_errors(exc))
+    if p.published_at is not None:
+        when = format_when(p.published_at.astimezone(svc.settings.timezone))
+        return Reply(T.ALREADY_PUBLISHED.format(code=p.code, when=when))
+    if not p.results:
+        return Reply(T.NOTHING_TO_PUBLISH.format(code=p.code))
+    grades = ", ".join(T.PREVIEW_GRADE_COUNT.format(grade=g, count=n) for g, n in p.grades.items())
+    lines = [
+        T.CONFIRM_PUBLISH_HEADER.format(name=p.name, code=p.code),
+        T.PREVIEW_COUNTS.format(with_result=len(p.results), enrolled=p.enrolled, grades=grades),
+    ]
+    if p.missing:
+        lines.append(T.PREVIEW_MISSING.format(names=", ".join(p.missing)))
+    lines += [T.CONFIRM_PUBLISH_SAMPLE, R.learner_text(p.results[0]), "", T.PREVIEW_NOT_PUBLISHED]
+    buttons = Reply.rows(
+        [Choice(T.PUBLISH_BUTTON, f"congbo {p.code} {CONFIRM_ARG}")],
+        [Choice(T.SEE_ALL_BUTTON, f"ketqua {p.code}")],
+    )
+    return Reply("\n".join(lines), choices=buttons)
 
 
 async def _pick_class(svc: Services) -> Reply:

@@ -648,6 +648,14 @@ class _Actor:
             fields["caption"] = caption
         return self._server._user_message(self._chat, self._user, fields)
 
+    def send_photo(self, data: bytes, caption: str | None = None) -> int:
+        """Send a picture from the gallery, with an optional caption (as Telegram clients do)."""
+        stored = self._server._store_file(data, "photo.jpg", "image/jpeg", folder="photos")
+        fields: dict[str, Any] = {"photo": stored.photo_json()}
+        if caption:
+            fields["caption"] = caption
+        return self._server._user_message(self._chat, self._user, fields)
+
     def press(self, label_or_data: str, *, message: SentMessage | None = None) -> int:
         """Press an inline button (by its text or callback_data) on the newest bot message."""
         return self._server._press(self._chat, self._user, label_or_data, message)

@@ -234,8 +234,8 @@ def bot_env(telegram: LocalTelegram, db_url: str, **extra: str) -> dict[str, str
         SLL_CENTRE_NAME=CENTRE,
         SLL_SAMPLE_DATA=str(SAMPLES),
         PYTHONUNBUFFERED="1",
-        **extra,
     )
+    env.update(extra)  # a test may give its own SLL_CONFIG
     return env
 
 

@@ -95,7 +95,9 @@ async def test_a_learner_checks_in_the_monitor_marks_the_rest_and_staff_see_the_
     roster = await monitor.wait_for("📋 Điểm danh Buổi 1", timeout=10)
     assert "Có mặt 1 · Muộn 0 · Có phép 0 · Vắng 0 · Chưa 44" in (roster.text or "")
     assert "Trang 1/3" in (roster.text or "")
-    monitor.press("✅ Tất cả có mặt", message=roster)
+    monitor.press("✅ Tất cả có mặt", message=roster)  # asks first, in the same message
+    await monitor.wait_for(lambda m: m is roster and "Ghi có mặt cho 44" in (m.text or ""))
+    monitor.press("✅ Đồng ý, ghi tất cả có mặt", message=roster)
     await monitor.wait_for(lambda m: m is roster and "Có mặt 45" in (m.text or ""), timeout=10)
     # Tap a learner to cycle present → late; the same message is edited, not a new one.
     third = next(label for label, _ in roster.buttons() if morning.names[2] in label)

@@ -659,8 +659,8 @@ async def test_free_text_from_a_learner_is_offered_as_a_question_and_sent_with_a
     send, cancel = offer.choices[0]
     assert (send.label, cancel.label) == (T.SEND_BUTTON, T.CANCEL_BUTTON)
 
-    command, number = send.data.split()
-    [receipt] = await dispatcher.handle(said(command=command, args=(number,), pressed=True))
+    command, number, key = send.data.split()  # the id and the mark of the draft's text
+    [receipt] = await dispatcher.handle(said(command=command, args=(number, key), pressed=True))
     assert f"số {number}" in receipt.text
     assert len(await notifications(database, kind=Q.KIND_NEW)) == 1
 

@@ -487,7 +487,7 @@ async def test_in_chat_staff_correct_preview_and_publish_and_each_person_sees_th
     [preview] = await chat.handle(said(STAFF_TG, command="ketqua", args=("SC-K4",)))
     assert "1. Lê Thị Ngọc Lan — 9,5 / 9 — Xuất sắc" in preview.text
     [[publish]] = preview.choices
-    assert publish.data == "congbo SC-K4"
+    assert publish.data == "congbo SC-K4 ok"  # the preview is shown: its button publishes
     command, *args = publish.data.split()
     [published] = await chat.handle(said(STAFF_TG, command=command, args=tuple(args), pressed=True))
     assert published.text.startswith("📢 Đã công bố kết quả lớp SC-K4: 45 thông báo")

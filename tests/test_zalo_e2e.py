@@ -235,13 +235,14 @@ async def test_a_schedule_longer_than_zalo_allows_arrives_in_parts_cut_at_line_b
 # --- check-in on the first morning -----------------------------------------------------------
 
 
-async def test_on_zalo_a_learner_checks_in_with_the_room_code_and_the_monitor_marks_the_rest(
+FIRST = datetime(2024, 3, 4, 7, 30, tzinfo=TZ)
+
+
+async def _first_morning(
     local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
-) -> None:
-    """7h35 on the first morning: the monitor (on Zalo) shows the room code, a learner on
-    Zalo picks "Điểm danh" by its number and types the code, the monitor marks everyone
-    present from the numbered roster."""
-    first = datetime(2024, 3, 4, 7, 30, tzinfo=TZ)
+) -> tuple[BotProcess, list[str]]:
+    """7h35 on the first morning; the monitor (TT 1) and a learner (TT 2) linked on Zalo.
+    Returns the bot and the learners' names in roster order."""
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
     db = Database(db_url)
     try:
@@ -258,7 +259,7 @@ async def test_on_zalo_a_learner_checks_in_with_the_room_code_and_the_monitor_ma
                         external_id=zalo_id,
                         chat_id=zalo_id,
                         person_id=learner.person.id,
-                        linked_at=first - timedelta(days=1),
+                        linked_at=FIRST - timedelta(days=1),
                     )
                 )
             await uow.commit()
@@ -269,8 +270,18 @@ async def test_on_zalo_a_learner_checks_in_with_the_room_code_and_the_monitor_ma
         db_url,
         tmp_path,
         zalo=local_zalo,
-        SLL_FAKE_NOW=(first + timedelta(minutes=5)).isoformat(),
+        SLL_FAKE_NOW=(FIRST + timedelta(minutes=5)).isoformat(),
     )
+    return bot, [x.person.full_name for x in learners]
+
+
+async def test_on_zalo_a_learner_checks_in_with_the_room_code_and_the_monitor_marks_the_rest(
+    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
+) -> None:
+    """7h35 on the first morning: the monitor (on Zalo) shows the room code, a learner on
+    Zalo picks "Điểm danh" by its number and types the code, the monitor marks everyone
+    present from the numbered roster, after confirming."""
+    bot, _ = await _first_morning(local_telegram, local_zalo, tmp_path)
     try:
         monitor, learner = local_zalo.user("z-lan", "Lan"), local_zalo.user("z-hai", "Hải")
         (shown,) = await _says(monitor, "/maphong", "Mã phòng")
@@ -286,7 +297,45 @@ async def test_on_zalo_a_learner_checks_in_with_the_room_code_and_the_monitor_ma
         assert "Có mặt 1 · Muộn 0 · Có phép 0 · Vắng 0 · Chưa 44" in (roster[0].text or "")
         choices = _menu("\n".join(m.text or "" for m in roster))
         # A pressed button edits the roster on Telegram; on Zalo the new roster comes anew.
-        await _says(monitor, choices["✅ Tất cả có mặt"], "Có mặt 45")
+        (asked,) = await _says(monitor, choices["✅ Tất cả có mặt"], "Ghi có mặt cho 44")
+        await _says(monitor, _menu(asked.text or "")["✅ Đồng ý, ghi tất cả có mặt"], "Có mặt 45")
+    finally:
+        assert await bot.stop() == 0, bot.log()
+
+
+async def test_on_zalo_the_number_typed_on_roster_page_two_marks_that_learner_only(
+    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
+) -> None:
+    """The roster's menu numbers are the roster numbers: on page 2, typing 16 marks learner
+    16, not the whole class; "all present" asks first, and going back changes nothing."""
+    bot, names = await _first_morning(local_telegram, local_zalo, tmp_path)
+    try:
+        monitor = local_zalo.user("z-lan", "Lan")
+        first = "\n".join(m.text or "" for m in await _says(monitor, "/lop", "Trang 1/3"))
+        assert "Gõ số thứ tự" in first and "Bấm vào tên" not in first
+        second = "\n".join(
+            m.text or "" for m in await _says(monitor, _menu(first)["Sau ▶️"], "Trang 2/3")
+        )
+        shown = _menu(second)
+        sixteenth = next(label for label in shown if names[15] in label)
+        assert "16." in sixteenth and shown[sixteenth] == "16"  # the number shown is typed
+        assert all(number not in shown.values() for number in ("1", "2", "15"))
+
+        marked = "\n".join(m.text or "" for m in await _says(monitor, "16", "📋 Điểm danh"))
+        assert "Có mặt 1 · Muộn 0 · Có phép 0 · Vắng 0 · Chưa 44" in marked
+        assert f"✅ 16. {names[15]}" in marked
+
+        (wrong,) = await _says(monitor, "3", "không có trong các lựa chọn")  # not on this page
+        assert "Có mặt" not in (wrong.text or "")
+
+        (asked,) = await _says(monitor, _menu(marked)["✅ Tất cả có mặt"], "Ghi có mặt cho 44")
+        back = "\n".join(
+            m.text or ""
+            for m in await _says(
+                monitor, _menu(asked.text or "")["↩️ Quay lại danh sách"], "📋 Điểm danh"
+            )
+        )
+        assert "Chưa 44" in back  # nothing was marked without the confirmation
     finally:
         assert await bot.stop() == 0, bot.log()
 

@@ -56,6 +56,7 @@ OUTSIDE_RADIUS = (
     "Vị trí bạn gửi cách nơi học khoảng {distance} m, xa hơn phạm vi cho phép ({radius} m). "
     "Vui lòng điểm danh khi đã có mặt tại lớp."
 )
+SEND_LOCATION_AGAIN = "Khi đã đến lớp, bạn chỉ cần gửi lại vị trí, không phải gõ lại mã."
 NEED_LOCATION = (
     "Mã phòng đúng. Buổi học này cần thêm vị trí: vui lòng gửi vị trí hiện tại của bạn "
     "(bấm 📎 rồi chọn «Vị trí»)."
@@ -78,12 +79,19 @@ CHOOSE_SESSION_FOR_CODE = "Chọn buổi học để xem mã phòng:"
 ROSTER_HEADER = (
     "📋 Điểm danh {session}\n"
     "Có mặt {present} · Muộn {late} · Có phép {excused} · Vắng {absent} · Chưa {unmarked} "
-    "(sĩ số {total})\n"
-    "Bấm vào tên để đổi: có mặt → muộn → có phép → vắng. Trang {page}/{pages}."
+    "(sĩ số {total}) · Trang {page}/{pages}"
 )
+ROSTER_HOW_TO_MARK = "Bấm vào tên để đổi: có mặt → muộn → có phép → vắng."
+ROSTER_HOW_TO_MARK_TYPED = "Gõ số thứ tự của học viên để đổi: có mặt → muộn → có phép → vắng."
 ROSTER_CLOSED = "\n🔒 Buổi học đã khóa sổ điểm danh; cán bộ sửa bằng /suadiemdanh."
 ROSTER_LINE_BUTTON = "{icon} {number}. {name}"
 ALL_PRESENT_BUTTON = "✅ Tất cả có mặt"
+CONFIRM_ALL_PRESENT = (
+    "Ghi có mặt cho {count} học viên chưa được điểm danh ở {session}? "
+    "Những người đã được ghi (muộn, có phép, vắng) giữ nguyên."
+)
+CONFIRM_ALL_PRESENT_BUTTON = "✅ Đồng ý, ghi tất cả có mặt"
+BACK_TO_ROSTER_BUTTON = "↩️ Quay lại danh sách"
 PREV_BUTTON = "◀️ Trước"
 NEXT_BUTTON = "Sau ▶️"
 MARKED_TOAST = "{name}: {status}"

@@ -28,6 +28,9 @@ GROUP_NOT_SUPPORTED = "Vui lòng nhắn riêng cho tôi để dùng việc này.
 SHARE_PHONE_BUTTON = "📱 Chia sẻ số điện thoại"
 CHOICE_LINE = "Gõ {number} để: {label}"
 CHOICE_UNKNOWN = "Số {number} không có trong các lựa chọn. Vui lòng gõ một số từ 1 đến {count}."
+CHOICE_NOT_SHOWN = (
+    "Số {number} không có trong các lựa chọn. Vui lòng gõ một trong các số đang hiện ở trên."
+)
 DOCUMENT_NOT_ON_CHANNEL = (
     "Tệp «{filename}» chỉ gửi được qua Telegram. Bạn có thể nhận tệp tại trung tâm "
     "hoặc qua Telegram."

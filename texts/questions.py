@@ -43,7 +43,15 @@ TOO_LONG = (
 )
 MEDIA_ONLY = (
     "Tôi chỉ đọc được tin nhắn chữ. Nếu bạn muốn hỏi, hãy gõ câu hỏi bằng chữ "
-    "(có thể gửi ảnh kèm chú thích là câu hỏi)."
+    "(ảnh, tệp và nhãn dán không chuyển được tới cán bộ)."
+)
+MEDIA_NOT_FORWARDED = (
+    "Lưu ý: ảnh hoặc tệp không chuyển được tới cán bộ; cán bộ chỉ nhận phần chữ ở trên. "
+    "Nếu cần, bạn hãy mô tả nội dung ảnh bằng chữ."
+)
+NOT_A_QUESTION = (
+    "Tôi chưa hiểu «{text}»: hiện không có lựa chọn nào đang chờ bạn gõ số. "
+    "Bạn chọn một việc bên dưới, hoặc gõ câu hỏi bằng chữ để gửi cán bộ trung tâm."
 )
 TOO_MANY_OPEN = (
     "Bạn đang có {count} câu hỏi chưa được trả lời (tối đa {limit}). "
@@ -56,6 +64,10 @@ TOO_MANY_PER_HOUR = (
 NO_CLASS = "Bạn chưa có trong danh sách lớp nào nên chưa đặt câu hỏi được."
 NOT_YOURS = "Không tìm thấy câu hỏi này trong các câu hỏi của bạn."
 ALREADY_SENT = "Câu hỏi số {number} đã được gửi rồi."
+DRAFT_REPLACED = (
+    "Tin nhắn dưới nút này đã được thay bằng tin bạn gõ sau, nên tôi không gửi gì. "
+    "Nếu muốn hỏi, bạn bấm «Gửi» dưới tin mới nhất."
+)
 
 # --- the learner's own questions ------------------------------------------------------------
 MINE_HEADER = "Các câu hỏi của bạn (mới nhất trước):"

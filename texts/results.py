@@ -43,6 +43,9 @@ PREVIEW_NOT_PUBLISHED = (
     "nhận bảng tổng hợp của đơn vị mình. Việc này chỉ làm một lần."
 )
 PUBLISH_BUTTON = "📢 Công bố"
+CONFIRM_PUBLISH_HEADER = "📢 Công bố kết quả lớp {name} ({code})?"
+CONFIRM_PUBLISH_SAMPLE = "Ví dụ một học viên sẽ nhận được:"
+SEE_ALL_BUTTON = "🔎 Xem toàn bộ kết quả"
 PUBLISHED = (
     "📢 Đã công bố kết quả lớp {code}: {learners} thông báo cho học viên, "
     "{leaders} bảng tổng hợp cho lãnh đạo đơn vị."

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Choice", "Document", "Reply", "choices_from_json", "choices_to_json", "numbered_menu"]
+__all__ = [
+    "Choice",
+    "Document",
+    "Reply",
+    "choices_from_json",
+    "choices_to_json",
+    "numbered",
+    "numbered_menu",
+]
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,9 @@ class Choice:
 
     label: str
     data: str
+    # The number to type for it on a channel without buttons, when the label shows one (a
+    # roster number): the number shown is the number typed. Unset: the next free number.
+    number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,20 @@ def choices_from_json(value: list[list[list[str]]] | None) -> tuple[tuple[Choice
     return tuple(tuple(Choice(label, data) for label, data in row) for row in value or ())
 
 
+def numbered(choices: tuple[tuple[Choice, ...], ...]) -> list[tuple[int, Choice]]:
+    """Each choice with the number typed for it on a channel without buttons, row by row: its
+    own `number` if it has one, else one more than the last number given."""
+    out: list[tuple[int, Choice]] = []
+    last = 0
+    for row in choices:
+        for choice in row:
+            number = choice.number if choice.number is not None else last + 1
+            last = max(last, number)
+            out.append((number, choice))
+    return out
+
+
 def numbered_menu(choices: tuple[tuple[Choice, ...], ...]) -> list[list[str]]:
-    """The menu kept on a chat account for a channel without buttons: [label, data] in the
-    order the choices are numbered (row by row), so "2" means the second."""
-    return [[c.label, c.data] for row in choices for c in row]
+    """The menu kept on a chat account for a channel without buttons: [label, data, number]
+    as shown (see `numbered`), so a typed number means the line that showed it."""
+    return [[c.label, c.data, str(n)] for n, c in numbered(choices)]

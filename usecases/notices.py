@@ -36,7 +36,7 @@ from usecases.classes import ClassNotFound, ImportRejected
 from usecases.outbox import enqueue
 from usecases.settings import NoticeSettings, Settings
 from vn.dates import format_date, format_time, format_when
-from vn.text import nfc
+from vn.text import nfc, nfc_lines
 
 __all__ = [
     "Kind",
@@ -621,7 +621,7 @@ async def broadcast(
 ) -> int:
     """A staff message to every learner of a class, or of a unit (learners in any class).
     Each broadcast is one audit entry, whose id makes its keys unique. Returns the count."""
-    text = nfc(text).strip()
+    text = nfc_lines(text)  # its line breaks kept; long texts are split at them when sent
     if not text:
         raise ImportRejected([T.EMPTY_TEXT])
     async with uow:

@@ -16,6 +16,7 @@ addresses people, never a group chat, so a learner's question stays in private c
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ __all__ = [
     "checkins_workbook",
     "clean_text",
     "close_question",
+    "draft_key",
     "draft_question",
     "drop_draft",
     "excerpt",
@@ -107,6 +109,7 @@ class Refusal(StrEnum):
     NO_CLASS = "no_class"
     NOT_FOUND = "not_found"  # absent, or not the caller's to see: the same answer, on purpose
     ALREADY_SENT = "already_sent"
+    DRAFT_REPLACED = "draft_replaced"  # the button is under an older draft
     ALREADY_DONE = "already_done"
     NOT_ANSWERED = "not_answered"
     ALREADY_SHARED = "already_shared"
@@ -144,6 +147,7 @@ class NeedsClass:
 
     question_id: int
     classes: tuple[ClassChoice, ...]
+    key: str = ""  # `draft_key` of its text, for the buttons
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,17 @@ class Draft:
     question_id: int
     text: str
     classes: tuple[ClassChoice, ...]  # one: just confirm; several: confirm with a class
+
+    @property
+    def key(self) -> str:
+        return draft_key(self.text)
+
+
+def draft_key(text: str) -> str:
+    """A short mark of a draft's text, carried by its "Gửi"/"Không" buttons with its id. A new
+    draft replaces the last, and SQLite may give it the same id; an older button then names a
+    text that is no longer there, and must not send the newer one."""
+    return "k" + hashlib.blake2b(text.encode(), digest_size=5).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -236,7 +251,7 @@ async def ask_question(
         if len(candidates) > 1:
             draft = await _new_draft(session, person_id, candidates[0].id, cleaned, now)
             await uow.commit()
-            return NeedsClass(draft.id, tuple(candidates))
+            return NeedsClass(draft.id, tuple(candidates), draft_key(cleaned))
         question = Question(class_id=candidates[0].id, person_id=person_id, text=cleaned)
         session.add(question)
         asked = await _submit(session, question, now, settings)
@@ -274,13 +289,17 @@ async def send_draft(
     now: datetime,
     settings: Settings,
     class_id: int | None = None,
+    key: str | None = None,
 ) -> Asked:
-    """The learner confirms their draft (for the class they chose, if they have several)."""
+    """The learner confirms their draft (for the class they chose, if they have several).
+    `key` (from the button) must be the draft's: a button under an older draft sends nothing."""
     async with uow:
         session = uow.session
         question = await session.get(Question, question_id, with_for_update=True)
         if question is None or question.person_id != person_id:
             raise QuestionRefused(Refusal.NOT_FOUND, number=question_id)
+        if question.status == QuestionStatus.DRAFT and key and key != draft_key(question.text):
+            raise QuestionRefused(Refusal.DRAFT_REPLACED)
         if question.status != QuestionStatus.DRAFT:
             raise QuestionRefused(Refusal.ALREADY_SENT, number=question_id)
         if class_id is not None:
@@ -298,9 +317,19 @@ async def send_draft(
         return asked
 
 
-async def drop_draft(uow: UnitOfWork, *, person_id: int, question_id: int) -> None:
-    """ "Không": the free text was not a question; forget it."""
+async def drop_draft(
+    uow: UnitOfWork, *, person_id: int, question_id: int, key: str | None = None
+) -> None:
+    """ "Không": the free text was not a question; forget it (not a newer draft, see `key`)."""
     async with uow:
+        if key:
+            text = await uow.session.scalar(
+                select(Question.text).where(
+                    Question.id == question_id, Question.status == QuestionStatus.DRAFT
+                )
+            )
+            if text is not None and draft_key(text) != key:
+                return
         await uow.session.execute(
             delete(Question).where(
                 Question.id == question_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["clean", "fold", "name_key", "nfc", "title_case_if_shouting", "unaccent"]
+__all__ = ["clean", "fold", "name_key", "nfc", "nfc_lines", "title_case_if_shouting", "unaccent"]
 
 # Characters that look like spaces or are invisible in Excel but break equality.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -28,6 +28,16 @@ def nfc(value: str | None) -> str:
     if not value.isascii():  # fast path: most cells of a big file are digits and dates
         value = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
     return " ".join(value.split())  # every Unicode space, NBSP included, becomes one space
+
+
+def nfc_lines(value: str | None) -> str:
+    """NFC for a message someone wrote: invisible characters removed, each line's trailing
+    spaces and the blank lines around it trimmed, but its line breaks kept (a notice is a
+    list, a timetable, paragraphs; `nfc` would run it into one line)."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
+    return "\n".join(line.rstrip() for line in value.splitlines()).strip("\n").rstrip()
 
 
 def clean(value: object) -> str | None:

@@ -2,7 +2,7 @@
 
 The one place for it: the Zalo adapter (replies) and the outbox's Zalo sender (notices) both
 call `render`, so a menu reads the same wherever it comes from, and its numbers are the ones
-the dispatcher maps a typed number back to (row by row, from 1).
+the dispatcher maps a typed number back to (`usecases.messages.numbered`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from channels.splitting import split_text
 from channels.zalo.client import TEXT_LIMIT
 from texts import common as T
-from usecases.messages import Reply
+from usecases.messages import Reply, numbered
 
 __all__ = ["render"]
 
@@ -23,12 +23,11 @@ def render(reply: Reply, limit: int = TEXT_LIMIT) -> list[str]:
     blocks = [reply.text or reply.toast or ""]
     if reply.document is not None:
         blocks.append(T.DOCUMENT_NOT_ON_CHANNEL.format(filename=reply.document.filename))
-    choices = [choice for row in reply.choices for choice in row]
-    if choices:
+    if reply.choices:
         blocks.append(
             "\n".join(
                 T.CHOICE_LINE.format(number=number, label=choice.label)
-                for number, choice in enumerate(choices, start=1)
+                for number, choice in numbered(reply.choices)
             )
         )
     return split_text("\n\n".join(b for b in blocks if b.strip()), limit)
