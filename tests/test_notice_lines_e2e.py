@@ -18,12 +18,12 @@ from tests.test_zalo_e2e import LAN, _says, _set_up
 CLASS = "SC-K4"
 
 
-def _notice(tag: str) -> str:
-    """45 lines, about 5,000 characters: more than one Zalo message, more than one Telegram's."""
+def _notice(tag: str, lines: int = 45) -> str:
+    """45 lines, about 6,600 characters: more than one Zalo message, more than one Telegram's."""
     return "\n".join(
         f"{tag} {i}. Thứ Hai 04/03/2024, 7h30: học viên có mặt tại Hội trường Trung tâm, "
         f"mặc trang phục lịch sự, mang theo sổ ghi chép và tài liệu chuyên đề {i}."
-        for i in range(1, 46)
+        for i in range(1, lines + 1)
     )
 
 
@@ -70,12 +70,13 @@ async def test_a_45_line_notice_keeps_its_lines_on_zalo_and_telegram(
     staff = local_telegram.user(bot.staff_id, "Cán bộ")
     staff.send_command("nhantin", CLASS)
     await staff.wait_for("Bạn gửi nội dung tin")
-    in_chat = _notice("Mục")
+    # Telegram lets a person send at most 4,096 characters, so in chat the notice is shorter.
+    in_chat = _notice("Mục", lines=25)
     staff.send_text(in_chat)
     await staff.wait_for("Đã xếp 45 tin")
     last = in_chat.split("\n")[-1]
     on_zalo = await _zalo_parts(lan, "Mục", last)
-    assert len(on_zalo) >= 3  # 5,000 characters in parts of at most 2,000
+    assert len(on_zalo) >= 2  # 3,600 characters in parts of at most 2,000
     _assert_line_by_line(on_zalo, in_chat, TEXT_LIMIT)
     _assert_line_by_line(await _telegram_parts(hai, "Mục", last), in_chat, 4096)
 
