@@ -103,9 +103,12 @@ async def enter(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     return Reply(text, choices=Reply.rows([Choice(T.BUTTON, f"ketqua {view.class_code}")]))
 
 
-async def _preview(code: str, actor: Actor, svc: Services, *, in_group: bool) -> Reply:
+async def _load_preview(
+    code: str, actor: Actor, svc: Services, *, in_group: bool
+) -> R.ResultsPreview | Reply:
+    """The class's results as staff review them, or the refusal to show."""
     try:
-        p = await R.preview_results(
+        return await R.preview_results(
             svc.db.uow(),
             centre_id=svc.centre_id,
             code=code,
@@ -115,13 +118,25 @@ async def _preview(code: str, actor: Actor, svc: Services, *, in_group: bool) ->
         )
     except (ImportRejected, ClassNotFound) as exc:
         return Reply(_errors(exc))
+
+
+def _counts(p: R.ResultsPreview, header: str) -> list[str]:
+    """The header, how many have a result and by grade, and who has none."""
     grades = ", ".join(T.PREVIEW_GRADE_COUNT.format(grade=g, count=n) for g, n in p.grades.items())
     lines = [
-        T.PREVIEW_HEADER.format(name=p.name, code=p.code),
+        header.format(name=p.name, code=p.code),
         T.PREVIEW_COUNTS.format(with_result=len(p.results), enrolled=p.enrolled, grades=grades),
     ]
     if p.missing:
         lines.append(T.PREVIEW_MISSING.format(names=", ".join(p.missing)))
+    return lines
+
+
+async def _preview(code: str, actor: Actor, svc: Services, *, in_group: bool) -> Reply:
+    p = await _load_preview(code, actor, svc, in_group=in_group)
+    if isinstance(p, Reply):
+        return p
+    lines = _counts(p, T.PREVIEW_HEADER)
     lines += [
         T.PREVIEW_LINE.format(
             number=v.number,
@@ -143,29 +158,15 @@ async def _preview(code: str, actor: Actor, svc: Services, *, in_group: bool) ->
 
 async def _confirm_publish(code: str, actor: Actor, svc: Services, *, in_group: bool) -> Reply:
     """Counts and one learner's notice as it will arrive, then the button that publishes."""
-    try:
-        p = await R.preview_results(
-            svc.db.uow(),
-            centre_id=svc.centre_id,
-            code=code,
-            actor_person_id=actor.person_id,
-            now=svc.clock.now(),
-            in_group=in_group,
-        )
-    except (ImportRejected, ClassNotFound) as exc:
-        return Reply(_errors(exc))
+    p = await _load_preview(code, actor, svc, in_group=in_group)
+    if isinstance(p, Reply):
+        return p
     if p.published_at is not None:
         when = format_when(p.published_at.astimezone(svc.settings.timezone))
         return Reply(T.ALREADY_PUBLISHED.format(code=p.code, when=when))
     if not p.results:
         return Reply(T.NOTHING_TO_PUBLISH.format(code=p.code))
-    grades = ", ".join(T.PREVIEW_GRADE_COUNT.format(grade=g, count=n) for g, n in p.grades.items())
-    lines = [
-        T.CONFIRM_PUBLISH_HEADER.format(name=p.name, code=p.code),
-        T.PREVIEW_COUNTS.format(with_result=len(p.results), enrolled=p.enrolled, grades=grades),
-    ]
-    if p.missing:
-        lines.append(T.PREVIEW_MISSING.format(names=", ".join(p.missing)))
+    lines = _counts(p, T.CONFIRM_PUBLISH_HEADER)
     lines += [T.CONFIRM_PUBLISH_SAMPLE, R.learner_text(p.results[0]), "", T.PREVIEW_NOT_PUBLISHED]
     buttons = Reply.rows(
         [Choice(T.PUBLISH_BUTTON, f"congbo {p.code} {CONFIRM_ARG}")],

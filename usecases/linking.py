@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
 from db.models import (
@@ -255,21 +257,7 @@ async def reissue_invite(
     unused codes stop working."""
     async with uow:
         session = uow.session
-        learners = (
-            await session.scalars(
-                select(Person)
-                .join(Enrollment, Enrollment.person_id == Person.id)
-                .where(Enrollment.class_id == class_id)
-                .order_by(Enrollment.roster_row, Person.id)
-            )
-        ).all()
-        leaders = (
-            await session.scalars(
-                select(Person)
-                .join(UnitLeader, UnitLeader.person_id == Person.id)
-                .where(UnitLeader.unit_id.in_({p.unit_id for p in learners if p.unit_id}))
-            )
-        ).all()
+        learners, leaders = await _class_people(session, class_id)
         try:
             phone: str | None = normalize_phone(who)
         except PhoneError:
@@ -323,23 +311,7 @@ async def create_invites(
     account yet; existing unused codes are reused, so printing twice hands out the same codes."""
     async with uow:
         session = uow.session
-        learners = (
-            await session.scalars(
-                select(Person)
-                .join(Enrollment, Enrollment.person_id == Person.id)
-                .where(Enrollment.class_id == class_id)
-                .order_by(Enrollment.roster_row, Person.id)
-            )
-        ).all()
-        unit_ids = {p.unit_id for p in learners if p.unit_id is not None}
-        leaders = (
-            await session.scalars(
-                select(Person)
-                .join(UnitLeader, UnitLeader.person_id == Person.id)
-                .where(UnitLeader.unit_id.in_(unit_ids))
-                .order_by(UnitLeader.unit_id, Person.id)
-            )
-        ).all()
+        learners, leaders = await _class_people(session, class_id)
         linked = set(
             await session.scalars(
                 select(ChatAccount.person_id).where(ChatAccount.person_id.is_not(None))
@@ -398,3 +370,27 @@ async def _describe(uow: UnitOfWork, account: ChatAccount, status: LinkStatus) -
         unit_names=tuple(units),
         actor=await load_actor(uow, account),
     )
+
+
+async def _class_people(
+    session: AsyncSession, class_id: int
+) -> tuple[Sequence[Person], Sequence[Person]]:
+    """The class's learners in roster order, and the leaders of their units."""
+    learners = (
+        await session.scalars(
+            select(Person)
+            .join(Enrollment, Enrollment.person_id == Person.id)
+            .where(Enrollment.class_id == class_id)
+            .order_by(Enrollment.roster_row, Person.id)
+        )
+    ).all()
+    unit_ids = {p.unit_id for p in learners if p.unit_id is not None}
+    leaders = (
+        await session.scalars(
+            select(Person)
+            .join(UnitLeader, UnitLeader.person_id == Person.id)
+            .where(UnitLeader.unit_id.in_(unit_ids))
+            .order_by(UnitLeader.unit_id, Person.id)
+        )
+    ).all()
+    return learners, leaders
