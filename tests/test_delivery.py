@@ -21,7 +21,7 @@ from localapi.telegram import LocalTelegram
 from tests.conftest import SampleClass
 from usecases import delivery, notices
 from usecases.clock import FixedClock
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from usecases.settings import Settings
 from vn.text import name_key
 
@@ -73,12 +73,14 @@ async def add_notice(db: Database, person_id: int, text: str, due: datetime, **k
     async with db.uow() as uow:
         row = await enqueue(
             uow.session,
-            key=kw.pop("key", None) or f"test:{next(_ids)}",  # type: ignore[arg-type]
-            person_id=person_id,
-            kind=kw.pop("kind", "broadcast"),  # type: ignore[arg-type]
-            text=text,
-            due_at=due,
-            **kw,  # type: ignore[arg-type]
+            Notice(
+                key=kw.pop("key", None) or f"test:{next(_ids)}",  # type: ignore[arg-type]
+                person_id=person_id,
+                kind=kw.pop("kind", "broadcast"),  # type: ignore[arg-type]
+                text=text,
+                due_at=due,
+                **kw,  # type: ignore[arg-type],
+            ),
         )
         await uow.commit()
         assert row is not None

@@ -75,7 +75,7 @@ async def test_healthz_and_metrics_from_the_running_bot(
 
     handled = 'sll_update_seconds_count{channel="telegram"}'
     assert handled not in before
-    assert metric(after, 'sll_update_seconds_count', '{channel="telegram"}') == 1
+    assert metric(after, "sll_update_seconds_count", '{channel="telegram"}') == 1
     assert metric(after, "sll_outbox_notifications", '{status="pending"}') == 0
     assert metric(after, "sll_outbox_oldest_due_seconds") == 0
 

@@ -47,4 +47,3 @@ def test_aiosqlite_connection_internals_used_by_the_inline_connection() -> None:
     assert isinstance(inspect.getattr_static(aiosqlite.Connection, "_conn"), property), (
         "aiosqlite.Connection._conn is no longer a property: see db/sqlite_inline.py"
     )
-

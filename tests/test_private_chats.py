@@ -44,7 +44,7 @@ from tests.test_results import person_id
 from usecases import classes
 from usecases.clock import FixedClock
 from usecases.messages import Document
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from usecases.settings import Settings
 
 LAN, LEADER = "Lê Thị Ngọc Lan", "Hà Văn Thắng"
@@ -145,12 +145,14 @@ async def test_personal_notices_reach_only_the_private_chat_whatever_is_typed_in
         async with database.uow() as uow:
             await enqueue(
                 uow.session,
-                key=f"test:{kind}",
-                person_id=people[name],
-                kind=kind,
-                text=line,
-                due_at=clock.now(),
-                document=document if kind == "unit_results" else None,
+                Notice(
+                    key=f"test:{kind}",
+                    person_id=people[name],
+                    kind=kind,
+                    text=line,
+                    due_at=clock.now(),
+                    document=document if kind == "unit_results" else None,
+                ),
             )
             await uow.commit()
     async with outbox(database, clock, local_telegram, local_zalo) as d:

@@ -31,7 +31,7 @@ from usecases import classes, identity
 from usecases.clock import FixedClock
 from usecases.linking import create_invites
 from usecases.messages import Choice, Document, Reply
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from usecases.settings import Settings, ZaloSettings
 
 LAN = "Lê Thị Ngọc Lan"
@@ -364,11 +364,13 @@ async def _notify(db_url: str, person_id: int, text: str) -> None:
         async with db.uow() as uow:
             await enqueue(
                 uow.session,
-                key=f"test:both-channels:{person_id}",
-                person_id=person_id,
-                kind="broadcast",
-                text=text,
-                due_at=SAMPLE_EVE - timedelta(minutes=1),
+                Notice(
+                    key=f"test:both-channels:{person_id}",
+                    person_id=person_id,
+                    kind="broadcast",
+                    text=text,
+                    due_at=SAMPLE_EVE - timedelta(minutes=1),
+                ),
             )
             await uow.commit()
     finally:
@@ -594,14 +596,16 @@ async def test_a_number_typed_after_a_notice_with_choices_runs_that_choice(
         async with db.uow() as uow:
             await enqueue(
                 uow.session,
-                key="test:notice-with-choices",
-                person_id=person_id,
-                kind="broadcast",
-                text="Lớp có thay đổi lịch. Bạn muốn làm gì?",
-                choices=Reply.rows(
-                    [Choice("Xem hướng dẫn", "help")], [Choice("Xem lịch", "lichhoc")]
+                Notice(
+                    key="test:notice-with-choices",
+                    person_id=person_id,
+                    kind="broadcast",
+                    text="Lớp có thay đổi lịch. Bạn muốn làm gì?",
+                    choices=Reply.rows(
+                        [Choice("Xem hướng dẫn", "help")], [Choice("Xem lịch", "lichhoc")]
+                    ),
+                    due_at=SAMPLE_EVE - timedelta(minutes=1),
                 ),
-                due_at=SAMPLE_EVE - timedelta(minutes=1),
             )
             await uow.commit()
     finally:

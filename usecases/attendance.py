@@ -51,7 +51,7 @@ from db.models import (
 from sheets.writer import Percent, SheetSpec, write_xlsx
 from texts import attendance as T
 from usecases.identity import Actor
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from usecases.settings import AttendanceSettings, Settings
 from vn.dates import format_date, format_time, format_when
 
@@ -1109,13 +1109,15 @@ async def _alert_units(
         )
         made = await enqueue(
             session,
-            key=f"absence:{lesson.id}:{leader_id}",
-            person_id=leader_id,
-            kind="absence_alert",
-            text=text,
-            due_at=now,
-            class_id=klass.id,
-            session_id=lesson.id,
+            Notice(
+                key=f"absence:{lesson.id}:{leader_id}",
+                person_id=leader_id,
+                kind="absence_alert",
+                text=text,
+                due_at=now,
+                class_id=klass.id,
+                session_id=lesson.id,
+            ),
         )
         sent += made is not None
     return sent

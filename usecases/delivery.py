@@ -47,7 +47,7 @@ from usecases.notices import (
     quiet_release,
     reword_reminder,
 )
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from usecases.settings import Settings
 
 __all__ = [
@@ -552,11 +552,13 @@ async def _tell_staff(
             continue
         await enqueue(
             session,
-            key=f"staff.unreachable:{target.account_id}:{staff_id}:{now.isoformat()}",
-            person_id=staff_id,
-            kind=Kind.STAFF_ALERT,
-            text=text,
-            due_at=now,
+            Notice(
+                key=f"staff.unreachable:{target.account_id}:{staff_id}:{now.isoformat()}",
+                person_id=staff_id,
+                kind=Kind.STAFF_ALERT,
+                text=text,
+                due_at=now,
+            ),
         )
 
 
@@ -586,12 +588,14 @@ async def _tell_staff_file_failed(uow: UnitOfWork, o: Outcome, *, now: datetime)
     for staff_id in list(staff):
         await enqueue(
             session,
-            key=f"staff.file_failed:{class_id or o.due.id}:{o.due.kind}:{staff_id}",
-            person_id=staff_id,
-            kind=Kind.STAFF_ALERT,
-            text=text,
-            due_at=now,
-            class_id=class_id,
+            Notice(
+                key=f"staff.file_failed:{class_id or o.due.id}:{o.due.kind}:{staff_id}",
+                person_id=staff_id,
+                kind=Kind.STAFF_ALERT,
+                text=text,
+                due_at=now,
+                class_id=class_id,
+            ),
         )
 
 

@@ -39,7 +39,7 @@ from usecases.attendance import (
 )
 from usecases.identity import Actor
 from usecases.messages import Choice
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from usecases.settings import AttendanceSettings
 from vn.dates import format_when
 
@@ -187,14 +187,16 @@ async def request_leave(
         for staff_id in await _staff_ids(session, klass.centre_id):
             await enqueue(
                 session,
-                key=f"leave:new:{request.id}:{staff_id}",
-                person_id=staff_id,
-                kind="leave_request",
-                text=text,
-                choices=buttons,
-                due_at=now,
-                class_id=klass.id,
-                session_id=lesson.id,
+                Notice(
+                    key=f"leave:new:{request.id}:{staff_id}",
+                    person_id=staff_id,
+                    kind="leave_request",
+                    text=text,
+                    choices=buttons,
+                    due_at=now,
+                    class_id=klass.id,
+                    session_id=lesson.id,
+                ),
             )
         return LeaveOutcome(
             LeaveStatusOutcome.REQUESTED, info, request.id, learner_name=person.full_name
@@ -280,15 +282,17 @@ async def decide_leave(
         template = T.LEARNER_APPROVED if approve else T.LEARNER_REFUSED
         await enqueue(
             session,
-            key=f"leave:decided:{request_id}",
-            person_id=request.person_id,
-            kind="leave_decision",
-            text=template.format(
-                session=info.of_class(), when=format_when(lesson.starts_at.astimezone(tz))
+            Notice(
+                key=f"leave:decided:{request_id}",
+                person_id=request.person_id,
+                kind="leave_decision",
+                text=template.format(
+                    session=info.of_class(), when=format_when(lesson.starts_at.astimezone(tz))
+                ),
+                due_at=now,
+                class_id=klass.id,
+                session_id=lesson.id,
             ),
-            due_at=now,
-            class_id=klass.id,
-            session_id=lesson.id,
         )
         session.add(
             AuditEntry(

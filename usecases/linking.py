@@ -38,7 +38,7 @@ from db.models import (
 from texts import linking as T
 from usecases.classes import ImportRejected
 from usecases.identity import Actor, load_actor
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from vn.phones import PhoneError, normalize_phone
 from vn.text import name_key
 
@@ -207,13 +207,15 @@ async def _tell(
     that was just linked, or refused, for the same person."""
     await enqueue(
         uow.session,
-        key=key,
-        person_id=person_id,
-        account_id=to.id,
-        kind=KIND_ACCOUNT,
-        text=text.format(channel=T.CHANNEL_NAMES.get(new.channel, new.channel)),
-        due_at=now,
-        urgent=True,
+        Notice(
+            key=key,
+            person_id=person_id,
+            account_id=to.id,
+            kind=KIND_ACCOUNT,
+            text=text.format(channel=T.CHANNEL_NAMES.get(new.channel, new.channel)),
+            due_at=now,
+            urgent=True,
+        ),
     )
 
 

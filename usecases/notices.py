@@ -33,7 +33,7 @@ from db.models import (
 )
 from texts import notices as T
 from usecases.classes import ClassNotFound, ImportRejected
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from usecases.settings import NoticeSettings, Settings
 from vn.dates import format_date, format_time, format_when
 from vn.text import nfc, nfc_lines
@@ -355,14 +355,16 @@ async def _tell_change(
     for person_id in learners:
         await enqueue(
             session,
-            key=f"change:{what}:{lesson.id}:{stamp}:{person_id}",
-            person_id=person_id,
-            kind=Kind.CHANGE,
-            text=text,
-            due_at=now,
-            class_id=class_id,
-            session_id=lesson.id,
-            urgent=urgent,
+            Notice(
+                key=f"change:{what}:{lesson.id}:{stamp}:{person_id}",
+                person_id=person_id,
+                kind=Kind.CHANGE,
+                text=text,
+                due_at=now,
+                class_id=class_id,
+                session_id=lesson.id,
+                urgent=urgent,
+            ),
         )
 
 
@@ -529,12 +531,14 @@ async def announce_class(
         for person_id, _, _ in learners:
             row = await enqueue(
                 session,
-                key=f"announce:{klass.id}:{person_id}",
-                person_id=person_id,
-                kind=Kind.ANNOUNCEMENT,
-                text=learner_text,
-                due_at=now,
-                class_id=klass.id,
+                Notice(
+                    key=f"announce:{klass.id}:{person_id}",
+                    person_id=person_id,
+                    kind=Kind.ANNOUNCEMENT,
+                    text=learner_text,
+                    due_at=now,
+                    class_id=klass.id,
+                ),
             )
             n_learners += row is not None
         by_unit: dict[int, list[str]] = {}
@@ -572,12 +576,14 @@ async def announce_class(
                 )
             row = await enqueue(
                 session,
-                key=f"announce-leader:{klass.id}:{leader_id}",
-                person_id=leader_id,
-                kind=Kind.ANNOUNCEMENT,
-                text="\n\n".join(parts),
-                due_at=now,
-                class_id=klass.id,
+                Notice(
+                    key=f"announce-leader:{klass.id}:{leader_id}",
+                    person_id=leader_id,
+                    kind=Kind.ANNOUNCEMENT,
+                    text="\n\n".join(parts),
+                    due_at=now,
+                    class_id=klass.id,
+                ),
             )
             n_leaders += row is not None
         if klass.announced_at is None:
@@ -661,12 +667,14 @@ async def broadcast(
         for person_id in people:
             await enqueue(
                 session,
-                key=f"broadcast:{entry.id}:{person_id}",
-                person_id=person_id,
-                kind=Kind.BROADCAST,
-                text=body,
-                due_at=now,
-                class_id=class_id,
+                Notice(
+                    key=f"broadcast:{entry.id}:{person_id}",
+                    person_id=person_id,
+                    kind=Kind.BROADCAST,
+                    text=body,
+                    due_at=now,
+                    class_id=class_id,
+                ),
             )
         await uow.commit()
         return len(people)

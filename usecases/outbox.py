@@ -6,6 +6,7 @@ or neither. The idempotency key makes planning twice harmless: a notice exists o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,31 +15,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Attachment, Notification, NotificationStatus
 from usecases.messages import Choice, Document, choices_to_json
 
-__all__ = ["enqueue"]
+__all__ = ["Notice", "enqueue"]
 
 
-async def enqueue(
-    session: AsyncSession,
-    *,
-    key: str,
-    person_id: int,
-    kind: str,
-    text: str,
-    due_at: datetime,
-    choices: tuple[tuple[Choice, ...], ...] = (),
-    document: Document | None = None,
-    class_id: int | None = None,
-    session_id: int | None = None,
-    expires_at: datetime | None = None,
-    urgent: bool = False,
-    account_id: int | None = None,
-) -> Notification | None:
-    """Add a notice unless one with this key exists; returns the new row, or None if it did.
+@dataclass(frozen=True)
+class Notice:
+    """One message to send. Its `key` names what it is about, e.g.
+    ``reminder:evening:<session>:<starts_at>:<person>``, so a moved session gets new reminders
+    while a re-run of the same plan adds nothing. With `account_id` it goes to that chat
+    account only, not to the person's latest."""
 
-    With `account_id` the notice goes to that chat account only, not to the person's latest.
-    Keys name what the notice is about, e.g. ``reminder:evening:<session>:<starts_at>:<person>``,
-    so a moved session gets new reminders while a re-run of the same plan adds nothing.
-    """
+    key: str
+    person_id: int
+    kind: str
+    text: str
+    due_at: datetime
+    choices: tuple[tuple[Choice, ...], ...] = ()
+    document: Document | None = None
+    class_id: int | None = None
+    session_id: int | None = None
+    expires_at: datetime | None = None
+    urgent: bool = False
+    account_id: int | None = None
+
+
+async def enqueue(session: AsyncSession, notice: Notice) -> Notification | None:
+    """Add a notice unless one with its key exists; returns the new row, or None if it did."""
+    key, document, choices = notice.key, notice.document, notice.choices
     existing = await session.scalar(
         select(Notification.id).where(Notification.idempotency_key == key)
     )
@@ -54,17 +57,17 @@ async def enqueue(
         attachment_id = attachment.id
     row = Notification(
         idempotency_key=key,
-        person_id=person_id,
-        account_id=account_id,
-        kind=kind,
-        text=text,
+        person_id=notice.person_id,
+        account_id=notice.account_id,
+        kind=notice.kind,
+        text=notice.text,
         choices=choices_to_json(choices) if choices else None,
         attachment_id=attachment_id,
-        class_id=class_id,
-        session_id=session_id,
-        due_at=due_at,
-        expires_at=expires_at,
-        urgent=urgent,
+        class_id=notice.class_id,
+        session_id=notice.session_id,
+        due_at=notice.due_at,
+        expires_at=notice.expires_at,
+        urgent=notice.urgent,
         status=NotificationStatus.PENDING,
     )
     session.add(row)

@@ -44,7 +44,7 @@ from db.models import (
 from sheets.writer import SheetSpec, write_xlsx
 from texts import questions as T
 from usecases.messages import Choice
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from usecases.settings import QuestionSettings, Settings
 from vn.dates import format_date, format_time
 from vn.text import nfc
@@ -516,12 +516,14 @@ async def share_answer(
         for person_id in learners:
             row = await enqueue(
                 session,
-                key=f"question:share:{question.id}:{person_id}",
-                person_id=person_id,
-                kind=KIND_SHARED,
-                text=text,
-                due_at=now,
-                class_id=question.class_id,
+                Notice(
+                    key=f"question:share:{question.id}:{person_id}",
+                    person_id=person_id,
+                    kind=KIND_SHARED,
+                    text=text,
+                    due_at=now,
+                    class_id=question.class_id,
+                ),
             )
             count += row is not None
         question.shared_with_class = True
@@ -575,12 +577,14 @@ async def plan_digest(uow: UnitOfWork, *, now: datetime, settings: Settings) -> 
             lines.append(T.DIGEST_FOOTER)
             row = await enqueue(
                 session,
-                key=f"question:digest:{day}:{person_id}:{centre_id}",
-                person_id=person_id,
-                kind=KIND_DIGEST,
-                text="".join(lines),
-                due_at=now,
-                choices=((Choice(T.QUEUE_BUTTON, "cauhoi"),),),
+                Notice(
+                    key=f"question:digest:{day}:{person_id}:{centre_id}",
+                    person_id=person_id,
+                    kind=KIND_DIGEST,
+                    text="".join(lines),
+                    due_at=now,
+                    choices=((Choice(T.QUEUE_BUTTON, "cauhoi"),),),
+                ),
             )
             planned += row is not None
         await uow.commit()
@@ -855,14 +859,16 @@ async def _submit(
     for person_id in staff:
         await enqueue(
             session,
-            key=f"question:new:{question.id}:{person_id}",
-            person_id=person_id,
-            kind=KIND_NEW,
-            text=text,
-            due_at=now,
-            choices=((Choice(T.ANSWER_BUTTON, f"traloi {question.id}"),),),
-            class_id=klass.id,
-            session_id=question.session_id,
+            Notice(
+                key=f"question:new:{question.id}:{person_id}",
+                person_id=person_id,
+                kind=KIND_NEW,
+                text=text,
+                due_at=now,
+                choices=((Choice(T.ANSWER_BUTTON, f"traloi {question.id}"),),),
+                class_id=klass.id,
+                session_id=question.session_id,
+            ),
         )
     return Asked(question.id, klass.code, now)
 
@@ -927,12 +933,14 @@ async def _close(
         question.answered_at = now
         await enqueue(
             session,
-            key=f"question:{kind}:{question.id}",
-            person_id=question.person_id,
-            kind=kind,
-            text=word(question),
-            due_at=now,
-            class_id=question.class_id,
+            Notice(
+                key=f"question:{kind}:{question.id}",
+                person_id=question.person_id,
+                kind=kind,
+                text=word(question),
+                due_at=now,
+                class_id=question.class_id,
+            ),
         )
         _audit(session, staff_person_id, kind, question.id, None)
         await session.flush()

@@ -50,7 +50,7 @@ from sheets.writer import Percent, SheetSpec, write_xlsx
 from texts import results as T
 from usecases.classes import ClassNotFound, ImportRejected
 from usecases.messages import Document
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from vn.dates import format_date, format_when
 from vn.numbers import ScoreError, format_percent, format_score, parse_score
 from vn.text import fold, name_key, nfc
@@ -720,12 +720,14 @@ async def publish_results(
         for view in views:
             created = await enqueue(
                 session,
-                key=f"result:{klass.id}:{view.person_id}",
-                person_id=view.person_id,
-                kind=Kind.RESULT,
-                text=learner_text(view),
-                due_at=now,
-                class_id=klass.id,
+                Notice(
+                    key=f"result:{klass.id}:{view.person_id}",
+                    person_id=view.person_id,
+                    kind=Kind.RESULT,
+                    text=learner_text(view),
+                    due_at=now,
+                    class_id=klass.id,
+                ),
             )
             report.learners += created is not None
 
@@ -748,23 +750,27 @@ async def publish_results(
             summary = _summary(klass, [v for v in views if v.unit_id in units])
             created = await enqueue(
                 session,
-                key=f"unit_results:{klass.id}:{leader_id}",
-                person_id=leader_id,
-                kind=Kind.UNIT_RESULTS,
-                text=unit_text(summary),
-                due_at=now,
-                class_id=klass.id,
+                Notice(
+                    key=f"unit_results:{klass.id}:{leader_id}",
+                    person_id=leader_id,
+                    kind=Kind.UNIT_RESULTS,
+                    text=unit_text(summary),
+                    due_at=now,
+                    class_id=klass.id,
+                ),
             )
             document = unit_xlsx(summary)
             await enqueue(
                 session,
-                key=f"unit_results_file:{klass.id}:{leader_id}",
-                person_id=leader_id,
-                kind=Kind.UNIT_RESULTS_FILE,
-                text=unit_file_caption(summary),
-                due_at=now,
-                document=document,
-                class_id=klass.id,
+                Notice(
+                    key=f"unit_results_file:{klass.id}:{leader_id}",
+                    person_id=leader_id,
+                    kind=Kind.UNIT_RESULTS_FILE,
+                    text=unit_file_caption(summary),
+                    due_at=now,
+                    document=document,
+                    class_id=klass.id,
+                ),
             )
             report.leaders += created is not None
         session.add(

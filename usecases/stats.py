@@ -52,7 +52,7 @@ from texts import stats as T
 from texts import survey as TS
 from usecases.classes import ImportRejected
 from usecases.messages import Document
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from usecases.survey import QUESTIONS
 from vn.dates import format_date
 from vn.numbers import format_count, format_percent
@@ -664,23 +664,27 @@ async def send_period_stats(
             base = f"{KIND}:{centre_id}:{period.key}:{person_id}"
             first = await enqueue(
                 session,
-                key=base,
-                person_id=person_id,
-                kind=KIND,
-                text=text,
-                document=workbook,
-                due_at=now,
+                Notice(
+                    key=base,
+                    person_id=person_id,
+                    kind=KIND,
+                    text=text,
+                    document=workbook,
+                    due_at=now,
+                ),
             )
             second = None
             if stats.classes:
                 second = await enqueue(
                     session,
-                    key=f"{base}:chart",
-                    person_id=person_id,
-                    kind=KIND,
-                    text=T.CHART_CAPTION.format(period=period.label),
-                    document=chart,
-                    due_at=now,
+                    Notice(
+                        key=f"{base}:chart",
+                        person_id=person_id,
+                        kind=KIND,
+                        text=T.CHART_CAPTION.format(period=period.label),
+                        document=chart,
+                        due_at=now,
+                    ),
                 )
             added += (first is not None) + (second is not None)
         await uow.commit()

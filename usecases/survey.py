@@ -21,7 +21,7 @@ from db.models import Class, Enrollment, Notification, Person, SurveyAnswer, Uni
 from texts import survey as T
 from usecases.classes import ImportRejected
 from usecases.messages import Choice
-from usecases.outbox import enqueue
+from usecases.outbox import Notice, enqueue
 from vn.dates import format_date
 
 __all__ = [
@@ -122,13 +122,15 @@ async def plan_surveys(uow: UnitOfWork, *, now: datetime, after_days: int, tz: Z
                 )
                 row = await enqueue(
                     session,
-                    key=f"survey:{klass.id}:{leader_id}",
-                    person_id=leader_id,
-                    kind=KIND,
-                    text=f"{intro}\n\n{question_text(1)}",
-                    choices=rating_choices(klass.id, 1),
-                    due_at=now,
-                    class_id=klass.id,
+                    Notice(
+                        key=f"survey:{klass.id}:{leader_id}",
+                        person_id=leader_id,
+                        kind=KIND,
+                        text=f"{intro}\n\n{question_text(1)}",
+                        choices=rating_choices(klass.id, 1),
+                        due_at=now,
+                        class_id=klass.id,
+                    ),
                 )
                 created += row is not None
         await uow.commit()
