@@ -15,9 +15,11 @@ from bot.health import observe_update
 from channels.incoming import Incoming
 from handlers.base import CONTACT, LOCATION, TEXT, Route, Services, is_number
 from texts import common as T
+from texts.refusals import say
 from usecases import identity
 from usecases.identity import Actor
 from usecases.messages import Reply, numbered_menu
+from usecases.refusal import Refused
 
 __all__ = ["Dispatcher"]
 
@@ -82,6 +84,8 @@ class Dispatcher:
             return [Reply(T.TOO_LONG.format(length=length, limit=limit))]
         try:
             result = await route.handler(msg, actor, svc)
+        except Refused as no:
+            return [Reply(say(no))]
         except Exception:
             # Logs carry ids, never names or phone numbers (DESIGN §5).
             log.exception("handler %s failed for account %s", route.command, actor.account_id)

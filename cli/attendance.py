@@ -14,7 +14,6 @@ from vn.dates import format_time, format_when
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
     from db.database import Database
     from usecases import attendance
-    from usecases.identity import Actor
     from usecases.settings import Settings
 
 __all__ = ["diem_danh"]
@@ -25,13 +24,6 @@ diem_danh = typer.Typer(
 
 ClassArg = Annotated[str, typer.Argument(help="Mã lớp.")]
 SessionArg = Annotated[int, typer.Argument(help="Số thứ tự buổi học (Buổi).")]
-
-
-def _cli_staff(centre_id: int) -> Actor:
-    """Whoever runs the CLI on the server is the centre's staff."""
-    from usecases.identity import Actor
-
-    return Actor(account_id=0, channel="cli", chat_id="", staff_centre_ids=frozenset({centre_id}))
 
 
 async def _session_id(db: Database, code: str, number: int) -> int:
@@ -78,12 +70,13 @@ def room_code(
 ) -> None:
     """Xem (hoặc đổi) mã phòng 4 chữ số của một buổi học để học viên điểm danh."""
     from usecases import attendance
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, str]:
         session_id = await _session_id(db, ma, buoi)
         view = await attendance.room_code(
             db.uow(),
-            actor=_cli_staff(centre_id),
+            actor=Actor.cli(centre_id),
             session_id=session_id,
             settings=settings.attendance,
             rotate=doi,

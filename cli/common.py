@@ -111,6 +111,13 @@ def run(
     except KeyboardInterrupt:
         fail(T.INTERRUPTED, 130)
     except Exception as exc:
+        from texts.refusals import say
+        from usecases.refusal import Refused
+
+        if isinstance(exc, Refused):
+            err.print("[red]Không thực hiện được, chưa có gì thay đổi:[/red]")
+            err.print(f"  • {say(exc)}", markup=False)
+            raise typer.Exit(1) from exc
         if isinstance(exc, input_errors()):
             errors = getattr(exc, "errors", None) or [str(exc)]
             err.print("[red]Không thực hiện được, chưa có gì thay đổi:[/red]")

@@ -45,6 +45,10 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
+    """Who acts, passed the same way to every use case. From chat, `identify` builds it; the
+    staff CLI acts as `Actor.cli(centre)` and the scheduler as `Actor.system()`, which speak
+    through no chat account (`account_id` 0)."""
+
     account_id: int
     channel: str
     chat_id: str
@@ -55,6 +59,26 @@ class Actor:
     monitor_class_ids: frozenset[int] = frozenset()
     leader_unit_ids: frozenset[int] = frozenset()
     pending: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def cli(cls, centre_id: int) -> Actor:
+        """Whoever runs the CLI on the server is the centre's staff."""
+        return cls(account_id=0, channel="cli", chat_id="", staff_centre_ids=frozenset({centre_id}))
+
+    @classmethod
+    def system(cls) -> Actor:
+        """The scheduler: it acts on the plan staff made, with no one's rights of its own."""
+        return cls(account_id=0, channel="system", chat_id="")
+
+    @property
+    def label(self) -> str:
+        """How the audit log names this actor: ``cli``, ``system`` or ``telegram:<account>``."""
+        if self.account_id == 0:
+            return self.channel
+        return f"{self.channel}:{self.account_id}"
+
+    def is_staff_of(self, centre_id: int) -> bool:
+        return centre_id in self.staff_centre_ids
 
     @property
     def is_linked(self) -> bool:
