@@ -43,20 +43,23 @@ def export(
     config: ConfigOption = None,
 ) -> None:
     """Xuất bảng điểm danh cả khóa của lớp (học viên × buổi học, tổng và tỉ lệ) ra tệp Excel."""
+    from render.attendance import attendance_sheet
+    from texts import attendance as T
     from usecases import attendance, classes
     from usecases.clock import SystemClock
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[bytes, str]:
         klass = await classes.find_class(db.uow(), ma)
         matrix = await attendance.attendance_matrix(
-            db.uow(), class_id=klass.id, actor=None, settings=settings.attendance
+            db.uow(), class_id=klass.id, actor=Actor.cli(centre_id), settings=settings.attendance
         )
         today = SystemClock().now().astimezone(settings.timezone).date()
-        data = attendance.attendance_sheet(matrix, today=today, tz=settings.timezone)
+        data = attendance_sheet(matrix, today=today, tz=settings.timezone)
         return data, matrix.code
 
     data, code = run(config, work)
-    path = tep or Path(f"diem-danh-{code}.xlsx")
+    path = tep or Path(T.SHEET_FILENAME.format(code=code))
     write_file(path, data)
     out.print(f"Đã ghi bảng điểm danh lớp {code} vào {path}")
 
@@ -129,15 +132,18 @@ def venue(
 ) -> None:
     """Ghi vị trí nơi học, để kiểm tra vị trí học viên gửi khi điểm danh."""
     from usecases import attendance, classes
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         klass = await classes.find_class(db.uow(), ma)
-        try:
-            return await attendance.set_venue(
-                db.uow(), class_id=klass.id, lat=vi_do, lon=kinh_do, number=buoi
-            )
-        except ValueError as exc:
-            raise classes.ImportRejected(["Vĩ độ/kinh độ không hợp lệ."]) from exc
+        return await attendance.set_venue(
+            db.uow(),
+            actor=Actor.cli(centre_id),
+            class_id=klass.id,
+            lat=vi_do,
+            lon=kinh_do,
+            number=buoi,
+        )
 
     count = run(config, work)
     out.print(f"Đã ghi vị trí nơi học cho {count} buổi của lớp {ma.upper()}.")

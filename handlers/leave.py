@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from channels.incoming import Incoming
-from handlers.attendance import guarded
+from handlers.attendance import guarded, refusal_text
 from handlers.base import Services, is_number, main_menu
 from texts import leave as T
 from usecases import leave as L
 from usecases.identity import Actor
-from usecases.leave import LeaveOutcome, LeaveStatusOutcome
+from usecases.leave import LeaveReason
 from usecases.messages import Choice, Reply
+from usecases.refusal import Refused
 from vn.dates import format_when
 
 APPROVE, REFUSE = "y", "n"
@@ -18,42 +19,52 @@ APPROVE, REFUSE = "y", "n"
 @guarded
 async def ask(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     """/xinphep → pick the session (buttons) → type the reason."""
-    assert actor.person_id is not None
     a, tz, now = svc.settings.attendance, svc.settings.timezone, svc.clock.now()
     if not msg.args or not is_number(msg.args[0]):
-        sessions = await L.leave_sessions(
-            svc.db.uow(), person_id=actor.person_id, now=now, settings=a
-        )
-        if not sessions:
-            return Reply(T.NO_SESSIONS, choices=main_menu(actor, svc))
-        buttons = [
-            [
-                Choice(
-                    T.SESSION_BUTTON.format(
-                        label=s.label(), when=format_when(s.starts_at.astimezone(tz))
-                    ),
-                    f"xinphep {s.id}",
-                )
-            ]
-            for s in sessions
-        ]
-        return Reply(T.CHOOSE_SESSION, choices=Reply.rows(*buttons))
+        return await _sessions(actor, svc)
     session_id = int(msg.args[0])
     typed = "" if msg.pressed or msg.text.startswith("/") else msg.text
     reason = " ".join(msg.args[1:]) or typed
-    outcome = await L.request_leave(
-        svc.db.uow(),
-        person_id=actor.person_id,
-        session_id=session_id,
-        reason=reason,
-        now=now,
-        settings=a,
-        tz=tz,
+    try:
+        done = await L.request_leave(
+            svc.db.uow(),
+            actor=actor,
+            session_id=session_id,
+            reason=reason,
+            now=now,
+            settings=a,
+            tz=tz,
+        )
+    except Refused as no:
+        if no.reason != LeaveReason.REASON_TOO_SHORT:
+            raise
+        if not reason:
+            what = no.details["session"].describe(tz)
+            return Reply(T.ASK_REASON.format(session=what), expect_input=f"xinphep {session_id}")
+        return Reply(refusal_text(no, svc), expect_input=f"xinphep {session_id}")
+    what = done.session.describe(tz)
+    return Reply(T.REQUESTED.format(session=what), choices=main_menu(actor, svc))
+
+
+async def _sessions(actor: Actor, svc: Services) -> Reply:
+    tz = svc.settings.timezone
+    sessions = await L.leave_sessions(
+        svc.db.uow(), actor=actor, now=svc.clock.now(), settings=svc.settings.attendance
     )
-    if outcome.status == LeaveStatusOutcome.REASON_TOO_SHORT and not reason:
-        what = outcome.session.describe(tz) if outcome.session else ""
-        return Reply(T.ASK_REASON.format(session=what), expect_input=f"xinphep {session_id}")
-    return render(outcome, actor, svc)
+    if not sessions:
+        return Reply(T.NO_SESSIONS, choices=main_menu(actor, svc))
+    buttons = [
+        [
+            Choice(
+                T.SESSION_BUTTON.format(
+                    label=s.label(), when=format_when(s.starts_at.astimezone(tz))
+                ),
+                f"xinphep {s.id}",
+            )
+        ]
+        for s in sessions
+    ]
+    return Reply(T.CHOOSE_SESSION, choices=Reply.rows(*buttons))
 
 
 @guarded
@@ -63,7 +74,7 @@ async def decide(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if len(msg.args) < 2 or not is_number(msg.args[0]) or msg.args[1] not in (APPROVE, REFUSE):
         return await _queue(actor, svc)
     try:
-        outcome = await L.decide_leave(
+        done = await L.decide_leave(
             svc.db.uow(),
             actor=actor,
             request_id=int(msg.args[0]),
@@ -72,9 +83,14 @@ async def decide(msg: Incoming, actor: Actor, svc: Services) -> Reply:
             settings=a,
             tz=tz,
         )
-    except LookupError:
-        return Reply(T.NOT_FOUND)
-    return render(outcome, actor, svc, edit=msg.pressed)
+    except Refused as no:
+        already = (LeaveReason.ALREADY_APPROVED_BY_STAFF, LeaveReason.ALREADY_REFUSED_BY_STAFF)
+        if no.reason not in already:
+            raise
+        return Reply(refusal_text(no, svc), edit=msg.pressed)
+    template = T.DECIDED_APPROVED if done.approved else T.DECIDED_REFUSED
+    text = template.format(name=done.learner_name, session=done.session.describe(tz))
+    return Reply(text, edit=msg.pressed)
 
 
 async def _queue(actor: Actor, svc: Services) -> Reply:
@@ -102,33 +118,3 @@ async def _queue(actor: Actor, svc: Services) -> Reply:
             ]
         )
     return Reply("\n".join(lines), choices=Reply.rows(*buttons))
-
-
-def render(outcome: LeaveOutcome, actor: Actor, svc: Services, *, edit: bool = False) -> Reply:
-    what = outcome.session.describe(svc.settings.timezone) if outcome.session else ""
-    name = outcome.learner_name or ""
-    match outcome.status:
-        case LeaveStatusOutcome.REQUESTED:
-            return Reply(T.REQUESTED.format(session=what), choices=main_menu(actor, svc))
-        case LeaveStatusOutcome.ALREADY_PENDING:
-            return Reply(T.ALREADY_PENDING.format(session=what))
-        case LeaveStatusOutcome.ALREADY_APPROVED:
-            return Reply(T.ALREADY_APPROVED.format(session=what))
-        case LeaveStatusOutcome.TOO_LATE:
-            return Reply(T.TOO_LATE.format(session=what))
-        case LeaveStatusOutcome.CANCELLED:
-            return Reply(T.CANCELLED.format(session=what))
-        case LeaveStatusOutcome.NOT_ENROLLED:
-            return Reply(T.NOT_ENROLLED)
-        case LeaveStatusOutcome.REASON_TOO_SHORT:
-            return Reply(
-                T.REASON_TOO_SHORT,
-                expect_input=f"xinphep {outcome.session.id}" if outcome.session else None,
-            )
-        case LeaveStatusOutcome.APPROVED:
-            return Reply(T.DECIDED_APPROVED.format(name=name, session=what), edit=edit)
-        case LeaveStatusOutcome.REFUSED:
-            return Reply(T.DECIDED_REFUSED.format(name=name, session=what), edit=edit)
-        case _:
-            decision = T.DECISION_WORDS.get(outcome.decision or "", outcome.decision or "")
-            return Reply(T.ALREADY_DECIDED.format(name=name, decision=decision), edit=edit)

@@ -22,6 +22,7 @@ from tests.conftest import CENTRE, PG_ENV, SAMPLE_EVE, _pg_admin, make_sample_cl
 from tests.test_attendance import FIRST, code_of, make_world
 from usecases import attendance as A
 from usecases import identity
+from usecases.identity import Actor
 from usecases.settings import AttendanceSettings
 
 NOW = datetime(2024, 3, 4, 7, 25)
@@ -37,9 +38,12 @@ async def test_a_backup_during_a_check_in_burst_holds_what_was_committed_and_res
     a_third_in = asyncio.Event()
 
     async def check_in(person_id: int) -> None:
+        learner = Actor(
+            account_id=person_id, channel="telegram", chat_id=str(person_id), person_id=person_id
+        )
         await A.check_in(
             sqlite_db.uow(),
-            person_id=person_id,
+            actor=learner,
             code=code,
             now=FIRST - timedelta(minutes=5),
             settings=AttendanceSettings(),

@@ -1,15 +1,26 @@
 """Texts of attendance: check-in, the monitor's roster, room codes, corrections, reports."""
 
-# Marks, as people read them in chat and in the sheet.
+from __future__ import annotations
+
+# Marks, as people read them: the ONE table of attendance status → Vietnamese name, for chat,
+# the CLI and the exported sheets (a heading or a cell starts with a capital: `status_name`).
 STATUS_NAMES = {
     "present": "có mặt",
     "late": "đi muộn",
     "excused": "vắng có phép",
     "absent": "vắng không phép",
 }
+NOT_MARKED = "chưa điểm danh"
 STATUS_ICONS = {"present": "✅", "late": "⏰", "excused": "📝", "absent": "❌", None: "▫️"}
 # One letter per mark in the exported sheet (legend in the title block).
 SHEET_SYMBOLS = {"present": "x", "late": "M", "excused": "P", "absent": "V"}
+
+
+def status_name(status: str | None, *, capital: bool = False) -> str:
+    """'vắng có phép' ('Vắng có phép' with `capital`); no mark is 'chưa điểm danh'."""
+    name = STATUS_NAMES.get(status, status) if status else NOT_MARKED
+    return name[:1].upper() + name[1:] if capital else name
+
 
 SESSION_LABEL = "Buổi {number}"
 SESSION_UNNUMBERED = "Buổi học"
@@ -94,7 +105,6 @@ CONFIRM_ALL_PRESENT_BUTTON = "✅ Đồng ý, ghi tất cả có mặt"
 BACK_TO_ROSTER_BUTTON = "↩️ Quay lại danh sách"
 PREV_BUTTON = "◀️ Trước"
 NEXT_BUTTON = "Sau ▶️"
-MARKED_TOAST = "{name}: {status}"
 ALL_PRESENT_TOAST = "Đã ghi có mặt cho {count} học viên chưa điểm danh."
 NO_SESSION_TO_MARK = (
     "Hiện không có buổi học nào đang mở điểm danh ở lớp bạn phụ trách "
@@ -126,7 +136,6 @@ HISTORY_HEADER = "Lịch sử thay đổi:"
 HISTORY_LINE = "• {when}: {old} → {new} ({method}{by}){reason}"
 HISTORY_BY = ", {name}"
 HISTORY_REASON = " – {reason}"
-NOT_MARKED = "chưa điểm danh"
 METHOD_NAMES = {
     "checkin": "tự điểm danh",
     "monitor": "lớp trưởng",
@@ -150,29 +159,29 @@ SESSION_REPORT = (
     "vắng không phép {absent}, chưa điểm danh {unmarked}."
 )
 SESSION_REPORT_NAMES = "\n{title} ({count}): {names}"
-ABSENT_TITLE = "Vắng không phép"
-EXCUSED_TITLE = "Vắng có phép"
-LATE_TITLE = "Đi muộn"
-UNMARKED_TITLE = "Chưa điểm danh"
+ABSENT_TITLE = status_name("absent", capital=True)
+EXCUSED_TITLE = status_name("excused", capital=True)
+LATE_TITLE = status_name("late", capital=True)
+UNMARKED_TITLE = status_name(None, capital=True)
 EXPORT_BUTTON = "📥 Xuất bảng điểm danh (Excel)"
 EXPORT_CAPTION = "Bảng điểm danh lớp {class_name}."
 CLASS_NOT_FOUND = "Không tìm thấy lớp «{code}»."
-STAFF_ONLY = "Việc này chỉ dành cho cán bộ của trung tâm."
 
 # --- the exported sheet ------------------------------------------------------------------
 SHEET_TITLE = "Điểm danh"
 SHEET_TITLE_LINES = (
     "BẢNG ĐIỂM DANH LỚP {class_name}",
     "Mã lớp {code} · Xuất ngày {date}",
-    "Ký hiệu: x = có mặt, M = đi muộn, P = vắng có phép, V = vắng không phép, "
-    "để trống = chưa điểm danh",
+    "Ký hiệu: "
+    + ", ".join(f"{symbol} = {STATUS_NAMES[s]}" for s, symbol in SHEET_SYMBOLS.items())
+    + f", để trống = {NOT_MARKED}",
 )
 SHEET_NUMBER = "TT"
 SHEET_NAME = "Họ và tên"
 SHEET_UNIT = "Đơn vị"
 SHEET_SESSION = "Buổi {number}\n{date}"
 SHEET_PRESENT = "Có mặt"
-SHEET_LATE = "Đi muộn"
+SHEET_LATE = status_name("late", capital=True)
 SHEET_EXCUSED = "Có phép"
 SHEET_ABSENT = "Vắng"
 SHEET_RATE = "Tỉ lệ chuyên cần"
@@ -198,3 +207,29 @@ CORRECT_DESCRIPTION = "Sửa điểm danh (kèm lý do)"
 REPORT_DESCRIPTION = "Báo cáo điểm danh của buổi học, của lớp"
 REPORT_BUTTON = "📊 Báo cáo điểm danh"
 SHEET_DESCRIPTION = "Xuất bảng điểm danh cả khóa của lớp (Excel)"
+
+# --- refusals (usecases.attendance.AttendanceReason), worded by texts.refusals.say ------------
+# Details: {session} a session's line, {opens} a day and time, {closes} a time of day.
+REASON_NEEDED = "Vui lòng gõ lý do sửa điểm danh."
+BAD_LOCATION = "Vĩ độ/kinh độ không hợp lệ."
+REFUSALS = {
+    "attendance.session_not_found": SESSION_NOT_FOUND,
+    "attendance.learner_not_found": SESSION_NOT_FOUND,
+    "attendance.denied": NOT_MONITOR,
+    "attendance.not_enrolled": NOT_ENROLLED,
+    "attendance.not_enrolled_any": NOT_ENROLLED_ANY,
+    "attendance.no_session": NO_SESSION,
+    "attendance.cancelled": SESSION_CANCELLED,
+    "attendance.too_early": TOO_EARLY,
+    "attendance.too_late": TOO_LATE,
+    "attendance.code_needed": ASK_CODE,
+    "attendance.wrong_code": WRONG_CODE,
+    "attendance.too_many_tries": TOO_MANY_TRIES,
+    "attendance.outside_radius": f"{OUTSIDE_RADIUS} {SEND_LOCATION_AGAIN}",
+    "attendance.need_location": NEED_LOCATION,
+    "attendance.marking_not_open": MARKING_NOT_OPEN,
+    "attendance.marking_closed": MARKING_CLOSED,
+    "attendance.not_in_class": LEARNER_NOT_IN_CLASS,
+    "attendance.reason_needed": REASON_NEEDED,
+    "attendance.bad_location": BAD_LOCATION,
+}

@@ -1,5 +1,7 @@
 """Texts of leave requests (/xinphep) and staff decisions (/duyetphep)."""
 
+from __future__ import annotations
+
 CHOOSE_SESSION = "Xin phép vắng học: chọn buổi học bạn sẽ vắng."
 NO_SESSIONS = "Bạn không có buổi học nào sắp tới để xin phép."
 SESSION_BUTTON = "{label} – {when}"
@@ -39,3 +41,21 @@ ASK_DESCRIPTION = "Xin phép vắng một buổi học"
 ASK_BUTTON = "📝 Xin phép vắng"
 DECIDE_DESCRIPTION = "Duyệt đơn xin phép vắng học"
 DECIDE_BUTTON = "🗂 Duyệt xin phép"
+
+# --- refusals (usecases.leave.LeaveReason), worded by texts.refusals.say ---------------------
+# Details: {session} a session's line, {name} the learner.
+REFUSALS = {
+    "leave.not_found": NOT_FOUND,
+    "leave.not_enrolled": NOT_ENROLLED,
+    "leave.cancelled": CANCELLED,
+    "leave.too_late": TOO_LATE,
+    "leave.already_pending": ALREADY_PENDING,
+    "leave.already_approved": ALREADY_APPROVED,
+    "leave.reason_too_short": REASON_TOO_SHORT,
+    "leave.already_decided_approved": ALREADY_DECIDED.replace(
+        "{decision}", DECISION_WORDS["approved"]
+    ),
+    "leave.already_decided_refused": ALREADY_DECIDED.replace(
+        "{decision}", DECISION_WORDS["refused"]
+    ),
+}
