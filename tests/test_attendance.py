@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select, update
 
 from channels.incoming import Incoming
@@ -149,16 +151,19 @@ async def code_of(w: World, session_index: int = 0) -> str:
 RECORDED, ALREADY = "recorded", "already"
 
 
-async def check_in(w: World, i: int, code: str, at: datetime, **kw: object) -> A.Checkin | Refused:
+async def check_in(
+    w: World,
+    i: int,
+    code: str,
+    at: datetime,
+    *,
+    settings: AttendanceSettings = ATT,
+    location: tuple[float, float] | None = None,
+) -> A.Checkin | Refused:
     """The learner's check-in as they hear of it: done, or refused (and why)."""
     try:
         return await A.check_in(
-            w.db.uow(),
-            actor=w.learner(i),
-            code=code,
-            now=at,
-            settings=kw.pop("settings", ATT),
-            **kw,  # type: ignore[arg-type]
+            w.db.uow(), actor=w.learner(i), code=code, now=at, settings=settings, location=location
         )
     except Refused as no:
         return no
@@ -600,7 +605,7 @@ async def test_only_staff_may_correct_and_a_reason_is_required(world: World) -> 
 # ------------------------------------------------------------------------ session close
 
 
-async def add_leaders(w: World) -> dict[str, int]:
+async def add_leaders(w: World) -> dict[str, Any]:
     """Two unit leaders: one leads two units, the other one."""
     lines = await classes.list_learners(w.db.uow(), class_id=w.klass.id)
     units = sorted({x.unit_name for x in lines if x.unit_name})
@@ -625,7 +630,7 @@ async def add_leaders(w: World) -> dict[str, int]:
         full_name="Lãnh đạo B",
         phone="0912999002",
     )
-    return {"a": a.id, "b": b.id, "units": units}  # type: ignore[dict-item]
+    return {"a": a.id, "b": b.id, "units": units}
 
 
 async def test_closing_a_session_marks_the_unmarked_absent_and_alerts_each_leader_once(
@@ -780,6 +785,7 @@ async def test_the_exported_sheet_has_learners_by_sessions_with_totals_and_rates
     )
     data = attendance_sheet(matrix, today=date(2024, 3, 4), tz=TZ)
     sheet = load_workbook(io.BytesIO(data)).active
+    assert isinstance(sheet, Worksheet)
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     header_at = next(i for i, row in enumerate(values) if row[0] == "TT")
     header = values[header_at]
