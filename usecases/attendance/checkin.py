@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -138,6 +139,24 @@ def _checkin_query(
     )
 
 
+def _facts(rows: Sequence[Any], code: str, settings: AttendanceSettings) -> CheckinFacts:
+    """The session the learner is checking in to, among those read: not in the class or every
+    one cancelled is refused here; when two are open at once, the code says which."""
+    found = [(session_info(s, c, settings), s, e, m, w) for s, c, e, m, w in rows]
+    if found[0][2] is None:
+        raise Refused(AttendanceReason.NOT_ENROLLED, session=found[0][0])
+    open_ = [f for f in found if not f[0].cancelled]
+    if not open_:
+        raise Refused(AttendanceReason.CANCELLED, session=found[0][0])
+    info, lesson, _, current, tries = next(
+        (f for f in open_ if f[1].checkin_code == code), open_[0]
+    )
+    venue = None
+    if lesson.venue_lat is not None and lesson.venue_lon is not None:
+        venue = (lesson.venue_lat, lesson.venue_lon)
+    return CheckinFacts(info, lesson.checkin_code, venue, current, int(tries))
+
+
 async def check_in(
     uow: UnitOfWork,
     *,
@@ -160,37 +179,26 @@ async def check_in(
             raise Refused(AttendanceReason.SESSION_NOT_FOUND, session_id=session_id)
         if not rows:
             raise await _why_none_open(session, person_id, now, settings)
-        found = [(session_info(s, c, settings), s, e, m, w) for s, c, e, m, w in rows]
-        if found[0][2] is None:
-            raise Refused(AttendanceReason.NOT_ENROLLED, session=found[0][0])
-        open_ = [f for f in found if not f[0].cancelled]
-        if not open_:
-            raise Refused(AttendanceReason.CANCELLED, session=found[0][0])
-        # The code itself says which session when two are open at once.
-        info, lesson, _, current, tries = next(
-            (f for f in open_ if f[1].checkin_code == code), open_[0]
-        )
-        venue = None
-        if lesson.venue_lat is not None and lesson.venue_lon is not None:
-            venue = (lesson.venue_lat, lesson.venue_lon)
-        facts = CheckinFacts(info, lesson.checkin_code, venue, current, tries)
+        facts = _facts(rows, code, settings)
         verdict = checkin_verdict(facts, code=code, location=location, now=now, settings=settings)
+        info = facts.session
         if verdict.wrong_guess:
-            audit.record(session, actor, WRONG_CODE_ACTION, entity="session", entity_id=lesson.id)
+            audit.record(session, actor, WRONG_CODE_ACTION, entity="session", entity_id=info.id)
             assert verdict.refusal is not None
             return verdict.refusal  # kept: the wrong try counts
         if verdict.refusal is not None:
             raise verdict.refusal
         if verdict.status is None:
-            return Checkin(info, current, recorded=False)
+            return Checkin(info, facts.current, recorded=False)
         # Someone marked absent or excused who then shows up is here after all.
         mark = MarkWrite(
-            lesson.id, person_id, verdict.status, AttendanceMethod.CHECKIN, person_id, now,
+            info.id, person_id, verdict.status, AttendanceMethod.CHECKIN, person_id, now,
             location=location,
         )  # fmt: skip
-        changed = await write_mark(session, mark, keep=ATTENDED, known_unmarked=current is None)
+        unmarked = facts.current is None
+        changed = await write_mark(session, mark, keep=ATTENDED, known_unmarked=unmarked)
         if changed is None:  # raced with a mark that is already present/late
-            return Checkin(info, current, recorded=False)
+            return Checkin(info, facts.current, recorded=False)
         return Checkin(info, verdict.status, True, at=now, distance_m=verdict.distance_m)
 
     result = await replaying(uow, work)
