@@ -28,12 +28,14 @@ SessionArg = Annotated[int, typer.Argument(help="Số thứ tự buổi học (B
 
 async def _session_id(db: Database, code: str, number: int) -> int:
     from usecases import classes
+    from usecases.attendance import AttendanceReason
+    from usecases.refusal import Refused
 
     klass = await classes.find_class(db.uow(), code)
     for s in await classes.list_sessions(db.uow(), class_id=klass.id):
         if s.number == number:
             return s.id
-    raise classes.ImportRejected([f"Lớp {code.upper()} không có buổi {number}."])
+    raise Refused(AttendanceReason.NO_SUCH_NUMBER, code=code.upper(), number=number)
 
 
 @diem_danh.command("xuat")
@@ -61,7 +63,7 @@ def export(
     data, code = run(config, work)
     path = tep or Path(T.SHEET_FILENAME.format(code=code))
     write_file(path, data)
-    out.print(f"Đã ghi bảng điểm danh lớp {code} vào {path}")
+    out.print(T.CLI_SHEET_WRITTEN.format(code=code, path=path))
 
 
 @diem_danh.command("ma-phong")
@@ -72,6 +74,7 @@ def room_code(
     config: ConfigOption = None,
 ) -> None:
     """Xem (hoặc đổi) mã phòng 4 chữ số của một buổi học để học viên điểm danh."""
+    from texts import attendance as T
     from usecases import attendance
     from usecases.identity import Actor
 
@@ -84,23 +87,22 @@ def room_code(
             settings=settings.attendance,
             rotate=doi,
         )
-        tz = settings.timezone
-        window = (
-            f"{format_time(view.session.opens_at.astimezone(tz).time())} – "
-            f"{format_time(view.session.closes_at.astimezone(tz).time())}"
+        tz, info = settings.timezone, view.session
+        when = T.CLI_ROOM_CODE_WHEN.format(
+            when=format_when(info.starts_at.astimezone(tz)),
+            opens=format_time(info.opens_at.astimezone(tz).time()),
+            closes=format_time(info.closes_at.astimezone(tz).time()),
         )
-        return (
-            view.code,
-            f"{format_when(view.session.starts_at.astimezone(tz))}, điểm danh {window}",
-        )
+        return view.code, when
 
     code, when = run(config, work)
-    out.print(f"Mã phòng buổi {buoi} lớp {ma.upper()} ({when}): [bold]{code}[/bold]")
+    out.print(T.CLI_ROOM_CODE.format(number=buoi, code=ma.upper(), when=when, room_code=code))
 
 
 @diem_danh.command("dong")
 def close(ma: ClassArg, buoi: SessionArg, config: ConfigOption = None) -> None:
     """Khóa sổ điểm danh một buổi ngay: ai chưa điểm danh là vắng, báo lãnh đạo đơn vị."""
+    from texts import attendance as T
     from usecases import attendance
     from usecases.clock import SystemClock
 
@@ -112,11 +114,12 @@ def close(ma: ClassArg, buoi: SessionArg, config: ConfigOption = None) -> None:
 
     report = run(config, work)
     if not report.closed_now:
-        err.print(f"Buổi {buoi} lớp {ma.upper()} đã khóa sổ từ trước (hoặc đã hoãn).")
+        err.print(T.CLI_ALREADY_CLOSED.format(number=buoi, code=ma.upper()))
         raise typer.Exit(1)
     out.print(
-        f"Đã khóa sổ buổi {buoi} lớp {ma.upper()}: {report.marked_absent} học viên chưa điểm danh "
-        f"được ghi vắng; {report.alerts} thông báo gửi lãnh đạo đơn vị."
+        T.CLI_CLOSED.format(
+            number=buoi, code=ma.upper(), absent=report.marked_absent, alerts=report.alerts
+        )
     )
 
 
@@ -131,6 +134,7 @@ def venue(
     config: ConfigOption = None,
 ) -> None:
     """Ghi vị trí nơi học, để kiểm tra vị trí học viên gửi khi điểm danh."""
+    from texts import attendance as T
     from usecases import attendance, classes
     from usecases.identity import Actor
 
@@ -146,4 +150,4 @@ def venue(
         )
 
     count = run(config, work)
-    out.print(f"Đã ghi vị trí nơi học cho {count} buổi của lớp {ma.upper()}.")
+    out.print(T.CLI_VENUE_SET.format(count=count, code=ma.upper()))

@@ -208,6 +208,18 @@ REPORT_DESCRIPTION = "Báo cáo điểm danh của buổi học, của lớp"
 REPORT_BUTTON = "📊 Báo cáo điểm danh"
 SHEET_DESCRIPTION = "Xuất bảng điểm danh cả khóa của lớp (Excel)"
 
+# --- the staff CLI (sll diem-danh …) ------------------------------------------------------
+CLI_SHEET_WRITTEN = "Đã ghi bảng điểm danh lớp {code} vào {path}"
+CLI_ROOM_CODE = "Mã phòng buổi {number} lớp {code} ({when}): [bold]{room_code}[/bold]"
+CLI_ROOM_CODE_WHEN = "{when}, điểm danh {opens} – {closes}"
+CLI_ALREADY_CLOSED = "Buổi {number} lớp {code} đã khóa sổ từ trước (hoặc đã hoãn)."
+CLI_CLOSED = (
+    "Đã khóa sổ buổi {number} lớp {code}: {absent} học viên chưa điểm danh "
+    "được ghi vắng; {alerts} thông báo gửi lãnh đạo đơn vị."
+)
+CLI_VENUE_SET = "Đã ghi vị trí nơi học cho {count} buổi của lớp {code}."
+NO_SUCH_NUMBER = "Lớp {code} không có buổi {number}."
+
 # --- refusals (usecases.attendance.AttendanceReason), worded by texts.refusals.say ------------
 # Details: {session} a session's line, {opens} a day and time, {closes} a time of day.
 REASON_NEEDED = "Vui lòng gõ lý do sửa điểm danh."
@@ -232,4 +244,5 @@ REFUSALS = {
     "attendance.not_in_class": LEARNER_NOT_IN_CLASS,
     "attendance.reason_needed": REASON_NEEDED,
     "attendance.bad_location": BAD_LOCATION,
+    "attendance.no_such_number": NO_SUCH_NUMBER,
 }

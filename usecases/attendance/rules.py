@@ -82,6 +82,7 @@ class AttendanceReason(Reason):
     NOT_IN_CLASS = "attendance.not_in_class"
     REASON_NEEDED = "attendance.reason_needed"
     BAD_LOCATION = "attendance.bad_location"
+    NO_SUCH_NUMBER = "attendance.no_such_number"  # the class has no session with that number
 
 
 # ------------------------------------------------------------------------ time and place
