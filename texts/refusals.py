@@ -20,7 +20,9 @@ class _Refusal(Protocol):
 
 def _all() -> dict[str, str]:
     table: dict[str, str] = {}
-    for module in ():  # each feature's texts module with a REFUSALS table is listed here
+    from texts import lecturers
+
+    for module in (lecturers,):  # each feature's texts module with a REFUSALS table is listed here
         table.update(module.REFUSALS)
     return table
 
