@@ -100,6 +100,9 @@ OBSERVE_BAD_FORM = (
     "Chưa đọc được điểm (1 đến 5). Gõ lại theo mẫu:\nĐiểm: 4\nƯu điểm: …\nCần rút kinh nghiệm: …"
 )
 NOTHING = "(không ghi)"
+OBSERVER_CENTRE = "cán bộ trung tâm"
+NOT_OBSERVED_HEADER = "Giảng viên chưa được dự giờ năm {year} ({count}):"
+ALL_OBSERVED = "Mọi giảng viên đã được dự giờ năm {year}."
 
 REFUSALS = {
     "lecturers.not_found": "Không tìm thấy giảng viên «{who}».",

@@ -23,6 +23,7 @@ __all__ = [
     "AWAY",
     "MIN_RATINGS_SHOWN",
     "RATING_WINDOW",
+    "SCORES",
     "AttendanceCounts",
     "Change",
     "Event",
@@ -45,7 +46,7 @@ __all__ = [
 AWAY = "away"  # a brief's status once the session went to another lecturer
 RATING_WINDOW = timedelta(days=1)  # a rating may be given or changed for a day after closing
 MIN_RATINGS_SHOWN = 3  # fewer ratings than this: a lecturer sees no average nor comments
-SCORES = range(1, 6)
+SCORES = range(1, 6)  # a rating or an observation score
 
 
 class LecturerReason(Reason):
