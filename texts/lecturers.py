@@ -88,9 +88,10 @@ OBSERVE_REGISTERED = (
     "Sau buổi giảng, gõ /nhanxet {session} để gửi nhận xét."
 )
 OBSERVE_ASK = (
-    "Nhận xét buổi {when} ({lecturer}). Gõ theo mẫu, mỗi ý một dòng:\n"
+    "Gửi nhận xét dự giờ. Gõ theo mẫu, mỗi ý một dòng:\n"
     "Điểm: 1 đến 5\nƯu điểm: …\nCần rút kinh nghiệm: …"
 )
+REPORT_DESCRIPTION = "Gửi nhận xét dự giờ: /nhanxet số-buổi"
 OBSERVE_FILED = "Đã gửi nhận xét dự giờ đến giảng viên {lecturer}. Cảm ơn đồng chí."
 OBSERVE_TO_LECTURER = (
     "📝 Nhận xét dự giờ buổi {when}, lớp {klass} (người dự giờ: {observer}):\n"

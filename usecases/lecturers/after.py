@@ -36,12 +36,11 @@ from usecases.outbox import Notice, enqueue
 from usecases.settings import Settings
 from vn.dates import format_when
 
-__all__ = ["DIGEST_AT", "figures_text", "plan_after_sessions"]
+__all__ = ["figures_text", "plan_after_sessions"]
 
 KIND_SUMMARY = "lecturer_summary"
 KIND_RATE = "rating_ask"
 KIND_DIGEST = "lecturer_digest"
-DIGEST_AT = time(7, 30)  # the morning after, the lecturer sees learners' ratings
 LOOK_BACK = timedelta(days=2)  # sessions closed longer ago are not caught up on
 MAX_QUESTIONS = 15
 
@@ -75,15 +74,15 @@ async def plan_after_sessions(uow: UnitOfWork, *, settings: Settings, now: datet
             if lecturer_person is None:
                 continue
             added += await _summary(session, s, klass, lecturer_person, tz)
-            if _morning_after(s.closed_at, now, tz):
+            if _morning_after(s.closed_at, now, tz, settings.lecturers.digest_at):
                 added += await _digest(session, s, klass, lecturer_person, tz, now)
         await uow.commit()
         return added
 
 
-def _morning_after(closed_at: datetime, now: datetime, tz: ZoneInfo) -> bool:
+def _morning_after(closed_at: datetime, now: datetime, tz: ZoneInfo, at: time) -> bool:
     local = now.astimezone(tz)
-    return closed_at.astimezone(tz).date() < local.date() and local.time() >= DIGEST_AT
+    return closed_at.astimezone(tz).date() < local.date() and local.time() >= at
 
 
 async def _ask_ratings(session: AsyncSession, s: Session, klass: Class, tz: ZoneInfo) -> int:
