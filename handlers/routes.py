@@ -20,7 +20,6 @@ from usecases.identity import Role
 
 __all__ = ["ROUTES"]
 
-
 ROUTES: tuple[Route, ...] = (
     Route("start", linking.start, ANYONE),
     Route(CONTACT, linking.contact, ANYONE),
