@@ -52,21 +52,17 @@ async def plan_after_sessions(uow: UnitOfWork, *, settings: Settings, now: datet
     async with uow:
         session = uow.session
         rows = (
-            (
-                await session.execute(
-                    select(Session, Class, Lecturer.person_id)
-                    .join(Class, Class.id == Session.class_id)
-                    .outerjoin(Lecturer, Lecturer.id == Session.lecturer_id)
-                    .where(
-                        Session.closed_at.is_not(None),
-                        Session.closed_at >= now - LOOK_BACK,
-                        Session.status == SessionStatus.SCHEDULED,
-                    )
+            await session.execute(
+                select(Session, Class, Lecturer.person_id)
+                .join(Class, Class.id == Session.class_id)
+                .outerjoin(Lecturer, Lecturer.id == Session.lecturer_id)
+                .where(
+                    Session.closed_at.is_not(None),
+                    Session.closed_at >= now - LOOK_BACK,
+                    Session.status == SessionStatus.SCHEDULED,
                 )
             )
-            .tuples()
-            .all()
-        )
+        ).all()
         added = 0
         for s, klass, lecturer_person in rows:
             assert s.closed_at is not None
@@ -174,13 +170,9 @@ def figures_text(summary: RatingSummary) -> str:
 async def _digest(
     session: AsyncSession, s: Session, klass: Class, person_id: int, tz: ZoneInfo, now: datetime
 ) -> int:
-    ratings = (
-        await session.execute(
-            select(SessionRating.score, SessionRating.comment).where(
-                SessionRating.session_id == s.id
-            )
-        )
-    ).tuples()
+    ratings = await session.execute(
+        select(SessionRating.score, SessionRating.comment).where(SessionRating.session_id == s.id)
+    )
     summary = summarize_ratings(ratings)
     notice = Notice(
         key=f"lect:digest:{s.id}",

@@ -68,21 +68,17 @@ async def plan_lecturer_notices(uow: UnitOfWork, *, settings: Settings, now: dat
         session = uow.session
         told_ids = select(LecturerBrief.session_id)
         rows = (
-            (
-                await session.execute(
-                    select(Session, Class)
-                    .join(Class, Class.id == Session.class_id)
-                    .where(
-                        Class.announced_at.is_not(None),
-                        Session.starts_at > now,
-                        or_(Session.lecturer_id.is_not(None), Session.id.in_(told_ids)),
-                    )
-                    .order_by(Session.starts_at)
+            await session.execute(
+                select(Session, Class)
+                .join(Class, Class.id == Session.class_id)
+                .where(
+                    Class.announced_at.is_not(None),
+                    Session.starts_at > now,
+                    or_(Session.lecturer_id.is_not(None), Session.id.in_(told_ids)),
                 )
+                .order_by(Session.starts_at)
             )
-            .tuples()
-            .all()
-        )
+        ).all()
         if not rows:
             return 0
         ctx = await _context(session, settings, now, {k.id for _, k in rows})
@@ -105,16 +101,15 @@ async def plan_lecturer_notices(uow: UnitOfWork, *, settings: Settings, now: dat
 async def _context(
     session: AsyncSession, settings: Settings, now: datetime, class_ids: set[int]
 ) -> _Ctx:
-    person_of = dict((await session.execute(select(Lecturer.id, Lecturer.person_id))).tuples())
-    sizes = dict(
-        (
-            await session.execute(
-                select(Enrollment.class_id, func.count())
-                .where(Enrollment.class_id.in_(class_ids))
-                .group_by(Enrollment.class_id)
-            )
-        ).tuples()
+    person_of = {
+        lid: pid for lid, pid in await session.execute(select(Lecturer.id, Lecturer.person_id))
+    }
+    counts = await session.execute(
+        select(Enrollment.class_id, func.count())
+        .where(Enrollment.class_id.in_(class_ids))
+        .group_by(Enrollment.class_id)
     )
+    sizes = {class_id: count for class_id, count in counts}
     return _Ctx(now, settings.timezone, settings, person_of, sizes)
 
 
@@ -327,5 +322,5 @@ async def upcoming_for_lecturer(
                 s.place or location,
                 s.status == SessionStatus.CANCELLED,
             )
-            for s, name, location, count in rows.tuples()
+            for s, name, location, count in rows
         ]

@@ -100,7 +100,7 @@ async def observable_sessions(
         )
         return [
             ObservableSession(s.id, name, lecturer, s.starts_at, s.topic)
-            for s, name, lecturer in rows.tuples()
+            for s, name, lecturer in rows
         ]
 
 

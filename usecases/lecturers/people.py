@@ -146,7 +146,7 @@ async def _lecturers(session: AsyncSession, centre_id: int) -> list[tuple[Lectur
         .where(Lecturer.centre_id == centre_id)
         .order_by(Person.full_name, Lecturer.id)
     )
-    return [(lecturer, person) for lecturer, person in rows.tuples()]
+    return [(lecturer, person) for lecturer, person in rows]
 
 
 async def _find(

@@ -123,30 +123,24 @@ async def my_ratings(
     async with uow:
         session = uow.session
         lessons = (
-            (
-                await session.execute(
-                    select(Session, Class.name)
-                    .join(Class, Class.id == Session.class_id)
-                    .where(
-                        Session.lecturer_id.in_(actor.lecturer_ids),
-                        Session.closed_at.is_not(None),
-                        Session.closed_at < today,
-                    )
-                    .order_by(Session.starts_at.desc())
-                    .limit(limit)
-                )
-            )
-            .tuples()
-            .all()
-        )
-        ratings: defaultdict[int, list[tuple[int, str | None]]] = defaultdict(list)
-        for sid, score, text in (
             await session.execute(
-                select(SessionRating.session_id, SessionRating.score, SessionRating.comment).where(
-                    SessionRating.session_id.in_([s.id for s, _ in lessons])
+                select(Session, Class.name)
+                .join(Class, Class.id == Session.class_id)
+                .where(
+                    Session.lecturer_id.in_(actor.lecturer_ids),
+                    Session.closed_at.is_not(None),
+                    Session.closed_at < today,
                 )
+                .order_by(Session.starts_at.desc())
+                .limit(limit)
             )
-        ).tuples():
+        ).all()
+        ratings: defaultdict[int, list[tuple[int, str | None]]] = defaultdict(list)
+        for sid, score, text in await session.execute(
+            select(SessionRating.session_id, SessionRating.score, SessionRating.comment).where(
+                SessionRating.session_id.in_([s.id for s, _ in lessons])
+            )
+        ):
             ratings[sid].append((score, text))
         return [
             SessionFigures(s.id, name, s.starts_at, summarize_ratings(ratings[s.id]))
@@ -186,30 +180,26 @@ async def rating_report(
     until = datetime.combine(end, time(), tz)
     async with uow:
         rows = (
-            (
-                await uow.session.execute(
-                    select(
-                        Session.id,
-                        Session.topic,
-                        Session.lecturer,
-                        Person.full_name,
-                        SessionRating.score,
-                        SessionRating.comment,
-                    )
-                    .join(Class, Class.id == Session.class_id)
-                    .join(SessionRating, SessionRating.session_id == Session.id)
-                    .outerjoin(Lecturer, Lecturer.id == Session.lecturer_id)
-                    .outerjoin(Person, Person.id == Lecturer.person_id)
-                    .where(
-                        Class.centre_id == centre_id,
-                        Session.starts_at >= since,
-                        Session.starts_at < until,
-                    )
+            await uow.session.execute(
+                select(
+                    Session.id,
+                    Session.topic,
+                    Session.lecturer,
+                    Person.full_name,
+                    SessionRating.score,
+                    SessionRating.comment,
+                )
+                .join(Class, Class.id == Session.class_id)
+                .join(SessionRating, SessionRating.session_id == Session.id)
+                .outerjoin(Lecturer, Lecturer.id == Session.lecturer_id)
+                .outerjoin(Person, Person.id == Lecturer.person_id)
+                .where(
+                    Class.centre_id == centre_id,
+                    Session.starts_at >= since,
+                    Session.starts_at < until,
                 )
             )
-            .tuples()
-            .all()
-        )
+        ).all()
     by_lecturer: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
     by_topic: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
     comments: list[tuple[str, str]] = []
