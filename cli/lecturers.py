@@ -3,6 +3,7 @@ ratings by month, quarter or year, and observations (dự giờ)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -25,9 +26,11 @@ giang_vien = typer.Typer(
 
 
 def _now() -> datetime:
-    from usecases.clock import SystemClock
+    """The bot's time: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
+    from usecases.clock import OffsetClock, SystemClock
 
-    return SystemClock().now()
+    start = os.environ.get("SLL_FAKE_NOW")
+    return (OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()).now()
 
 
 @giang_vien.command("nhap")
