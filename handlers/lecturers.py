@@ -4,19 +4,33 @@ observation. Buttons on Telegram, typed numbers on Zalo (the dispatcher numbers 
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from channels.incoming import Incoming
 from handlers.base import Route, Services, as_number, main_menu
+from render.lecturers import rating_report_xlsx
 from texts import lecturers as T
 from usecases import lecturers as L
 from usecases.identity import Actor, Role
 from usecases.lecturers import observations as O
 from usecases.lecturers.after import figures_text
 from usecases.lecturers.rules import LecturerReason
-from usecases.messages import Choice, Reply
+from usecases.messages import Choice, Document, Reply
 from usecases.refusal import Refused
 from vn.dates import format_time, format_when
 
-__all__ = ["ROUTES", "comment", "my_ratings", "observe", "rate", "report", "schedule"]
+__all__ = [
+    "ROUTES",
+    "comment",
+    "my_ratings",
+    "observe",
+    "rate",
+    "report",
+    "schedule",
+    "stats_replies",
+]
+
+STATS_LINES = 10  # per list in chat; the workbook has them all
 
 
 async def schedule(msg: Incoming, actor: Actor, svc: Services) -> Reply:
@@ -128,6 +142,49 @@ async def report(msg: Incoming, actor: Actor, svc: Services) -> Reply:
         now=svc.clock.now(),
     )
     return Reply(T.OBSERVE_FILED.format(lecturer=name), choices=main_menu(actor, svc))
+
+
+async def stats_replies(
+    actor: Actor, svc: Services, start: date, last: date, label: str
+) -> list[Reply]:
+    """For /thongke (staff): learners' ratings per lecturer and per topic for the period, as
+    text and a workbook; nothing when no session of the period was rated."""
+    report = await L.rating_report_between(
+        svc.db.uow(),
+        actor=actor,
+        centre_id=svc.centre_id,
+        start=start,
+        end=last + timedelta(days=1),
+        label=label,
+        tz=svc.settings.timezone,
+    )
+    if not report.by_lecturer:
+        return []
+    lines = [T.STATS_HEADER.format(period=label)]
+    for title, figures in (
+        (T.STATS_BY_LECTURER, report.by_lecturer),
+        (T.STATS_BY_TOPIC, report.by_topic),
+    ):
+        lines.append(title)
+        lines += [
+            T.STATS_LINE.format(
+                label=x.label,
+                average=f"{x.average:.1f}".replace(".", ","),
+                count=x.count,
+                sessions=x.sessions,
+            )
+            for x in figures[:STATS_LINES]
+        ]
+        if len(figures) > STATS_LINES:
+            lines.append(T.STATS_MORE.format(count=len(figures) - STATS_LINES))
+    workbook = Document(
+        f"y-kien-giang-vien-{start:%Y-%m}.xlsx",
+        rating_report_xlsx(report, svc.settings.centre_name),
+    )
+    return [
+        Reply("\n".join(lines)),
+        Reply(T.STATS_XLSX_CAPTION.format(period=label), document=workbook),
+    ]
 
 
 _LECTURER = frozenset({Role.LECTURER})

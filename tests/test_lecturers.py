@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from db.database import Database
@@ -23,10 +23,13 @@ from db.models import (
     Session,
     SessionRating,
 )
+from handlers.base import Services
+from handlers.lecturers import stats_replies
 from sheets.lecturers import parse_lecturers
 from sheets.schedule import parse_schedule
 from tests.conftest import SAMPLE_EVE, SAMPLES, TZ, SampleClass
 from usecases import attendance, lecturers, notices
+from usecases.clock import FixedClock
 from usecases.identity import Actor, load_actor
 from usecases.lecturers import observations
 from usecases.lecturers.rules import LecturerReason
@@ -453,6 +456,18 @@ async def test_a_lecturer_sees_only_their_own_sessions_and_never_the_staff_repor
         database.uow(), actor=staff, centre_id=sample_class.centre_id, period_text="04/2024", tz=TZ
     )
     assert empty.by_lecturer == []
+
+    # /thongke shows the same figures to staff, with a workbook; never to a lecturer.
+    svc = Services(
+        db=database, clock=FixedClock(later), settings=SETTINGS, centre_id=sample_class.centre_id
+    )
+    replies = await stats_replies(staff, svc, date(2024, 3, 1), date(2024, 3, 31), "tháng 3/2024")
+    assert "ThS. Nguyễn Thị Huệ: 4,0/5 (3 ý kiến, 1 buổi)" in replies[0].text
+    assert replies[1].document is not None and replies[1].document.filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(replies[1].document.data))
+    assert book.sheetnames == ["Theo giảng viên", "Theo chuyên đề", "Góp ý"]
+    with pytest.raises(Refused):
+        await stats_replies(thanh, svc, date(2024, 3, 1), date(2024, 3, 31), "tháng 3/2024")
 
 
 async def test_observation_reaches_the_lecturer_and_the_unobserved_are_listed(

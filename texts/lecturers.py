@@ -65,6 +65,13 @@ NO_RATED_SESSIONS = "Chưa có buổi giảng nào được học viên đánh g
 MY_RATINGS_HEADER = "⭐ Ý kiến học viên về các buổi giảng của đồng chí (đến hết hôm qua):"
 MY_RATINGS_LINE = "• {when}, lớp {klass}: {figures}"
 
+STATS_HEADER = "⭐ Ý kiến học viên về buổi giảng, {period}:"
+STATS_BY_LECTURER = "Theo giảng viên:"
+STATS_BY_TOPIC = "Theo chuyên đề:"
+STATS_LINE = "• {label}: {average}/5 ({count} ý kiến, {sessions} buổi)"
+STATS_XLSX_CAPTION = "Ý kiến học viên về buổi giảng, {period} (theo giảng viên, chuyên đề, góp ý)"
+STATS_MORE = "… và {count} dòng nữa trong tệp Excel."
+
 # --- learners' ratings ------------------------------------------------------------------------
 RATE_ASK = (
     "⭐ Buổi học {when} của lớp {klass} ({topic}) vừa kết thúc.\n"

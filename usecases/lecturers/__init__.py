@@ -18,7 +18,13 @@ from usecases.lecturers.people import (
     link_schedule,
     list_lecturers,
 )
-from usecases.lecturers.ratings import comment, my_ratings, rate, rating_report
+from usecases.lecturers.ratings import (
+    comment,
+    my_ratings,
+    rate,
+    rating_report,
+    rating_report_between,
+)
 from usecases.lecturers.rules import LecturerReason
 
 __all__ = [
@@ -38,5 +44,6 @@ __all__ = [
     "plan_lecturer_notices",
     "rate",
     "rating_report",
+    "rating_report_between",
     "upcoming_for_lecturer",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "my_ratings",
     "rate",
     "rating_report",
+    "rating_report_between",
 ]
 
 MAX_COMMENT = 1000
@@ -169,13 +170,30 @@ class RatingReport:
 async def rating_report(
     uow: UnitOfWork, *, actor: Actor, centre_id: int, period_text: str, tz: ZoneInfo
 ) -> RatingReport:
-    """Staff's figures for a period: per lecturer and per topic (every rating counted)."""
-    if not actor.is_staff_of(centre_id):
-        raise Refused(LecturerReason.NOT_YOURS)
+    """Staff's figures for a period typed as 03/2024, Q1/2024 or 2024."""
     found = period(period_text)
     if found is None:
         raise Refused(LecturerReason.BAD_PERIOD, period=period_text)
     start, end, label = found
+    return await rating_report_between(
+        uow, actor=actor, centre_id=centre_id, start=start, end=end, label=label, tz=tz
+    )
+
+
+async def rating_report_between(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    centre_id: int,
+    start: date,
+    end: date,
+    label: str,
+    tz: ZoneInfo,
+) -> RatingReport:
+    """Staff's figures for sessions from `start` to before `end`: per lecturer and per topic
+    (every rating counted), and comments under the lecturer's name only."""
+    if not actor.is_staff_of(centre_id):
+        raise Refused(LecturerReason.NOT_YOURS)
     since = datetime.combine(start, time(), tz)
     until = datetime.combine(end, time(), tz)
     async with uow:
