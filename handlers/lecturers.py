@@ -23,6 +23,7 @@ __all__ = [
     "ROUTES",
     "comment",
     "my_ratings",
+    "not_observed",
     "observe",
     "rate",
     "report",
@@ -144,6 +145,19 @@ async def report(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     return Reply(T.OBSERVE_FILED.format(lecturer=name), choices=main_menu(actor, svc))
 
 
+async def not_observed(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """/chuadugio (staff): lecturers not observed this year."""
+    year = svc.clock.now().astimezone(svc.settings.timezone).year
+    names = await O.not_observed(
+        svc.db.uow(), actor=actor, centre_id=svc.centre_id, year=year, settings=svc.settings
+    )
+    if not names:
+        return Reply(T.ALL_OBSERVED.format(year=year), choices=main_menu(actor, svc))
+    lines = [T.NOT_OBSERVED_HEADER.format(year=year, count=len(names))]
+    lines += [f"• {name}" for name in names]
+    return Reply("\n".join(lines), choices=main_menu(actor, svc))
+
+
 async def stats_replies(
     actor: Actor, svc: Services, start: date, last: date, label: str
 ) -> list[Reply]:
@@ -198,4 +212,5 @@ ROUTES: tuple[Route, ...] = (
     Route("gopy", comment, frozenset({Role.LEARNER})),
     Route("dugio", observe, _OBSERVERS, T.OBSERVE_DESCRIPTION),
     Route("nhanxet", report, _OBSERVERS, T.REPORT_DESCRIPTION),
+    Route("chuadugio", not_observed, frozenset({Role.STAFF}), T.NOT_OBSERVED_DESCRIPTION),
 )

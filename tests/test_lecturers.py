@@ -11,6 +11,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from bot.dispatch import Dispatcher
+from channels.incoming import Incoming
 from db.database import Database
 from db.models import (
     ChatAccount,
@@ -25,9 +27,11 @@ from db.models import (
 )
 from handlers.base import Services
 from handlers.lecturers import stats_replies
+from handlers.routes import ROUTES
 from sheets.lecturers import parse_lecturers
 from sheets.schedule import parse_schedule
 from tests.conftest import SAMPLE_EVE, SAMPLES, TZ, SampleClass
+from texts.common import NOT_ALLOWED
 from usecases import attendance, lecturers, notices
 from usecases.clock import FixedClock
 from usecases.identity import Actor, load_actor
@@ -531,3 +535,49 @@ async def test_lecturers_get_invite_codes_like_unit_leaders(
     assert outcome.status == linking.LinkStatus.LINKED
     assert outcome.actor is not None and outcome.actor.is_lecturer
     assert outcome.name == line.name
+
+
+async def test_in_chat_a_lecturer_registers_to_observe_by_number_and_files_the_form(
+    database: Database, sample_class: SampleClass, clock: FixedClock
+) -> None:
+    people = await _add_lecturers(database, sample_class.centre_id)
+    await _link(database, sample_class)
+    codes = dict(
+        (line.name, code)
+        for line, code in await lecturers.lecturer_invites(
+            database.uow(), centre_id=sample_class.centre_id, now=clock.now()
+        )
+    )
+    chat = Dispatcher(Services(database, clock, SETTINGS, sample_class.centre_id), ROUTES)
+
+    def typed(user: str, text: str) -> Incoming:
+        command, *args = text[1:].split() if text.startswith("/") else (None,)
+        return Incoming(
+            "zalo", user, user, display_name=user, text=text, command=command, args=tuple(args)
+        )
+
+    async def says(text: str) -> str:
+        msg = typed("z-diep", text)
+        replies = await chat.handle(msg, has_buttons=False)
+        return "\n".join(r.text for r in replies)
+
+    assert "Tài khoản đã được liên kết" in await says(codes[people[DIEP].name])
+    assert "Lịch giảng của đồng chí" in await says("/lichday")
+    listing = await says("/dugio")
+    assert "Chọn buổi giảng muốn dự giờ" in listing
+    registered = await says("1")  # the first session offered: Đ/c Nguyễn Thị Huệ's, on Monday
+    assert "Đã đăng ký dự giờ" in registered and people[HUE].name in registered
+    session_id = registered.split("/nhanxet ")[1].split()[0].strip(" .")
+    assert "Gõ theo mẫu" in await says(f"/nhanxet {session_id}")
+    assert "Chưa đọc được điểm" in await says("Rất hay")  # no score: asked again
+    filed = await says("Điểm: 5\nƯu điểm: Nhiều ví dụ thực tế\nCần rút kinh nghiệm: Không")
+    assert "Đã gửi nhận xét dự giờ" in filed
+    got = await _notices(database, people[HUE].person_id, "observation")
+    assert (
+        len(got) == 1 and "Nhiều ví dụ thực tế" in got[0].text and people[DIEP].name in got[0].text
+    )
+    # A learner has no lecturer's menu, and no rating of a session that is not closed.
+    learner_id = (await _learners(database, sample_class.id))[0]
+    await _actor(database, learner_id, channel="zalo")
+    [no] = await chat.handle(typed(f"u{learner_id}", "/lichday"), has_buttons=False)
+    assert no.text == NOT_ALLOWED

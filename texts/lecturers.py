@@ -109,6 +109,7 @@ OBSERVE_BAD_FORM = (
 )
 NOTHING = "(không ghi)"
 OBSERVER_CENTRE = "cán bộ trung tâm"
+NOT_OBSERVED_DESCRIPTION = "Giảng viên chưa được dự giờ năm nay"
 NOT_OBSERVED_HEADER = "Giảng viên chưa được dự giờ năm {year} ({count}):"
 ALL_OBSERVED = "Mọi giảng viên đã được dự giờ năm {year}."
 
