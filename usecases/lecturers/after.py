@@ -17,6 +17,7 @@ from db.models import (
     Class,
     Enrollment,
     Lecturer,
+    Notification,
     Question,
     QuestionStatus,
     Session,
@@ -63,14 +64,24 @@ async def plan_after_sessions(uow: UnitOfWork, *, settings: Settings, now: datet
                 )
             )
         ).all()
+        known = set(
+            await session.scalars(
+                select(Notification.idempotency_key).where(
+                    Notification.session_id.in_([s.id for s, _, _ in rows]),
+                    Notification.kind.in_([KIND_RATE, KIND_SUMMARY, KIND_DIGEST]),
+                )
+            )
+        )  # what earlier runs planned: not built again every minute
         added = 0
         for s, klass, lecturer_person in rows:
             assert s.closed_at is not None
-            added += await _ask_ratings(session, s, klass, tz)
+            added += await _ask_ratings(session, s, klass, tz, known)
             if lecturer_person is None:
                 continue
-            added += await _summary(session, s, klass, lecturer_person, tz)
-            if _morning_after(s.closed_at, now, tz, settings.lecturers.digest_at):
+            if f"lect:summary:{s.id}" not in known:
+                added += await _summary(session, s, klass, lecturer_person, tz)
+            morning = _morning_after(s.closed_at, now, tz, settings.lecturers.digest_at)
+            if morning and f"lect:digest:{s.id}" not in known:
                 added += await _digest(session, s, klass, lecturer_person, tz, now)
         await uow.commit()
         return added
@@ -81,7 +92,9 @@ def _morning_after(closed_at: datetime, now: datetime, tz: ZoneInfo, at: time) -
     return closed_at.astimezone(tz).date() < local.date() and local.time() >= at
 
 
-async def _ask_ratings(session: AsyncSession, s: Session, klass: Class, tz: ZoneInfo) -> int:
+async def _ask_ratings(
+    session: AsyncSession, s: Session, klass: Class, tz: ZoneInfo, known: set[str]
+) -> int:
     """A one-tap rating to every learner present (or late), never to anyone else."""
     assert s.closed_at is not None
     present = await session.scalars(
@@ -98,8 +111,11 @@ async def _ask_ratings(session: AsyncSession, s: Session, klass: Class, tz: Zone
     choices = (tuple(Choice(f"{n} ⭐", f"danhgia {s.id} {n}") for n in range(1, 6)),)
     added = 0
     for person_id in present:
+        key = f"rate:ask:{s.id}:{person_id}"
+        if key in known:
+            continue
         notice = Notice(
-            key=f"rate:ask:{s.id}:{person_id}",
+            key=key,
             person_id=person_id,
             kind=KIND_RATE,
             text=text,

@@ -130,7 +130,7 @@ def _state(s: Session) -> SessionState:
 
 
 def _told(b: LecturerBrief) -> Told:
-    return Told(b.lecturer_id, b.starts_at, b.ends_at, b.place, b.status)
+    return Told(b.lecturer_id, b.starts_at, b.ends_at, b.place, b.status, b.told_at)
 
 
 def _remember(
@@ -186,10 +186,11 @@ async def _tell(session: AsyncSession, ctx: _Ctx, event: Event, s: Session, klas
     if before is not None:
         fields["old_when"] = format_when(before.starts_at.astimezone(ctx.tz))
         fields["old_place"] = before.place or T.PLACE_UNKNOWN
-    stamp = int(ctx.now.timestamp())
+    # Keyed by the state it replaces: two planners running at once write one notice.
+    stamp = int(before.told_at.timestamp()) if before and before.told_at else 0
     touched = min(s.starts_at, before.starts_at) if before else s.starts_at
     notice = Notice(
-        key=f"lect:{event.change}:{s.id}:{event.lecturer_id}:{stamp}",
+        key=f"lect:{event.change}:{s.id}:{event.lecturer_id}:{stamp}:{int(s.starts_at.timestamp())}",
         person_id=person_id,
         kind=KIND_CHANGE,
         text=_TEXTS[event.change].format(**fields),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
 from db.models import Class, Lecturer, Observation, Person, Session, SessionStatus
@@ -73,6 +74,26 @@ def parse_form(text: str) -> ObservationForm | None:
     return ObservationForm(score, strengths, improve)
 
 
+async def _load(
+    session: AsyncSession, actor: Actor, session_id: int
+) -> tuple[Session, Class, Person]:
+    """The session, its class and its lecturer, if the actor may observe it."""
+    found = (
+        await session.execute(
+            select(Session, Class, Person)
+            .join(Class, Class.id == Session.class_id)
+            .join(Lecturer, Lecturer.id == Session.lecturer_id)
+            .join(Person, Person.id == Lecturer.person_id)
+            .where(Session.id == session_id)
+        )
+    ).first()
+    if found is None:
+        raise Refused(LecturerReason.SESSION_NOT_FOUND, session=session_id)
+    lesson, klass, lecturer = found
+    _allowed(actor, lesson, klass)
+    return lesson, klass, lecturer
+
+
 def _allowed(actor: Actor, lesson: Session, klass: Class) -> None:
     if not (actor.is_staff_of(klass.centre_id) or actor.lecturer_ids):
         raise Refused(LecturerReason.NOT_YOURS)
@@ -109,19 +130,7 @@ async def register(
 ) -> ObservableSession:
     async with uow:
         session = uow.session
-        found = (
-            await session.execute(
-                select(Session, Class, Person.full_name)
-                .join(Class, Class.id == Session.class_id)
-                .join(Lecturer, Lecturer.id == Session.lecturer_id)
-                .join(Person, Person.id == Lecturer.person_id)
-                .where(Session.id == session_id)
-            )
-        ).first()
-        if found is None:
-            raise Refused(LecturerReason.SESSION_NOT_FOUND, session=session_id)
-        lesson, klass, lecturer = found
-        _allowed(actor, lesson, klass)
+        lesson, klass, person = await _load(session, actor, session_id)
         existing = await session.scalar(
             select(Observation).where(
                 Observation.session_id == session_id, Observation.observer_id == actor.person_id
@@ -138,7 +147,9 @@ async def register(
             )
         record(session, actor, "observation.register", entity="session", entity_id=session_id)
         await uow.commit()
-        return ObservableSession(session_id, klass.name, lecturer, lesson.starts_at, lesson.topic)
+        return ObservableSession(
+            session_id, klass.name, person.full_name, lesson.starts_at, lesson.topic
+        )
 
 
 async def file_observation(
@@ -154,19 +165,7 @@ async def file_observation(
     chat one must have registered first; the CLI (staff) files directly."""
     async with uow:
         session = uow.session
-        found = (
-            await session.execute(
-                select(Session, Class, Person)
-                .join(Class, Class.id == Session.class_id)
-                .join(Lecturer, Lecturer.id == Session.lecturer_id)
-                .join(Person, Person.id == Lecturer.person_id)
-                .where(Session.id == session_id)
-            )
-        ).first()
-        if found is None:
-            raise Refused(LecturerReason.SESSION_NOT_FOUND, session=session_id)
-        lesson, klass, lecturer = found
-        _allowed(actor, lesson, klass)
+        lesson, klass, lecturer = await _load(session, actor, session_id)
         row = await session.scalar(
             select(Observation).where(
                 Observation.session_id == session_id,

@@ -177,6 +177,7 @@ class Told:
     ends_at: datetime
     place: str | None
     status: str
+    told_at: datetime | None = None  # names this state: one notice per change of it
 
 
 class Change(StrEnum):
