@@ -235,10 +235,11 @@ async def link_schedule(
     from usecases.identity import Actor
 
     actor = Actor.cli(klass.centre_id)
+    now = _now()
     problems = await L.link_schedule(
-        db.uow(), actor=actor, centre_id=klass.centre_id, class_id=klass.id, rows=rows
+        db.uow(), actor=actor, centre_id=klass.centre_id, class_id=klass.id, rows=rows, now=now
     )
-    await L.plan_lecturer_notices(db.uow(), settings=settings, now=_now())
+    await L.plan_lecturer_notices(db.uow(), settings=settings, now=now)
     return problems
 
 

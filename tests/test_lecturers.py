@@ -83,6 +83,7 @@ async def _link(db: Database, sample: SampleClass) -> list[str]:
         centre_id=sample.centre_id,
         class_id=sample.id,
         rows=rows,
+        now=SAMPLE_EVE,
     )
 
 
@@ -229,6 +230,7 @@ async def test_a_reassigned_session_tells_both_lecturers_and_a_cancelled_one_is_
         centre_id=sample_class.centre_id,
         class_id=sample_class.id,
         rows=rows,
+        now=now,
     )
     await notices.cancel_session(
         database.uow(),
@@ -472,6 +474,26 @@ async def test_a_lecturer_sees_only_their_own_sessions_and_never_the_staff_repor
     assert book.sheetnames == ["Theo giảng viên", "Theo chuyên đề", "Góp ý"]
     with pytest.raises(Refused):
         await stats_replies(thanh, svc, date(2024, 3, 1), date(2024, 3, 31), "tháng 3/2024")
+
+    # A second Nguyễn Thị Huệ joins and the schedule is imported again: the sessions to come
+    # are no longer guessed, but the one taught stays hers, with its ratings.
+    await lecturers.add_lecturer(
+        database.uow(),
+        actor=staff,
+        centre_id=sample_class.centre_id,
+        full_name="Nguyễn Thị Huệ",
+        phone="0987000111",
+    )
+    rows = parse_schedule(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx").rows
+    await lecturers.link_schedule(
+        database.uow(),
+        actor=staff,
+        centre_id=sample_class.centre_id,
+        class_id=sample_class.id,
+        rows=rows,
+        now=later,
+    )
+    assert [s.number for s in await _sessions_of(database, people[HUE].id)] == [1]
 
 
 async def test_observation_reaches_the_lecturer_and_the_unobserved_are_listed(

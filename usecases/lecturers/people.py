@@ -198,7 +198,13 @@ async def _relink(
 
 
 async def link_schedule(
-    uow: UnitOfWork, *, actor: Actor, centre_id: int, class_id: int, rows: Sequence[ScheduleRow]
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    centre_id: int,
+    class_id: int,
+    rows: Sequence[ScheduleRow],
+    now: datetime,
 ) -> list[str]:
     """After a schedule import: each session's lecturer name matched to a lecturer. Returns
     the rows whose name matches nobody or several lecturers, as 'Dòng N: …' lines."""
@@ -220,6 +226,8 @@ async def link_schedule(
         sessions = await session.scalars(select(Session).where(Session.class_id == class_id))
         for s in sessions:
             match = match_name(s.lecturer, by_name)
+            if s.ends_at <= now and s.lecturer_id is not None:
+                continue  # a session taught stays with who taught it (their ratings)
             s.lecturer_id = match.lecturer_id if match.status == MatchStatus.MATCHED else None
         record(
             session,
