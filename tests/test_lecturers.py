@@ -476,7 +476,9 @@ async def test_a_lecturer_sees_only_their_own_sessions_and_never_the_staff_repor
         await stats_replies(thanh, svc, date(2024, 3, 1), date(2024, 3, 31), "tháng 3/2024")
 
     # A second Nguyễn Thị Huệ joins and the schedule is imported again: the sessions to come
-    # are no longer guessed, but the one taught stays hers, with its ratings.
+    # are no longer guessed, but those taught stay hers, with their ratings.
+    taught = [s.number for s in await _sessions_of(database, people[HUE].id) if s.ends_at <= later]
+    assert taught == [1, 4]  # Monday morning and Tuesday afternoon; `later` is Wednesday
     await lecturers.add_lecturer(
         database.uow(),
         actor=staff,
@@ -493,7 +495,7 @@ async def test_a_lecturer_sees_only_their_own_sessions_and_never_the_staff_repor
         rows=rows,
         now=later,
     )
-    assert [s.number for s in await _sessions_of(database, people[HUE].id)] == [1]
+    assert [s.number for s in await _sessions_of(database, people[HUE].id)] == taught
 
 
 async def test_observation_reaches_the_lecturer_and_the_unobserved_are_listed(
