@@ -172,7 +172,8 @@ def ratings(
 
 @giang_vien.command("du-gio")
 def observe(
-    buoi: Annotated[int, typer.Argument(help="Số hiệu buổi học (cột ID của sll lop buoi).")],
+    ma: Annotated[str, typer.Argument(help="Mã lớp.")],
+    buoi: Annotated[int, typer.Argument(help="Số thứ tự buổi học (cột Buổi của sll lop buoi).")],
     diem: Annotated[int, typer.Option("--diem", help="Điểm từ 1 đến 5.")],
     uu_diem: Annotated[str | None, typer.Option("--uu-diem", help="Ưu điểm.")] = None,
     can_rut: Annotated[str | None, typer.Option("--can-rut", help="Cần rút kinh nghiệm.")] = None,
@@ -184,10 +185,13 @@ def observe(
 
     async def work(db: Database, settings: Settings, centre_id: int) -> str:
         form = O.ObservationForm(diem, uu_diem, can_rut)
+        session_id = await O.session_by_number(
+            db.uow(), centre_id=centre_id, class_code=ma, number=buoi
+        )
         return await O.file_observation(
             db.uow(),
             actor=Actor.cli(centre_id),
-            session_id=buoi,
+            session_id=session_id,
             form=form,
             settings=settings,
             now=_now(),

@@ -67,3 +67,12 @@ def test_the_schedule_import_names_the_rows_whose_lecturer_is_shared(
 
     unobserved = sll("giang-vien", "chua-du-gio", "--nam", "2024")
     assert unobserved.code == 0 and "(5)" in unobserved.out
+
+    # Session 2 is Đ/c Vũ Công Thành's: observed from the command line, he is off the list.
+    filed = sll("giang-vien", "du-gio", "sc-k4", "2", "--diem", "4", "--uu-diem", "Sinh động")
+    assert filed.code == 0, filed.err
+    assert "Vũ Công Thành" in filed.out
+    unobserved = sll("giang-vien", "chua-du-gio", "--nam", "2024")
+    assert "(4)" in unobserved.out and "Vũ Công Thành" not in unobserved.out
+    nowhere = sll("giang-vien", "du-gio", "SC-K4", "99", "--diem", "4")
+    assert nowhere.code == 1 and "Không tìm thấy buổi học" in nowhere.err

@@ -31,6 +31,7 @@ __all__ = [
     "observable_sessions",
     "parse_form",
     "register",
+    "session_by_number",
 ]
 
 KIND_OBSERVATION = "observation"
@@ -72,6 +73,25 @@ def parse_form(text: str) -> ObservationForm | None:
     if score is None or score not in SCORES:
         return None
     return ObservationForm(score, strengths, improve)
+
+
+async def session_by_number(
+    uow: UnitOfWork, *, centre_id: int, class_code: str, number: int
+) -> int:
+    """The id of session `number` (Buổi) of the class with that code, as staff name it."""
+    async with uow:
+        found = await uow.session.scalar(
+            select(Session.id)
+            .join(Class, Class.id == Session.class_id)
+            .where(
+                Class.centre_id == centre_id,
+                Class.code == class_code.strip().upper(),
+                Session.number == number,
+            )
+        )
+    if found is None:
+        raise Refused(LecturerReason.SESSION_NOT_FOUND, session=f"{number} lớp {class_code}")
+    return found
 
 
 async def _load(
