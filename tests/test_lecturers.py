@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -38,7 +38,7 @@ from usecases.identity import Actor, load_actor
 from usecases.lecturers import observations
 from usecases.lecturers.rules import LecturerReason
 from usecases.refusal import Refused
-from usecases.settings import Settings
+from usecases.settings import LecturerSettings, Settings
 
 SETTINGS = Settings(timezone=TZ)
 HUE, THANH, DIEP = "Nguyễn Thị Huệ", "Vũ Công Thành", "Trần Thị Ngọc Diệp"
@@ -605,3 +605,24 @@ async def test_in_chat_a_lecturer_registers_to_observe_by_number_and_files_the_f
     await _actor(database, learner_id, channel="zalo")
     [no] = await chat.handle(typed(f"u{learner_id}", "/lichday"), has_buttons=False)
     assert no.text == NOT_ALLOWED
+
+
+async def test_lecturers_reminders_follow_their_own_settings(
+    database: Database, sample_class: SampleClass
+) -> None:
+    people = await _add_lecturers(database, sample_class.centre_id)
+    await _link(database, sample_class)
+    settings = Settings(
+        timezone=TZ,
+        lecturers=LecturerSettings(evening_before_at=time(20, 30), minutes_before=120),
+    )
+    now = SAMPLE_EVE - timedelta(hours=4)
+    await _announce(database, sample_class, now)
+    await lecturers.plan_lecturer_notices(database.uow(), settings=settings, now=now)
+    first = (await _sessions_of(database, people[HUE].id))[0]  # Monday 7h30
+    due = sorted(
+        n.due_at.astimezone(TZ)
+        for n in await _notices(database, people[HUE].person_id, "lecturer_reminder")
+        if n.session_id == first.id
+    )
+    assert due == [datetime(2024, 3, 3, 20, 30, tzinfo=TZ), datetime(2024, 3, 4, 5, 30, tzinfo=TZ)]

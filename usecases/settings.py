@@ -122,6 +122,8 @@ class HealthSettings:
 @dataclass(frozen=True)
 class LecturerSettings:
     plan_every_seconds: int = 60  # how soon a lecturer hears of a moved or cancelled session
+    evening_before_at: time = time(19, 0)  # reminders, as learners' under [notices]
+    minutes_before: int = 60
     digest_at: time = time(7, 30)  # the morning after, lecturers see learners' ratings
 
 

@@ -239,7 +239,7 @@ async def _remind(session: AsyncSession, ctx: _Ctx, s: Session, klass: Class) ->
     person_id = ctx.person_of.get(s.lecturer_id)
     if person_id is None:
         return 0
-    n = ctx.settings.notices
+    n = ctx.settings.lecturers
     added = 0
     for slot, due in _reminder_times(
         s.starts_at, evening_at=n.evening_before_at, minutes_before=n.minutes_before, tz=ctx.tz
