@@ -257,6 +257,26 @@ async def test_a_reassigned_session_tells_both_lecturers_and_a_cancelled_one_is_
     # Lương Trọng Thành's two sessions are nobody's yet; session 5 is no longer his.
     assert dict(briefs) == {"scheduled": 16 - 2 - 1, "cancelled": 1, "away": 1}
 
+    # Session 1 is back on (moved to the same hours): she is told, and reminded again.
+    first = (await _sessions_of(database, people[HUE].id))[0]
+    await notices.move_session(
+        database.uow(),
+        class_code=sample_class.code,
+        number=1,
+        starts_at=first.starts_at,
+        ends_at=first.ends_at,
+        settings=SETTINGS,
+        now=now + timedelta(minutes=5),
+    )
+    await lecturers.plan_lecturer_notices(
+        database.uow(), settings=SETTINGS, now=now + timedelta(minutes=6)
+    )
+    restored = await _notices(database, people[HUE].person_id, "lecturer_change")
+    assert len(restored) == 2 and "học lại" in restored[1].text
+    reminders = await _notices(database, people[HUE].person_id, "lecturer_reminder")
+    pending = [n for n in reminders if n.session_id == first.id and n.status == "pending"]
+    assert len(pending) == 2
+
 
 async def _learners(db: Database, class_id: int) -> list[int]:
     async with db.uow() as uow:

@@ -91,7 +91,7 @@ async def plan_lecturer_notices(uow: UnitOfWork, *, settings: Settings, now: dat
                 else:
                     added += await _tell(session, ctx, event, s, klass)
             _remember(session, s, briefs[s.id], now)
-            added += await _remind(session, ctx, s, klass)
+            added += await _remind(session, ctx, s, klass, briefs[s.id].get(s.lecturer_id or 0))
         for (lecturer_id, _), sessions in new.items():
             added += await _announce(session, ctx, lecturer_id, sessions, rows)
         await uow.commit()
@@ -230,9 +230,12 @@ async def _announce(
     return 1 if await enqueue(session, notice) else 0
 
 
-async def _remind(session: AsyncSession, ctx: _Ctx, s: Session, klass: Class) -> int:
-    """The evening-before and before-the-session reminders of the session's lecturer."""
-    if s.lecturer_id is None or s.status == SessionStatus.CANCELLED:
+async def _remind(
+    session: AsyncSession, ctx: _Ctx, s: Session, klass: Class, brief: LecturerBrief | None
+) -> int:
+    """The evening-before and before-the-session reminders of the session's lecturer, keyed by
+    what they were told last (a session restored, or given back, is reminded of again)."""
+    if s.lecturer_id is None or s.status == SessionStatus.CANCELLED or brief is None:
         return 0
     if s.starts_at > ctx.now + REMINDER_HORIZON:
         return 0
@@ -250,7 +253,7 @@ async def _remind(session: AsyncSession, ctx: _Ctx, s: Session, klass: Class) ->
             **_fields(ctx, s, klass)
         )
         notice = Notice(
-            key=f"lect:remind:{slot}:{s.id}:{int(s.starts_at.timestamp())}:{person_id}",
+            key=f"lect:remind:{slot}:{s.id}:{int(brief.told_at.timestamp())}:{person_id}",
             person_id=person_id,
             kind=KIND_REMINDER,
             text=text,
