@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -52,7 +52,6 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     sessions_linked: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 async def add_lecturer(
@@ -70,9 +69,8 @@ async def add_lecturer(
     row = LecturerRow(
         0, nfc(full_name).strip(), normalize_phone(phone) if phone else None, clean(unit_name)
     )
-    report = await import_lecturers(uow, actor=actor, centre_id=centre_id, rows=[row])
+    await import_lecturers(uow, actor=actor, centre_id=centre_id, rows=[row])
     lines = [x for x in await list_lecturers(uow, centre_id=centre_id) if _same(x, row)]
-    assert lines, report
     return lines[0]
 
 
