@@ -646,3 +646,22 @@ async def test_lecturers_reminders_follow_their_own_settings(
         if n.session_id == first.id
     )
     assert due == [datetime(2024, 3, 3, 20, 30, tzinfo=TZ), datetime(2024, 3, 4, 5, 30, tzinfo=TZ)]
+
+
+async def test_a_lecturer_links_on_telegram_by_sharing_their_own_number(
+    database: Database, sample_class: SampleClass, clock: FixedClock
+) -> None:
+    people = await _add_lecturers(database, sample_class.centre_id)
+    chat = Dispatcher(Services(database, clock, SETTINGS, sample_class.centre_id), ROUTES)
+    contact = Incoming(
+        "telegram",
+        "5001",
+        "5001",
+        display_name="Thành",
+        contact_phone="+84 912 000 002",
+        contact_is_own=True,
+    )
+    [linked] = await chat.handle(contact)
+    assert "Tài khoản đã được liên kết" in linked.text and people[THANH].name in linked.text
+    labels = [c.label for row in linked.choices for c in row]
+    assert "🎓 Lịch giảng" in labels and "⭐ Ý kiến học viên" in labels
