@@ -3,18 +3,50 @@ titled names, the lecturer names of a schedule matched or reported with their ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from tests.test_cli import (  # noqa: F401 - the fixture, shared
-    SCHEDULE,
-    Sll,
-    db_path,
-    sll,
-)
+import pytest
+
+from cli import common
+from cli.app import main
+from tests.conftest import CENTRE, REPO, SAMPLES
 from tests.test_lecturers import _xlsx
 
+SCHEDULE = SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx"
 
-def _setup(sll: Sll, tmp_path: Path) -> None:  # noqa: F811
+
+@dataclass
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+Sll = Callable[..., Ran]
+
+
+@pytest.fixture
+def sll(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Sll:
+    """`sll …` in this process, against a fresh SQLite file."""
+    monkeypatch.setenv("SLL_CONFIG", str(REPO / "tests" / "no-config.toml"))
+    monkeypatch.setenv("SLL_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'sll.sqlite3'}")
+    monkeypatch.setenv("SLL_CENTRE_NAME", CENTRE)
+    monkeypatch.setattr(common.out, "_width", 250)
+    monkeypatch.setattr(common.err, "_width", 250)
+
+    def call(*args: str) -> Ran:
+        with pytest.raises(SystemExit) as ended:
+            main(list(args))
+        captured = capsys.readouterr()
+        code = ended.value.code
+        return Ran(code if isinstance(code, int) else 1, captured.out, captured.err)
+
+    return call
+
+
+def _setup(sll: Sll, tmp_path: Path) -> None:
     assert sll("db", "nang-cap").code == 0
     assert sll("lop", "tao", "SC-K4", "--ten", "Sơ cấp LLCT khóa IV", "--loai", "Sơ cấp").code == 0
     lecturers = tmp_path / "giang-vien.xlsx"
@@ -35,8 +67,7 @@ def _setup(sll: Sll, tmp_path: Path) -> None:  # noqa: F811
 
 
 def test_the_schedule_import_names_the_rows_whose_lecturer_is_shared(
-    sll: Sll,  # noqa: F811
-    tmp_path: Path,
+    sll: Sll, tmp_path: Path
 ) -> None:
     _setup(sll, tmp_path)
     ran = sll("lop", "nhap-lich", "SC-K4", str(SCHEDULE))
