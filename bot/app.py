@@ -27,6 +27,7 @@ from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
 from scheduler import attendance as attendance_jobs
 from scheduler import backup as backup_jobs
+from scheduler import lecturers as lecturer_jobs
 from scheduler import questions as question_jobs
 from scheduler import reports as report_jobs
 from scheduler.clock import build_scheduler
@@ -101,6 +102,7 @@ async def run(
         attendance_jobs.register(scheduler, db, clock, settings)
         report_jobs.register(scheduler, db, clock, settings)
         backup_jobs.register(scheduler, clock, settings)
+        lecturer_jobs.register(scheduler, db, clock, settings)
 
         tg = settings.telegram
         # A getMe that fails leaves PTB uninitialised, so its shutdown would not close these.

@@ -14,6 +14,7 @@ from cli.attendance import diem_danh
 from cli.classes import don_vi, lop
 from cli.common import ConfigOption, out, run
 from cli.frame import localize, run_command
+from cli.lecturers import giang_vien
 from cli.notices import tin
 from cli.questions import xuat
 from cli.results import ket_qua, thong_ke
@@ -40,6 +41,7 @@ app.add_typer(diem_danh, name="diem-danh")
 app.add_typer(ket_qua, name="ket-qua")
 app.add_typer(thong_ke, name="thong-ke")
 app.add_typer(tin, name="tin")
+app.add_typer(giang_vien, name="giang-vien")
 app.add_typer(db_app, name="db")
 app.command("sao-luu")(backup.save)
 app.command("khoi-phuc")(backup.restore)

@@ -18,6 +18,7 @@ from cli.common import (
     run,
     write_file,
 )
+from cli.lecturers import link_schedule, report_schedule_links
 from vn.dates import DateError, format_date, format_time, format_when, parse_date, weekday_vi
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
@@ -143,13 +144,15 @@ def import_schedule(
 
     async def work(db: Database, settings: Settings, centre_id: int) -> classes.ScheduleReport:
         klass = await classes.find_class(db.uow(), ma)
-        return await classes.import_schedule(
+        report = await classes.import_schedule(
             db.uow(),
             class_id=klass.id,
             rows=parsed.rows,
             tz=settings.timezone,
             shift_to=shift_to,
         )
+        report_schedule_links(await link_schedule(db, klass, parsed.rows, settings))
+        return report
 
     report = run(config, work)
     out.print(

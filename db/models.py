@@ -47,13 +47,17 @@ __all__ = [
     "InviteRole",
     "LeaveRequest",
     "LeaveStatus",
+    "Lecturer",
+    "LecturerBrief",
     "Notification",
     "NotificationStatus",
+    "Observation",
     "Person",
     "Question",
     "QuestionStatus",
     "Result",
     "Session",
+    "SessionRating",
     "SessionStatus",
     "StaffMember",
     "SurveyAnswer",
@@ -119,6 +123,7 @@ class ChatStatus(StrEnum):
 class InviteRole(StrEnum):
     LEARNER = "learner"
     LEADER = "leader"
+    LECTURER = "lecturer"
 
 
 class SessionStatus(StrEnum):
@@ -303,7 +308,11 @@ class Session(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     topic: Mapped[str | None] = mapped_column(Text)
-    lecturer: Mapped[str | None] = mapped_column(String(200))
+    lecturer: Mapped[str | None] = mapped_column(String(200))  # as written in the schedule
+    # The lecturer that name was matched to (issue 17); None when unmatched or ambiguous.
+    lecturer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lecturers.id", ondelete="SET NULL"), index=True
+    )
     place: Mapped[str | None] = mapped_column(String(300))
     venue_lat: Mapped[float | None] = mapped_column(Float)
     venue_lon: Mapped[float | None] = mapped_column(Float)
@@ -481,3 +490,69 @@ class AuditEntry(Base):
     entity: Mapped[str | None] = mapped_column(String(50))
     entity_id: Mapped[int | None]
     details: Mapped[dict[str, Any] | None]
+
+
+class Lecturer(Base):
+    """A person who teaches at the centre (giảng viên, báo cáo viên); schedules name them."""
+
+    __tablename__ = "lecturers"
+    __table_args__ = (UniqueConstraint("centre_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    unit_name: Mapped[str | None] = mapped_column(String(300))  # where they work
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LecturerBrief(Base):
+    """What a lecturer was last told about one session, so a change is told once."""
+
+    __tablename__ = "lecturer_briefs"
+    __table_args__ = (UniqueConstraint("session_id", "lecturer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    lecturer_id: Mapped[int] = mapped_column(
+        ForeignKey("lecturers.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    place: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))  # a SessionStatus, or "away" (reassigned)
+    told_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SessionRating(Base):
+    """A learner's rating of one session (1–5) and optional comment; shown only in aggregate."""
+
+    __tablename__ = "session_ratings"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Observation(Base):
+    """Dự giờ: someone registered to observe a session, and what they filed."""
+
+    __tablename__ = "observations"
+    __table_args__ = (UniqueConstraint("session_id", "observer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    observer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    observer_label: Mapped[str] = mapped_column(String(200))  # a name, or "cli"
+    strengths: Mapped[str | None] = mapped_column(Text)
+    improve: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[int | None]
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filed_at: Mapped[datetime | None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from channels.incoming import Incoming
 from handlers.base import Services, main_menu
 from texts import common as C
+from texts import lecturers as LT
 from texts import linking as T
 from usecases import linking
 from usecases.identity import Actor
@@ -74,6 +75,8 @@ def _render(outcome: LinkOutcome, actor: Actor, svc: Services, code: str = "") -
                 text = T.LINKED_LEARNER.format(
                     name=outcome.name, classes=", ".join(outcome.class_names)
                 )
+            elif outcome.actor is not None and outcome.actor.is_lecturer:
+                text = LT.LINKED_LECTURER.format(name=outcome.name)
             elif outcome.unit_names:
                 text = T.LINKED_LEADER.format(
                     name=outcome.name, units=", ".join(outcome.unit_names)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from handlers import attendance, help, leave, linking, questions, results, schedule, stats, survey
 from handlers import delivery as notices
+from handlers import lecturers as lecturer
 from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
 from texts import attendance as AT
 from texts import leave as LT
@@ -147,6 +148,8 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "nhantin", notices.broadcast, frozenset({Role.STAFF}), description=NT.BROADCAST_DESCRIPTION
     ),
+    # Lecturers (issue 17): their schedule, learners' ratings, observation (dự giờ).
+    *lecturer.ROUTES,
     Route("help", help.show, ANYONE, description="Xem hướng dẫn", button="ℹ️ Hướng dẫn"),
     # Free text: a linked learner is offered to send it as a question; others as before.
     Route(TEXT, questions.free_text, ANYONE, checks_length=True),

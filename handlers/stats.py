@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from channels.incoming import Incoming
+from handlers import lecturers
 from handlers.base import Services
 from texts import stats as T
 from usecases import stats as S
@@ -40,6 +41,7 @@ async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply
         replies.append(
             Reply(T.CHART_CAPTION.format(period=period.label), photo=S.stats_chart(stats))
         )
+    replies += await lecturers.stats_replies(actor, svc, period.start, period.end, period.label)
     return replies
 
 

@@ -23,9 +23,9 @@ class _Refusal(Protocol):
 
 def _all() -> dict[str, str]:
     table: dict[str, str] = {}
-    from texts import attendance, leave
+    from texts import attendance, leave, lecturers
 
-    for module in (attendance, leave):  # each feature's texts module with REFUSALS is listed here
+    for module in (attendance, leave, lecturers):  # every texts module with a REFUSALS table
         table.update(module.REFUSALS)
     return table
 

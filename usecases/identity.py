@@ -19,6 +19,7 @@ from db.models import (
     ChatAccount,
     ChatStatus,
     Enrollment,
+    Lecturer,
     Person,
     StaffMember,
     UnitLeader,
@@ -41,6 +42,7 @@ class Role(StrEnum):
     MONITOR = "monitor"
     LEADER = "leader"
     STAFF = "staff"
+    LECTURER = "lecturer"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Actor:
     learner_class_ids: frozenset[int] = frozenset()
     monitor_class_ids: frozenset[int] = frozenset()
     leader_unit_ids: frozenset[int] = frozenset()
+    lecturer_ids: frozenset[int] = frozenset()  # their rows in `lecturers` (one per centre)
     pending: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -89,6 +92,10 @@ class Actor:
         return bool(self.staff_centre_ids)
 
     @property
+    def is_lecturer(self) -> bool:
+        return bool(self.lecturer_ids)
+
+    @property
     def roles(self) -> frozenset[Role]:
         roles = set()
         if self.learner_class_ids:
@@ -99,6 +106,8 @@ class Actor:
             roles.add(Role.LEADER)
         if self.staff_centre_ids:
             roles.add(Role.STAFF)
+        if self.lecturer_ids:
+            roles.add(Role.LECTURER)
         return frozenset(roles)
 
 
@@ -168,8 +177,12 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
         select(literal("centre"), StaffMember.centre_id, literal(False), literal(None)).where(
             StaffMember.person_id == pid, StaffMember.active.is_(True)
         ),
+        select(literal("lecturer"), Lecturer.id, literal(False), literal(None)).where(
+            Lecturer.person_id == pid, Lecturer.active.is_(True)
+        ),
     )
     name, classes, monitor, units, centres = None, set(), set(), set(), set()
+    lecturers: set[int] = set()
     for kind, ref, is_monitor, text in (await uow.session.execute(roles)).all():
         if kind == "name":
             name = text
@@ -179,6 +192,8 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
                 monitor.add(ref)
         elif kind == "unit":
             units.add(ref)
+        elif kind == "lecturer":
+            lecturers.add(ref)
         else:
             centres.add(ref)
     return replace(
@@ -189,6 +204,7 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
         learner_class_ids=frozenset(classes),
         monitor_class_ids=frozenset(monitor),
         leader_unit_ids=frozenset(units),
+        lecturer_ids=frozenset(lecturers),
     )
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "AttendanceSettings",
     "BackupSettings",
     "HealthSettings",
+    "LecturerSettings",
     "NoticeSettings",
     "QuestionSettings",
     "Settings",
@@ -119,6 +120,14 @@ class HealthSettings:
 
 
 @dataclass(frozen=True)
+class LecturerSettings:
+    plan_every_seconds: int = 60  # how soon a lecturer hears of a moved or cancelled session
+    evening_before_at: time = time(19, 0)  # reminders, as learners' under [notices]
+    minutes_before: int = 60
+    digest_at: time = time(7, 30)  # the morning after, lecturers see learners' ratings
+
+
+@dataclass(frozen=True)
 class Settings:
     centre_name: str = field(default="Trung tâm Chính trị", metadata={KEY: "centre.name"})
     timezone: ZoneInfo = field(
@@ -132,6 +141,7 @@ class Settings:
     questions: QuestionSettings = field(default_factory=QuestionSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
     health: HealthSettings = field(default_factory=HealthSettings)
+    lecturers: LecturerSettings = field(default_factory=LecturerSettings)
     # Grade from the average score when the results sheet gives none, highest threshold first.
     grade_scale: tuple[tuple[float, str], ...] = field(
         default=(
