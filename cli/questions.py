@@ -3,10 +3,9 @@ period, as xlsx files (the same workbooks staff get in chat with /xuatcauhoi, /x
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,8 +18,6 @@ if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` st
     from usecases.settings import Settings
 
 __all__ = ["xuat"]
-
-R = TypeVar("R")
 
 xuat = typer.Typer(
     help="Xuất báo cáo ra Excel: câu hỏi của học viên, điểm danh, kết quả học tập.",
@@ -40,17 +37,18 @@ def export_questions(
     config: ConfigOption = None,
 ) -> None:
     """Xuất câu hỏi và câu trả lời của một lớp."""
+    from render.questions import questions_filename, questions_workbook
     from usecases import questions
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, bytes, int]:
-        klass = await questions.find_class_for_staff(db.uow(), code=ma, centre_ids=[centre_id])
-        data, count = await questions.questions_workbook(
-            db.uow(), class_id=klass.id, tz=settings.timezone
-        )
-        return klass.code, data, count
+        actor = Actor.cli(centre_id)
+        klass = await questions.find_class_for_staff(db.uow(), actor=actor, code=ma)
+        views = await questions.class_questions(db.uow(), class_id=klass.id)
+        return klass.code, questions_workbook(klass, views, settings.timezone), len(views)
 
-    code, data, count = _run(config, work)
-    path = tep or Path(questions.questions_filename(code))
+    code, data, count = run(config, work)
+    path = tep or Path(questions_filename(code))
     write_file(path, data)
     out.print(f"{T.EXPORT_QUESTIONS_CAPTION.format(code=code, count=count)} → {path}")
 
@@ -68,8 +66,10 @@ def export_checkins(
     config: ConfigOption = None,
 ) -> None:
     """Xuất điểm danh của một lớp trong một ngày hoặc một khoảng thời gian."""
-    from usecases import questions
+    from render.attendance_export import checkins_filename, checkins_workbook, period_text
+    from usecases import attendance_export, questions
     from usecases.clock import SystemClock
+    from usecases.identity import Actor
 
     first_day, last_day = _day(tu), _day(den)
 
@@ -80,17 +80,19 @@ def export_checkins(
         if start > end:
             err.print(f"[red]{T.BAD_PERIOD}[/red]")
             raise typer.Exit(1)
-        klass = await questions.find_class_for_staff(db.uow(), code=ma, centre_ids=[centre_id])
-        data, count = await questions.checkins_workbook(
+        actor = Actor.cli(centre_id)
+        klass = await questions.find_class_for_staff(db.uow(), actor=actor, code=ma)
+        checkins = await attendance_export.class_checkins(
             db.uow(), class_id=klass.id, start=start, end=end, tz=settings.timezone
         )
-        period = questions.period_text(start, end)
-        path = tep or Path(questions.checkins_filename(klass.code, start, end))
-        write_file(path, data)
+        period = period_text(start, end)
+        path = tep or Path(checkins_filename(klass.code, start, end))
+        write_file(path, checkins_workbook(checkins, settings.timezone))
+        count = len(checkins.rows)
         caption = T.EXPORT_CHECKINS_CAPTION.format(code=klass.code, period=period, count=count)
         return caption, path
 
-    caption, path = _run(config, work)
+    caption, path = run(config, work)
     out.print(f"{caption} → {path}")
 
 
@@ -129,15 +131,4 @@ def _day(value: str | None) -> date | None:
         return parse_date(value)
     except DateError as exc:  # its reason tells a wrong shape from a day that does not exist
         err.print(f"[red]{exc.reason}[/red]", highlight=False)
-        raise typer.Exit(1) from exc
-
-
-def _run(config: Path | None, work: Callable[[Database, Settings, int], Awaitable[R]]) -> R:
-    """`run`, plus this feature's own input errors in Vietnamese."""
-    from usecases.questions import QuestionRefused
-
-    try:
-        return run(config, work)
-    except QuestionRefused as exc:
-        err.print(f"[red]{T.CLASS_NOT_FOUND.format(code=exc.details.get('code', ''))}[/red]")
         raise typer.Exit(1) from exc

@@ -1,5 +1,7 @@
 """Texts of questions: a learner asks, staff answer, review exports."""
 
+from usecases.questions.rules import QuestionReason as R
+
 # --- buttons and command descriptions --------------------------------------------------------
 ASK_BUTTON = "❓ Đặt câu hỏi"
 ASK_DESCRIPTION = "Đặt câu hỏi cho cán bộ trung tâm"
@@ -80,6 +82,13 @@ STATUS_OPEN = "⏳ đang chờ trả lời"
 STATUS_ANSWERED = "✅ đã trả lời"
 STATUS_ANSWERED_IN_CLASS = "✅ đã giải đáp trên lớp"
 STATUS_CLOSED = "🚫 đã đóng"
+# A question's status as people read it, by `QuestionStatus` value.
+STATUS_NAMES = {
+    "open": STATUS_OPEN,
+    "answered": STATUS_ANSWERED,
+    "answered_in_class": STATUS_ANSWERED_IN_CLASS,
+    "closed": STATUS_CLOSED,
+}
 
 # --- what the learner receives ------------------------------------------------------------
 ANSWER_TO_LEARNER = "💬 Trả lời câu hỏi số {number} của bạn:\n«{question}»\n\n{answer}"
@@ -185,3 +194,23 @@ ATTENDANCE_METHOD = {
     "close": "Chưa điểm danh khi kết thúc buổi",
 }
 NOT_MARKED = "Chưa điểm danh"
+
+# --- refusals (usecases.questions.QuestionReason) --------------------------------------------
+REFUSALS = {
+    R.EMPTY.value: EMPTY,
+    R.TOO_LONG.value: TOO_LONG,
+    R.MEDIA_ONLY.value: MEDIA_ONLY,
+    R.ANSWER_EMPTY.value: ANSWER_EMPTY,
+    R.REASON_EMPTY.value: REASON_EMPTY,
+    R.ANSWER_TOO_LONG.value: ANSWER_TOO_LONG,
+    R.TOO_MANY_OPEN.value: TOO_MANY_OPEN,
+    R.TOO_MANY_PER_HOUR.value: TOO_MANY_PER_HOUR,
+    R.NO_CLASS.value: NO_CLASS,
+    R.NOT_FOUND.value: QUESTION_NOT_FOUND,
+    R.ALREADY_SENT.value: ALREADY_SENT,
+    R.DRAFT_REPLACED.value: DRAFT_REPLACED,
+    R.ALREADY_DONE.value: ALREADY_DONE,
+    R.NOT_ANSWERED.value: NOT_ANSWERED_YET,
+    R.ALREADY_SHARED.value: ALREADY_SHARED,
+    R.CLASS_NOT_FOUND.value: CLASS_NOT_FOUND,
+}

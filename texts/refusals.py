@@ -14,13 +14,18 @@ __all__ = ["REFUSALS", "say"]
 
 
 class _Refusal(Protocol):
-    reason: str
-    details: Mapping[str, Any]
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def details(self) -> Mapping[str, Any]: ...
 
 
 def _all() -> dict[str, str]:
+    from texts import questions
+
     table: dict[str, str] = {}
-    for module in ():  # each feature's texts module with a REFUSALS table is listed here
+    for module in (questions,):  # each feature's texts module with a REFUSALS table is listed here
         table.update(module.REFUSALS)
     return table
 

@@ -1,0 +1,57 @@
+"""The check-ins export as an xlsx file (the rows come from `usecases.attendance_export`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sheets.writer import SheetSpec, write_xlsx
+from texts import questions as T
+from usecases.attendance_export import Checkins
+from vn.dates import format_date, format_time
+
+__all__ = ["checkins_filename", "checkins_workbook", "period_text"]
+
+
+def checkins_workbook(checkins: Checkins, tz: ZoneInfo) -> bytes:
+    """One sheet: session, day, hours, topic, TT, learner, mark, how and by whom it was made."""
+    table: list[tuple[object, ...]] = []
+    for r in checkins.rows:
+        starts = r.starts_at.astimezone(tz)
+        hours = f"{format_time(starts.time())}–{format_time(r.ends_at.astimezone(tz).time())}"
+        marked = r.status is not None
+        table.append(
+            (
+                r.session_number,
+                starts.date(),
+                hours,
+                r.topic,
+                r.number,
+                r.full_name,
+                T.ATTENDANCE_STATUS.get(r.status, r.status) if r.status else T.NOT_MARKED,
+                T.ATTENDANCE_METHOD.get(r.method, r.method) if marked and r.method else None,
+                r.marked_by,
+                r.marked_at.astimezone(tz) if marked and r.marked_at else None,
+            )
+        )
+    spec = SheetSpec(
+        T.CHECKINS_SHEET,
+        T.CHECKINS_HEADER,
+        table,
+        title_lines=(
+            T.CHECKINS_TITLE.format(code=checkins.code, name=checkins.name),
+            T.CHECKINS_PERIOD.format(period=period_text(checkins.start, checkins.end)),
+        ),
+    )
+    return write_xlsx([spec])
+
+
+def checkins_filename(code: str, start: date, end: date) -> str:
+    period = f"{start:%Y%m%d}" if start == end else f"{start:%Y%m%d}-{end:%Y%m%d}"
+    return f"diem-danh-{code}-{period}.xlsx"
+
+
+def period_text(start: date, end: date) -> str:
+    if start == end:
+        return T.PERIOD_ONE_DAY.format(day=format_date(start))
+    return T.PERIOD_RANGE.format(start=format_date(start), end=format_date(end))
