@@ -241,7 +241,9 @@ def statistics(
     config: ConfigOption = None,
 ) -> None:
     """Thống kê số lớp, học viên, chuyên cần, xếp loại, đơn vị và đánh giá sau đào tạo."""
+    from render import stats as RS
     from usecases import stats as S
+    from usecases.identity import Actor
 
     chosen = [(k, v) for k, v in (("month", thang), ("quarter", quy), ("year", nam)) if v]
     if len(chosen) != 1:
@@ -252,14 +254,19 @@ def statistics(
     async def work(db: Database, settings: Settings, centre_id: int) -> S.Stats:
         period = S.parse_period(kind, value)
         return await S.compute_stats(
-            db.uow(), centre_id=centre_id, period=period, now=_clock().now(), tz=settings.timezone
+            db.uow(),
+            actor=Actor.cli(centre_id),
+            centre_id=centre_id,
+            period=period,
+            now=_clock().now(),
+            tz=settings.timezone,
         )
 
     stats = run(config, work)
-    out.print(S.stats_text(stats))
+    out.print(RS.stats_text(stats))
     if xuat is not None:
-        write_file(xuat, S.stats_xlsx(stats).data)
+        write_file(xuat, RS.stats_xlsx(stats).data)
         out.print(f"Đã ghi bảng thống kê: {xuat}")
     if bieu_do is not None:
-        write_file(bieu_do, S.stats_chart(stats))
+        write_file(bieu_do, RS.stats_chart(stats))
         out.print(f"Đã ghi biểu đồ: {bieu_do}")

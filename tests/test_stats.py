@@ -27,6 +27,7 @@ from db.models import (
     SurveyAnswer,
     Unit,
 )
+from render import stats as RS
 from scheduler.reports import (
     PERIOD_JOB_ID,
     SURVEY_JOB_ID,
@@ -38,6 +39,8 @@ from tests.conftest import CENTRE, TZ
 from usecases import identity
 from usecases import stats as S
 from usecases.clock import FixedClock
+from usecases.identity import Actor
+from usecases.refusal import Refused
 from usecases.settings import Settings
 from usecases.stats import Period, PeriodKind
 from vn.text import fold, name_key
@@ -179,7 +182,7 @@ def test_periods_are_read_as_staff_type_them() -> None:
     assert S.parse_period("year", "2024").end == date(2024, 12, 31)
     assert S.parse_period("month", "02/2024").end == date(2024, 2, 29)
     for kind, bad in (("month", "13/2024"), ("quarter", "5/2024"), ("year", "24"), ("month", "x")):
-        with pytest.raises(S.PeriodError):
+        with pytest.raises(Refused):
             S.parse_period(kind, bad)
     assert S.previous_period(PeriodKind.MONTH, date(2024, 1, 1)) == Period(
         PeriodKind.MONTH, 2023, 12
@@ -193,7 +196,14 @@ async def test_the_months_figures_match_the_known_data_set(
 ) -> None:
     await build(database, centre_id)
     march = S.parse_period("month", "3/2024")
-    st = await S.compute_stats(database.uow(), centre_id=centre_id, period=march, now=NOW, tz=TZ)
+    st = await S.compute_stats(
+        database.uow(),
+        actor=Actor.cli(centre_id),
+        centre_id=centre_id,
+        period=march,
+        now=NOW,
+        tz=TZ,
+    )
     assert (st.classes, st.places, st.learners) == (2, 7, 6)
     assert [(t.program_type, t.classes, t.places) for t in st.by_type] == [
         ("Sơ cấp LLCT", 1, 4),
@@ -221,7 +231,7 @@ async def test_the_months_figures_match_the_known_data_set(
     ]
     assert st.survey_leaders == 2
 
-    text = S.stats_text(st)
+    text = RS.stats_text(st)
     assert "📊 Thống kê tháng 3/2024" in text
     assert "• 2 lớp với 7 lượt học viên (6 người)." in text
     assert "   – Sơ cấp LLCT: 1 lớp, 4 học viên" in text
@@ -237,6 +247,7 @@ async def test_quarter_and_year_gather_the_classes_of_their_months(
     await build(database, centre_id)
     q2 = await S.compute_stats(
         database.uow(),
+        actor=Actor.cli(centre_id),
         centre_id=centre_id,
         period=S.parse_period("quarter", "2/2024"),
         now=NOW,
@@ -245,16 +256,26 @@ async def test_quarter_and_year_gather_the_classes_of_their_months(
     assert (q2.classes, q2.places, q2.attendance.value) == (1, 2, Decimal(1))
     assert dict(q2.grades) == {"Trung bình": 1, "Khá": 1}
     year = await S.compute_stats(
-        database.uow(), centre_id=centre_id, period=S.parse_period("year", "2024"), now=NOW, tz=TZ
+        database.uow(),
+        actor=Actor.cli(centre_id),
+        centre_id=centre_id,
+        period=S.parse_period("year", "2024"),
+        now=NOW,
+        tz=TZ,
     )
     assert (year.classes, year.places, year.learners) == (3, 9, 8)
     assert (year.attendance.attended, year.attendance.expected) == (8, 10)
     assert year.grades["Khá"] == 2
     empty = await S.compute_stats(
-        database.uow(), centre_id=centre_id, period=S.parse_period("year", "2023"), now=NOW, tz=TZ
+        database.uow(),
+        actor=Actor.cli(centre_id),
+        centre_id=centre_id,
+        period=S.parse_period("year", "2023"),
+        now=NOW,
+        tz=TZ,
     )
     assert empty.classes == 0
-    assert "Không có lớp nào trong kỳ này." in S.stats_text(empty)
+    assert "Không có lớp nào trong kỳ này." in RS.stats_text(empty)
 
 
 async def test_the_export_and_the_chart_carry_the_same_figures(
@@ -263,12 +284,13 @@ async def test_the_export_and_the_chart_carry_the_same_figures(
     await build(database, centre_id)
     st = await S.compute_stats(
         database.uow(),
+        actor=Actor.cli(centre_id),
         centre_id=centre_id,
         period=S.parse_period("month", "3/2024"),
         now=NOW,
         tz=TZ,
     )
-    document = S.stats_xlsx(st)
+    document = RS.stats_xlsx(st)
     assert document.filename == "thong-ke-2024-03.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(document.data))
     assert book.sheetnames == [
@@ -287,11 +309,12 @@ async def test_the_export_and_the_chart_carry_the_same_figures(
     assert classes[1][0] == "SC-A" and classes[1][7] == 0.75
     rate_cell = next(r[7] for r in book["Theo lớp"].iter_rows(min_row=2) if r[0].value == "SC-A")
     assert rate_cell.number_format.endswith("%")
-    chart = S.stats_chart(st)
+    chart = RS.stats_chart(st)
     assert chart.startswith(b"\x89PNG") and len(chart) > 5000
-    assert S.stats_chart(
+    assert RS.stats_chart(
         await S.compute_stats(
             database.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             period=S.parse_period("year", "2020"),
             now=NOW,
@@ -306,6 +329,7 @@ async def test_the_chart_names_its_period_and_shows_a_zero_bar(
     await build(database, centre_id)
     st = await S.compute_stats(
         database.uow(),
+        actor=Actor.cli(centre_id),
         centre_id=centre_id,
         period=S.parse_period("month", "3/2024"),
         now=NOW,
@@ -313,7 +337,7 @@ async def test_the_chart_names_its_period_and_shows_a_zero_bar(
     )
     nobody = next(c for c in st.by_class if c.attendance.value is not None)
     nobody.attendance = S.Rate(0, 4)  # a class whose learners all stayed away
-    figure = S.stats_figure(st)
+    figure = RS.stats_figure(st)
     assert "tháng 3/2024" in figure.get_suptitle()
     attendance = figure.axes[0]
     labels = {t.get_text() for t in attendance.texts}
@@ -328,11 +352,21 @@ async def test_staff_get_the_period_report_once_with_workbook_and_chart(
     await identity.sync_staff(database.uow(), centre_id, (777, 778))
     march = S.parse_period("month", "3/2024")
     added = await S.send_period_stats(
-        database.uow(), centre_id=centre_id, period=march, now=NOW, tz=TZ
+        database.uow(),
+        centre_id=centre_id,
+        period=march,
+        now=NOW,
+        tz=TZ,
+        render=RS.period_report,
     )
     assert added == 4
     again = await S.send_period_stats(
-        database.uow(), centre_id=centre_id, period=march, now=NOW, tz=TZ
+        database.uow(),
+        centre_id=centre_id,
+        period=march,
+        now=NOW,
+        tz=TZ,
+        render=RS.period_report,
     )
     assert again == 0
     async with database.uow() as uow:

@@ -15,12 +15,15 @@ from db.database import Database
 from db.models import ChatAccount, Notification, Person, SurveyAnswer
 from handlers.base import Services
 from handlers.routes import ROUTES
+from render import stats as RS
 from tests.conftest import TZ, SampleClass
 from texts.survey import RATING_LABELS
 from usecases import classes
 from usecases import stats as S
 from usecases import survey as V
 from usecases.clock import FixedClock
+from usecases.identity import Actor
+from usecases.refusal import Refused
 from usecases.settings import Settings
 from vn.text import name_key
 
@@ -127,6 +130,7 @@ async def test_a_leader_answers_with_buttons_and_a_comment_and_the_statistics_co
 
     st = await S.compute_stats(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         centre_id=sample_class.centre_id,
         period=S.parse_period("month", "3/2024"),
         now=at(30, 4),
@@ -137,7 +141,7 @@ async def test_a_leader_answers_with_buttons_and_a_comment_and_the_statistics_co
         ("attitude", 1, "5.0"),
         ("useful", 1, "3.0"),
     ]
-    assert "   – Vận dụng kiến thức: 3,5/5" in S.stats_text(st)
+    assert "   – Vận dụng kiến thức: 3,5/5" in RS.stats_text(st)
 
 
 async def test_only_leaders_of_units_with_learners_in_the_class_may_answer(
@@ -149,7 +153,7 @@ async def test_only_leaders_of_units_with_learners_in_the_class_may_answer(
             select(Person.id).where(Person.name_key == name_key("Lê Thị Ngọc Lan"))
         )
     assert lan is not None
-    with pytest.raises(V.SurveyRefused):
+    with pytest.raises(Refused):
         await V.answer_survey(
             database.uow(),
             person_id=lan,
@@ -165,7 +169,7 @@ async def test_only_leaders_of_units_with_learners_in_the_class_may_answer(
         full_name="Người Ngoài",
         phone="0912000999",
     )
-    with pytest.raises(V.SurveyRefused):
+    with pytest.raises(Refused):
         await V.answer_survey(
             database.uow(),
             person_id=outsider.id,
@@ -175,7 +179,7 @@ async def test_only_leaders_of_units_with_learners_in_the_class_may_answer(
             now=at(1, 5),
         )
     thang, _ = await leaders(database, sample_class)
-    with pytest.raises(V.SurveyRefused):
+    with pytest.raises(Refused):
         await V.answer_survey(
             database.uow(),
             person_id=thang,

@@ -1,7 +1,5 @@
 """Texts of questions: a learner asks, staff answer, review exports."""
 
-from usecases.questions.rules import QuestionReason as R
-
 # --- buttons and command descriptions --------------------------------------------------------
 ASK_BUTTON = "❓ Đặt câu hỏi"
 ASK_DESCRIPTION = "Đặt câu hỏi cho cán bộ trung tâm"
@@ -195,22 +193,22 @@ ATTENDANCE_METHOD = {
 }
 NOT_MARKED = "Chưa điểm danh"
 
-# --- refusals (usecases.questions.QuestionReason) --------------------------------------------
+# Refusals, keyed by the values of `usecases.questions.QuestionReason` (all checked in tests).
 REFUSALS = {
-    R.EMPTY.value: EMPTY,
-    R.TOO_LONG.value: TOO_LONG,
-    R.MEDIA_ONLY.value: MEDIA_ONLY,
-    R.ANSWER_EMPTY.value: ANSWER_EMPTY,
-    R.REASON_EMPTY.value: REASON_EMPTY,
-    R.ANSWER_TOO_LONG.value: ANSWER_TOO_LONG,
-    R.TOO_MANY_OPEN.value: TOO_MANY_OPEN,
-    R.TOO_MANY_PER_HOUR.value: TOO_MANY_PER_HOUR,
-    R.NO_CLASS.value: NO_CLASS,
-    R.NOT_FOUND.value: QUESTION_NOT_FOUND,
-    R.ALREADY_SENT.value: ALREADY_SENT,
-    R.DRAFT_REPLACED.value: DRAFT_REPLACED,
-    R.ALREADY_DONE.value: ALREADY_DONE,
-    R.NOT_ANSWERED.value: NOT_ANSWERED_YET,
-    R.ALREADY_SHARED.value: ALREADY_SHARED,
-    R.CLASS_NOT_FOUND.value: CLASS_NOT_FOUND,
+    "questions.empty": EMPTY,
+    "questions.too_long": TOO_LONG,
+    "questions.media_only": MEDIA_ONLY,
+    "questions.answer_empty": ANSWER_EMPTY,
+    "questions.reason_empty": REASON_EMPTY,
+    "questions.answer_too_long": ANSWER_TOO_LONG,
+    "questions.too_many_open": TOO_MANY_OPEN,
+    "questions.too_many_per_hour": TOO_MANY_PER_HOUR,
+    "questions.no_class": NO_CLASS,
+    "questions.not_found": QUESTION_NOT_FOUND,
+    "questions.already_sent": ALREADY_SENT,
+    "questions.draft_replaced": DRAFT_REPLACED,
+    "questions.already_done": ALREADY_DONE,
+    "questions.not_answered": NOT_ANSWERED_YET,
+    "questions.already_shared": ALREADY_SHARED,
+    "questions.class_not_found": CLASS_NOT_FOUND,
 }

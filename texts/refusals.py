@@ -22,10 +22,11 @@ class _Refusal(Protocol):
 
 
 def _all() -> dict[str, str]:
-    from texts import questions
+    from texts import questions, stats, survey
 
     table: dict[str, str] = {}
-    for module in (questions,):  # each feature's texts module with a REFUSALS table is listed here
+    # each feature's texts module with a REFUSALS table is listed here
+    for module in (questions, stats, survey):
         table.update(module.REFUSALS)
     return table
 

@@ -76,3 +76,9 @@ LAST_MONTH = "Tháng trước ({label})"
 THIS_QUARTER = "Quý này ({label})"
 THIS_YEAR = "Năm nay ({label})"
 LAST_YEAR = "Năm trước ({label})"
+
+# Refusals, keyed by the values of `usecases.stats.StatsReason` (a rule test checks all are here).
+REFUSALS = {
+    "stats.not_staff": STAFF_ONLY,
+    "stats.bad_period": PERIOD_BAD,
+}
