@@ -103,19 +103,25 @@ def export_results(
     config: ConfigOption = None,
 ) -> None:
     """Xuất kết quả học tập của cả lớp (điểm, xếp loại, chuyên cần, nhận xét) ra Excel."""
+    from render.results import class_xlsx
     from usecases import results
     from usecases.clock import SystemClock
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> results.ResultsPreview:
         return await results.preview_results(
-            db.uow(), centre_id=centre_id, code=ma, actor_person_id=None, now=SystemClock().now()
+            db.uow(),
+            actor=Actor.cli(centre_id),
+            centre_id=centre_id,
+            code=ma,
+            now=SystemClock().now(),
         )
 
     preview = run(config, work)
     if not preview.results:
         err.print(f"[red]Lớp {preview.code} chưa có kết quả nào để xuất.[/red]")
         raise typer.Exit(1)
-    document = results.class_xlsx(preview)
+    document = class_xlsx(preview)
     path = tep or Path(document.filename)
     write_file(path, document.data)
     out.print(

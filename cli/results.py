@@ -57,6 +57,7 @@ def import_results(
     """Nhập kết quả của một lớp; dòng nào không khớp học viên thì không nhập gì cả."""
     from sheets.results import parse_results
     from usecases import results as R
+    from usecases.identity import Actor
 
     parsed = progress_parse(parse_results, tep)
     reject_if_errors(parsed.errors, tep)
@@ -65,6 +66,7 @@ def import_results(
         klass = await R.find_class_by_code(db.uow(), centre_id=centre_id, code=ma)
         return await R.import_results(
             db.uow(),
+            actor=Actor.cli(centre_id),
             class_id=klass.id,
             rows=parsed.rows,
             grade_scale=settings.grade_scale,
@@ -102,19 +104,22 @@ def enter(
     config: ConfigOption = None,
 ) -> None:
     """Nhập hoặc sửa kết quả của một học viên (trước khi công bố)."""
+    from texts.refusals import say
     from usecases import results as R
+    from usecases.identity import Actor
+    from usecases.refusal import Refused
 
     try:
         entry = R.parse_entry(ket_qua_)
-    except R.EntryError as exc:
+    except Refused as exc:
         err.print("[red]Không thực hiện được, chưa có gì thay đổi:[/red]")
-        for line in exc.errors:
-            err.print(f"  • {line}")
+        err.print(f"  • {say(exc)}")
         raise typer.Exit(1) from exc
 
     async def work(db: Database, settings: Settings, centre_id: int) -> R.ResultView:
         return await R.enter_result(
             db.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             code=ma,
             number=tt,
@@ -122,8 +127,6 @@ def enter(
             grade_scale=settings.grade_scale,
             tz=settings.timezone,
             now=_clock().now(),
-            actor_person_id=None,
-            actor_label="cli",
         )
 
     out.print(R.learner_text(run(config, work)))
@@ -131,12 +134,13 @@ def enter(
 
 def _preview(ma: str, config: Path | None) -> tuple[R.ResultsPreview, ZoneInfo]:
     from usecases import results as R
+    from usecases.identity import Actor
 
     async def work(
         db: Database, settings: Settings, centre_id: int
     ) -> tuple[R.ResultsPreview, ZoneInfo]:
         preview = await R.preview_results(
-            db.uow(), centre_id=centre_id, code=ma, actor_person_id=None, now=_clock().now()
+            db.uow(), actor=Actor.cli(centre_id), centre_id=centre_id, code=ma, now=_clock().now()
         )
         return preview, settings.timezone
 
@@ -194,7 +198,9 @@ def publish(
 ) -> None:
     """Công bố kết quả: gửi mỗi học viên kết quả của mình, mỗi lãnh đạo đơn vị bảng tổng hợp.
     Chỉ làm được một lần."""
+    from render.results import unit_xlsx
     from usecases import results as R
+    from usecases.identity import Actor
 
     preview, _ = _preview(ma, config)
     _print_preview(preview)
@@ -210,11 +216,12 @@ def publish(
     async def work(db: Database, settings: Settings, centre_id: int) -> R.PublishReport:
         return await R.publish_results(
             db.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             code=ma,
-            actor_person_id=None,
             now=_clock().now(),
             tz=settings.timezone,
+            unit_file=unit_xlsx,
         )
 
     report = run(config, work)

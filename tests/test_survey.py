@@ -62,10 +62,12 @@ async def test_each_leader_is_asked_once_when_the_configured_time_has_passed(
     database: Database, sample_class: SampleClass
 ) -> None:
     thang, hung = await leaders(database, sample_class)
-    plan = {"after_days": AFTER_DAYS, "tz": TZ}
-    assert await V.plan_surveys(database.uow(), now=at(11, 4), **plan) == 0
-    assert await V.plan_surveys(database.uow(), now=at(12, 4), **plan) == 2
-    assert await V.plan_surveys(database.uow(), now=at(13, 4), **plan) == 0  # daily re-check
+    async def plan(day: int) -> int:
+        return await V.plan_surveys(database.uow(), now=at(day, 4), after_days=AFTER_DAYS, tz=TZ)
+
+    assert await plan(11) == 0
+    assert await plan(12) == 2
+    assert await plan(13) == 0  # daily re-check
     assert await V.plan_surveys(database.uow(), now=at(12, 4), after_days=7, tz=TZ) == 0
     sent = await surveys(database)
     assert sorted(n.person_id for n in sent) == sorted([thang, hung])
@@ -96,13 +98,22 @@ async def test_a_leader_answers_with_buttons_and_a_comment_and_the_statistics_co
     assert await V.pending_survey(database.uow(), person_id=thang) == V.SurveyStep(
         sample_class.id, "SC-K4", 1
     )
-    answer = {"person_id": thang, "class_id": sample_class.id, "now": at(12, 4)}
-    step = await V.answer_survey(database.uow(), number=1, rating=4, **answer)
+    async def answer(number: int, rating: int) -> V.SurveyStep:
+        return await V.answer_survey(
+            database.uow(),
+            person_id=thang,
+            class_id=sample_class.id,
+            number=number,
+            rating=rating,
+            now=at(12, 4),
+        )
+
+    step = await answer(1, 4)
     assert step.next_number == 2
-    step = await V.answer_survey(database.uow(), number=2, rating=5, **answer)
-    step = await V.answer_survey(database.uow(), number=3, rating=3, **answer)
+    step = await answer(2, 5)
+    step = await answer(3, 3)
     assert step.next_number is None and step.ask_comment
-    step = await V.answer_survey(database.uow(), number=1, rating=5, **answer)  # a correction
+    step = await answer(1, 5)  # a correction
     assert step.ask_comment
     step = await V.comment_survey(
         database.uow(),

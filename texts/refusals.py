@@ -22,11 +22,11 @@ class _Refusal(Protocol):
 
 
 def _all() -> dict[str, str]:
-    from texts import questions, stats, survey
+    from texts import questions, results, stats, survey
 
     table: dict[str, str] = {}
     # each feature's texts module with a REFUSALS table is listed here
-    for module in (questions, stats, survey):
+    for module in (questions, results, stats, survey):
         table.update(module.REFUSALS)
     return table
 

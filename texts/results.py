@@ -26,7 +26,7 @@ ENTRY_BAD = (
     "Chưa hiểu kết quả cần nhập. Cách gõ: /nhapdiem <mã lớp> <số TT> <điểm> [điểm…] "
     "[xếp loại] [; nhận xét]\nVí dụ: /nhapdiem SC-K4 12 8,5 9 ; Tích cực phát biểu"
 )
-ENTRY_BAD_SCORE = "«{value}»: {reason}"
+ENTRY_BAD_SCORE = "«{value}»: {why}"
 ENTRY_SAVED = "✅ Đã lưu kết quả của {name} (lớp {code}):\n{result}"
 ENTRY_DEFAULT_COLUMN = "Điểm"
 
@@ -97,3 +97,14 @@ DATES = "từ {start} đến {end}"
 BUTTON = "🏅 Kết quả"
 DESCRIPTION = "Xem kết quả học tập"
 ENTRY_DESCRIPTION = "Nhập điểm cho một học viên (cán bộ)"
+
+# Refusals, keyed by the values of `usecases.results.ResultsReason` (all checked in tests).
+REFUSALS = {
+    "results.not_staff": NOT_STAFF_OF_CLASS,
+    "results.in_group": NOT_IN_GROUPS,
+    "results.already_published": ALREADY_PUBLISHED,
+    "results.nothing_to_publish": NOTHING_TO_PUBLISH,
+    "results.entry_bad": ENTRY_BAD,
+    "results.entry_bad_score": ENTRY_BAD_SCORE,
+    "results.not_in_class": LEARNER_NOT_IN_CLASS,
+}
