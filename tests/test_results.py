@@ -207,22 +207,7 @@ async def test_two_rows_for_one_learner_are_refused(
 # --- grading --------------------------------------------------------------------------------
 
 
-def test_the_grade_comes_from_the_average_of_the_score_columns() -> None:
-    def grade(**scores: str) -> str | None:
-        return R.derive_grade({k: Decimal(v) for k, v in scores.items()}, SCALE)
-
-    assert grade(a="9", b="9") == "Xuất sắc"
-    assert grade(a="8", b="9") == "Giỏi"  # 8.5
-    assert grade(a="7", b="6") == "Khá"  # 6.5 exactly reaches Khá
-    assert grade(a="7", b="5.9") == "Trung bình"  # 6.45
-    assert grade(a="5", b="4.99") == "Trung bình"  # 4.995 rounds half up to 5.00
-    assert grade(a="5", b="4.98") == "Không đạt"  # 4.99
-    assert R.derive_grade({}, SCALE) is None
-    # A column that already is the average is used as is.
-    assert (
-        R.derive_grade({"Điểm kiểm tra": Decimal(10), "Điểm TB": Decimal("6.4")}, SCALE)
-        == "Trung bình"
-    )
+# Pure grading and typed entries: tests/test_results_rules.py
 
 
 async def test_rows_without_a_grade_are_graded_by_the_centres_scale(
@@ -261,16 +246,6 @@ async def test_rows_without_a_grade_are_graded_by_the_centres_scale(
 
 
 # --- entering one result in chat ------------------------------------------------------------
-
-
-def test_a_typed_result_is_read_as_scores_grade_and_remark() -> None:
-    entry = R.parse_entry("8,5 9 khá ; Tích cực phát biểu")
-    assert entry == R.Entry([Decimal("8.5"), Decimal(9)], "Khá", "Tích cực phát biểu")
-    assert R.parse_entry("7").grade is None
-    with pytest.raises(Refused):
-        R.parse_entry("11")
-    with pytest.raises(Refused):
-        R.parse_entry("; chỉ có nhận xét")
 
 
 async def test_staff_enter_one_learners_result_in_the_sheets_columns(

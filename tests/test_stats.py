@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import openpyxl
-import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
@@ -40,9 +39,7 @@ from usecases import identity
 from usecases import stats as S
 from usecases.clock import FixedClock
 from usecases.identity import Actor
-from usecases.refusal import Refused
 from usecases.settings import Settings
-from usecases.stats import Period, PeriodKind
 from vn.text import fold, name_key
 
 NOW = datetime(2024, 4, 30, 12, 0, tzinfo=TZ)
@@ -169,26 +166,7 @@ async def build(db: Database, centre_id: int) -> Data:
         return Data(centre_id, {"A": a.id, "B": b.id, "C": c.id})
 
 
-def test_periods_are_read_as_staff_type_them() -> None:
-    march = S.parse_period("month", "3/2024")
-    assert (march.start, march.end, march.label, march.key) == (
-        date(2024, 3, 1),
-        date(2024, 3, 31),
-        "tháng 3/2024",
-        "2024-03",
-    )
-    q1 = S.parse_period(PeriodKind.QUARTER, "1/2024")
-    assert (q1.start, q1.end, q1.label) == (date(2024, 1, 1), date(2024, 3, 31), "quý 1/2024")
-    assert S.parse_period("year", "2024").end == date(2024, 12, 31)
-    assert S.parse_period("month", "02/2024").end == date(2024, 2, 29)
-    for kind, bad in (("month", "13/2024"), ("quarter", "5/2024"), ("year", "24"), ("month", "x")):
-        with pytest.raises(Refused):
-            S.parse_period(kind, bad)
-    assert S.previous_period(PeriodKind.MONTH, date(2024, 1, 1)) == Period(
-        PeriodKind.MONTH, 2023, 12
-    )
-    assert S.previous_period(PeriodKind.QUARTER, date(2024, 4, 1)) == q1
-    assert S.previous_period(PeriodKind.YEAR, date(2025, 1, 1)) == Period(PeriodKind.YEAR, 2024)
+# Periods, rates and sums without a database: tests/test_stats_rules.py
 
 
 async def test_the_months_figures_match_the_known_data_set(
