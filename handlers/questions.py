@@ -35,8 +35,6 @@ __all__ = [
     "share",
 ]
 
-BUTTONS_PER_ROW = 3
-
 
 # --- learners ----------------------------------------------------------------------------
 
@@ -134,25 +132,8 @@ async def mine(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     views, total = await Q.my_questions(svc.db.uow(), person_id=_person(actor))
     if not views:
         return Reply(T.MINE_NONE, choices=main_menu(actor, svc))
-    tz = svc.settings.timezone
-    parts = [T.MINE_HEADER]
-    for v in views:
-        parts.append(
-            T.MINE_LINE.format(
-                number=v.id,
-                when=Q.when_text(v.created_at, tz),
-                code=v.class_code,
-                status=RQ.status_text(v.status),
-                text=Q.excerpt(v.text),
-            )
-        )
-        if v.answer_text:
-            parts.append(T.MINE_ANSWER.format(answer=v.answer_text))
-        if v.close_reason:
-            parts.append(T.MINE_REASON.format(reason=v.close_reason))
-    if total > len(views):
-        parts.append(T.MINE_MORE.format(count=total - len(views)))
-    return Reply("".join(parts), choices=main_menu(actor, svc))
+    text = RQ.mine_text(views, total, svc.settings.timezone)
+    return Reply(text, choices=main_menu(actor, svc))
 
 
 # --- staff -------------------------------------------------------------------------------
@@ -171,8 +152,8 @@ async def queue(msg: Incoming, actor: Actor, svc: Services) -> Reply:
         return Reply(T.QUEUE_EMPTY.format(scope=scope), choices=main_menu(actor, svc))
     # Paging and class filters replace the list in place; the menu button opens a new one.
     return Reply(
-        _render_queue(result, scope, svc),
-        choices=_queue_choices(result),
+        RQ.queue_text(result, scope, svc.settings.timezone),
+        choices=RQ.queue_choices(result),
         edit=msg.pressed and bool(msg.args),
     )
 
@@ -366,49 +347,6 @@ def _answer_prompt(view: Q.QuestionView) -> Reply:
         [Choice(T.CLOSE_BUTTON, f"dongcauhoi {view.id}")],
     )
     return Reply(text, choices=choices, expect_input=f"traloi {view.id}")
-
-
-def _render_queue(result: Q.QueuePage, scope: str, svc: Services) -> str:
-    tz = svc.settings.timezone
-    header = T.QUEUE_HEADER.format(
-        scope=scope, total=result.total, page=result.page, pages=result.pages
-    )
-    lines = [
-        T.QUEUE_LINE.format(
-            number=v.id,
-            when=Q.when_text(v.created_at, tz),
-            code=v.class_code,
-            name=v.learner_name,
-            text=Q.excerpt(v.text),
-        )
-        for v in result.items
-    ]
-    return header + "\n" + "".join(lines)
-
-
-def _queue_choices(result: Q.QueuePage) -> tuple[tuple[Choice, ...], ...]:
-    answer_buttons = [
-        Choice(T.ANSWER_NUMBER_BUTTON.format(number=v.id), f"traloi {v.id}") for v in result.items
-    ]
-    rows: list[list[Choice]] = [
-        answer_buttons[i : i + BUTTONS_PER_ROW]
-        for i in range(0, len(answer_buttons), BUTTONS_PER_ROW)
-    ]
-    scope = f"{result.class_code} " if result.class_code else ""
-    paging = []
-    if result.page > 1:
-        paging.append(Choice(T.PREVIOUS_PAGE_BUTTON, f"cauhoi {scope}{result.page - 1}"))
-    if result.page < result.pages:
-        paging.append(Choice(T.NEXT_PAGE_BUTTON, f"cauhoi {scope}{result.page + 1}"))
-    rows.append(paging)
-    if result.class_code:
-        rows.append([Choice(T.ALL_CLASSES_BUTTON, "cauhoi")])
-    elif len(result.counts) > 1:
-        rows += [
-            [Choice(T.CLASS_FILTER_BUTTON.format(code=code, count=n), f"cauhoi {code}")]
-            for code, n in result.counts
-        ]
-    return Reply.rows(*rows)
 
 
 def _refused(exc: Refused, svc: Services, *, retry: str | None = None) -> Reply:

@@ -66,37 +66,7 @@ def stats_text(stats: Stats) -> str:
         )
         for t in stats.by_type
     ]
-    if stats.attendance.value is not None:
-        lines.append(
-            T.ATTENDANCE.format(
-                rate=_rate(stats.attendance),
-                attended=format_count(stats.attendance.attended),
-                expected=format_count(stats.attendance.expected),
-            )
-        )
-    else:
-        lines.append(T.ATTENDANCE_NONE)
-    total = sum(stats.grades.values())
-    if total:
-        grades = ", ".join(
-            T.GRADE_COUNT.format(
-                grade=g,
-                count=format_count(stats.grades[g]),
-                share=format_percent(Decimal(stats.grades[g]) / total),
-            )
-            for g in stats.grade_order()
-        )
-        lines.append(T.GRADES.format(count=format_count(total), grades=grades))
-    else:
-        lines.append(T.GRADES_NONE)
-    if stats.survey:
-        lines.append(T.SURVEY_HEADER.format(units=stats.survey_leaders))
-        lines += [
-            T.SURVEY_LINE.format(
-                question=TS.SHORT.get(s.question_key, s.question_key), average=_average(s.average)
-            )
-            for s in stats.survey
-        ]
+    lines += [_attendance_line(stats), _grades_line(stats), *_survey_lines(stats)]
     lines.append(T.BY_UNIT_HEADER)
     lines += [
         T.BY_UNIT_LINE.format(unit=u.name, places=format_count(u.places), rate=_rate(u.attendance))
@@ -105,22 +75,50 @@ def stats_text(stats: Stats) -> str:
     return "\n".join(lines)
 
 
-def stats_xlsx(stats: Stats) -> Document:
-    p = stats.period
-    title = (T.TITLE.format(period=p.label.upper(), centre=stats.centre.upper()),)
-    grades = stats.grade_order()
-    rate = stats.attendance.value
-    summary = [
-        (T.ITEM_CLASSES, stats.classes),
-        (T.ITEM_PLACES, stats.places),
-        (T.ITEM_LEARNERS, stats.learners),
-        (T.ITEM_HELD, stats.held),
-        (T.ITEM_RATE, Percent(rate) if rate is not None else None),
-        (T.ITEM_RESULTS, sum(stats.grades.values())),
-        *((T.ITEM_GRADE.format(grade=g), stats.grades[g]) for g in grades),
+def _attendance_line(stats: Stats) -> str:
+    if stats.attendance.value is None:
+        return T.ATTENDANCE_NONE
+    return T.ATTENDANCE.format(
+        rate=_rate(stats.attendance),
+        attended=format_count(stats.attendance.attended),
+        expected=format_count(stats.attendance.expected),
+    )
+
+
+def _grades_line(stats: Stats) -> str:
+    total = sum(stats.grades.values())
+    if not total:
+        return T.GRADES_NONE
+    grades = ", ".join(
+        T.GRADE_COUNT.format(
+            grade=g,
+            count=format_count(stats.grades[g]),
+            share=format_percent(Decimal(stats.grades[g]) / total),
+        )
+        for g in stats.grade_order()
+    )
+    return T.GRADES.format(count=format_count(total), grades=grades)
+
+
+def _survey_lines(stats: Stats) -> list[str]:
+    if not stats.survey:
+        return []
+    return [
+        T.SURVEY_HEADER.format(units=stats.survey_leaders),
+        *(
+            T.SURVEY_LINE.format(
+                question=TS.SHORT.get(s.question_key, s.question_key), average=_average(s.average)
+            )
+            for s in stats.survey
+        ),
     ]
+
+
+def stats_xlsx(stats: Stats) -> Document:
+    """Five sheets: summary, by class type, by class, by unit, survey."""
+    grades = stats.grade_order()
     sheets = [
-        SheetSpec(T.SHEET_SUMMARY, (T.COL_ITEM, T.COL_VALUE), summary, title_lines=title),
+        _summary_sheet(stats, grades),
         SheetSpec(
             T.SHEET_TYPES,
             (T.COL_TYPE, T.COL_CLASSES, T.COL_PLACES, *grades),
@@ -129,34 +127,7 @@ def stats_xlsx(stats: Stats) -> Document:
                 for t in stats.by_type
             ],
         ),
-        SheetSpec(
-            T.SHEET_CLASSES,
-            (
-                T.COL_CODE,
-                T.COL_NAME,
-                T.COL_TYPE,
-                T.COL_START,
-                T.COL_END,
-                T.COL_PLACES,
-                T.COL_HELD,
-                T.COL_RATE,
-                *grades,
-            ),
-            [
-                (
-                    c.code,
-                    c.name,
-                    c.program_type,
-                    c.start_date,
-                    c.end_date,
-                    c.places,
-                    c.held,
-                    _rate_cell(c.attendance),
-                    *(c.grades[g] for g in grades),
-                )
-                for c in stats.by_class
-            ],
-        ),
+        _classes_sheet(stats, grades),
         SheetSpec(
             T.SHEET_UNITS,
             (T.COL_UNIT, T.COL_PLACES, T.COL_RATE, *grades),
@@ -174,7 +145,51 @@ def stats_xlsx(stats: Stats) -> Document:
             ],
         ),
     ]
-    return Document(T.FILE.format(key=p.key), write_xlsx(sheets))
+    return Document(T.FILE.format(key=stats.period.key), write_xlsx(sheets))
+
+
+def _summary_sheet(stats: Stats, grades: list[str]) -> SheetSpec:
+    title = (T.TITLE.format(period=stats.period.label.upper(), centre=stats.centre.upper()),)
+    rate = stats.attendance.value
+    summary = [
+        (T.ITEM_CLASSES, stats.classes),
+        (T.ITEM_PLACES, stats.places),
+        (T.ITEM_LEARNERS, stats.learners),
+        (T.ITEM_HELD, stats.held),
+        (T.ITEM_RATE, Percent(rate) if rate is not None else None),
+        (T.ITEM_RESULTS, sum(stats.grades.values())),
+        *((T.ITEM_GRADE.format(grade=g), stats.grades[g]) for g in grades),
+    ]
+    return SheetSpec(T.SHEET_SUMMARY, (T.COL_ITEM, T.COL_VALUE), summary, title_lines=title)
+
+
+def _classes_sheet(stats: Stats, grades: list[str]) -> SheetSpec:
+    header = (
+        T.COL_CODE,
+        T.COL_NAME,
+        T.COL_TYPE,
+        T.COL_START,
+        T.COL_END,
+        T.COL_PLACES,
+        T.COL_HELD,
+        T.COL_RATE,
+        *grades,
+    )
+    rows = [
+        (
+            c.code,
+            c.name,
+            c.program_type,
+            c.start_date,
+            c.end_date,
+            c.places,
+            c.held,
+            _rate_cell(c.attendance),
+            *(c.grades[g] for g in grades),
+        )
+        for c in stats.by_class
+    ]
+    return SheetSpec(T.SHEET_CLASSES, header, rows)
 
 
 def stats_chart(stats: Stats) -> bytes:

@@ -5,6 +5,7 @@ Attendance table; unmarked pairs are listed as such. The file is made in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -72,10 +73,21 @@ async def class_checkins(
         ).all()
         marks = await _marks(session, [s.id for s in sessions])
         names = await _names(session, {m.marked_by for m in marks.values() if m.marked_by})
+    rows = _rows(sessions, list(learners), marks, names)
+    return Checkins(klass.code, klass.name, start, end, rows)
+
+
+def _rows(
+    sessions: Sequence[Session],
+    learners: Sequence[tuple[int, str]],
+    marks: dict[tuple[int, int], Attendance],
+    names: dict[int, str],
+) -> list[CheckinRow]:
+    """Every learner × session, in the order of the class list; unmarked pairs as such. TT is
+    the learner's place in the class list (1..n), as in every other view; the roster file's
+    own row number only orders the list."""
     rows = []
     for s in sessions:
-        # TT is the learner's place in the class list (1..n), as in every other view; the
-        # roster file's own row number only orders the list.
         for number, (person_id, full_name) in enumerate(learners, start=1):
             mark = marks.get((s.id, person_id))
             rows.append(
@@ -92,7 +104,7 @@ async def class_checkins(
                     marked_at=mark.marked_at if mark else None,
                 )
             )
-    return Checkins(klass.code, klass.name, start, end, rows)
+    return rows
 
 
 async def _marks(

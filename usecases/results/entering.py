@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from db.database import UnitOfWork
 from db.models import Class, Result
 from sheets.results import ResultRow
@@ -62,27 +64,7 @@ async def import_results(
         if errors:
             raise ImportRejected(errors)
         existing = await class_results(session, class_id)
-        for row, learner in matched:
-            grade = row.grade
-            if grade is None:
-                grade = derive_grade(row.scores, grade_scale)
-                report.graded_by_scale += grade is not None
-            scores = {label: str(score) for label, score in row.scores.items()}
-            result = existing.get(learner.id)
-            if result is None:
-                session.add(
-                    Result(
-                        class_id=class_id,
-                        person_id=learner.id,
-                        scores=scores,
-                        grade=grade,
-                        remark=row.remark,
-                    )
-                )
-                report.created += 1
-            else:
-                result.scores, result.grade, result.remark = scores, grade, row.remark
-                report.updated += 1
+        _store(session, class_id, matched, existing, grade_scale, report)
         with_result = set(existing) | {learner.id for _, learner in matched}
         report.missing = [p.full_name for p in people if p.id not in with_result]
         details = {"rows": len(rows), "created": report.created, "updated": report.updated}
@@ -91,6 +73,55 @@ async def import_results(
         )
         await uow.commit()
     return report
+
+
+def _apply(
+    result: Result, entry: Entry, columns: list[str], grade_scale: Sequence[tuple[float, str]]
+) -> None:
+    """A typed entry on a result: scores into the class's columns, grade (or by the scale),
+    remark if given."""
+    scores = dict(result.scores or {})
+    if entry.scores:
+        labels = entry_columns(columns, len(entry.scores))
+        scores = {label: str(s) for label, s in zip(labels, entry.scores, strict=False)}
+    result.scores = scores
+    result.grade = entry.grade or derive_grade(
+        {k: Decimal(v) for k, v in scores.items()}, grade_scale
+    )
+    if entry.remark is not None:
+        result.remark = entry.remark
+
+
+def _store(
+    session: AsyncSession,
+    class_id: int,
+    matched: Sequence[tuple[ResultRow, Learner]],
+    existing: dict[int, Result],
+    grade_scale: Sequence[tuple[float, str]],
+    report: ImportReport,
+) -> None:
+    """Each matched row created or updated, graded by the scale when the sheet gives none."""
+    for row, learner in matched:
+        grade = row.grade
+        if grade is None:
+            grade = derive_grade(row.scores, grade_scale)
+            report.graded_by_scale += grade is not None
+        scores = {label: str(score) for label, score in row.scores.items()}
+        result = existing.get(learner.id)
+        if result is None:
+            session.add(
+                Result(
+                    class_id=class_id,
+                    person_id=learner.id,
+                    scores=scores,
+                    grade=grade,
+                    remark=row.remark,
+                )
+            )
+            report.created += 1
+        else:
+            result.scores, result.grade, result.remark = scores, grade, row.remark
+            report.updated += 1
 
 
 async def enter_result(
@@ -119,21 +150,12 @@ async def enter_result(
         if person is None:
             raise Refused(ResultsReason.NOT_IN_CLASS, number=number, code=klass.code)
         results = await class_results(session, klass.id)
-        columns = score_columns(r.scores or {} for r in results.values())
         result = results.get(person.id)
         if result is None:
             result = Result(class_id=klass.id, person_id=person.id, scores={})
             session.add(result)
-        scores = dict(result.scores or {})
-        if entry.scores:
-            labels = entry_columns(columns, len(entry.scores))
-            scores = {label: str(s) for label, s in zip(labels, entry.scores, strict=False)}
-        result.scores = scores
-        result.grade = entry.grade or derive_grade(
-            {k: Decimal(v) for k, v in scores.items()}, grade_scale
-        )
-        if entry.remark is not None:
-            result.remark = entry.remark
+        columns = score_columns(r.scores or {} for r in results.values())
+        _apply(result, entry, columns, grade_scale)
         result.updated_at = now
         details = {"person_id": person.id}
         audit.record(
