@@ -6,7 +6,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from sheets.writer import SheetSpec, write_xlsx
-from texts import questions as T
+from texts import attendance as TA
+from texts import attendance_export as T
 from usecases.attendance_export import Checkins
 from vn.dates import format_date, format_time
 
@@ -28,22 +29,27 @@ def checkins_workbook(checkins: Checkins, tz: ZoneInfo) -> bytes:
                 r.topic,
                 r.number,
                 r.full_name,
-                T.ATTENDANCE_STATUS.get(r.status, r.status) if r.status else T.NOT_MARKED,
-                T.ATTENDANCE_METHOD.get(r.method, r.method) if marked and r.method else None,
+                _cell(TA.STATUS_NAMES.get(r.status, r.status) if r.status else TA.NOT_MARKED),
+                T.METHOD_NAMES.get(r.method, r.method) if marked and r.method else None,
                 r.marked_by,
                 r.marked_at.astimezone(tz) if marked and r.marked_at else None,
             )
         )
     spec = SheetSpec(
-        T.CHECKINS_SHEET,
-        T.CHECKINS_HEADER,
+        T.SHEET,
+        T.HEADER,
         table,
         title_lines=(
-            T.CHECKINS_TITLE.format(code=checkins.code, name=checkins.name),
-            T.CHECKINS_PERIOD.format(period=period_text(checkins.start, checkins.end)),
+            T.TITLE.format(code=checkins.code, name=checkins.name),
+            T.PERIOD.format(period=period_text(checkins.start, checkins.end)),
         ),
     )
     return write_xlsx([spec])
+
+
+def _cell(words: str) -> str:
+    """A chat word as a cell: its first letter capitalised ("có mặt" → "Có mặt")."""
+    return words[:1].upper() + words[1:]
 
 
 def checkins_filename(code: str, start: date, end: date) -> str:

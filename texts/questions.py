@@ -146,8 +146,6 @@ BAD_DATE = "Ngày «{value}» không đúng dạng dd/mm/yyyy."
 BAD_PERIOD = "Ngày bắt đầu phải trước ngày kết thúc."
 EXPORT_QUESTIONS_CAPTION = "Câu hỏi và trả lời lớp {code}: {count} câu hỏi."
 EXPORT_CHECKINS_CAPTION = "Điểm danh lớp {code}, {period}: {count} dòng."
-PERIOD_ONE_DAY = "ngày {day}"
-PERIOD_RANGE = "từ {start} đến {end}"
 
 QUESTIONS_SHEET = "Câu hỏi"
 QUESTIONS_TITLE = "CÂU HỎI CỦA HỌC VIÊN — LỚP {code}: {name}"
@@ -163,35 +161,6 @@ QUESTIONS_HEADER = (
     "Thời gian trả lời",
     "Gửi cả lớp",
 )
-CHECKINS_SHEET = "Điểm danh"
-CHECKINS_TITLE = "ĐIỂM DANH LỚP {code}: {name}"
-CHECKINS_PERIOD = "Thời gian: {period}"
-CHECKINS_HEADER = (
-    "Buổi",
-    "Ngày",
-    "Giờ học",
-    "Chuyên đề",
-    "TT",
-    "Học viên",
-    "Trạng thái",
-    "Cách ghi",
-    "Người ghi",
-    "Thời gian ghi",
-)
-ATTENDANCE_STATUS = {
-    "present": "Có mặt",
-    "late": "Đi muộn",
-    "excused": "Vắng có phép",
-    "absent": "Vắng không phép",
-}
-ATTENDANCE_METHOD = {
-    "checkin": "Học viên tự điểm danh",
-    "monitor": "Lớp trưởng",
-    "staff": "Cán bộ sửa",
-    "leave": "Nghỉ phép được duyệt",
-    "close": "Chưa điểm danh khi kết thúc buổi",
-}
-NOT_MARKED = "Chưa điểm danh"
 
 # Refusals, keyed by the values of `usecases.questions.QuestionReason` (all checked in tests).
 REFUSALS = {

@@ -78,7 +78,9 @@ async def open_questions(
             base.order_by(Question.created_at, Question.id).offset(shown.offset).limit(shown.size)
         )
         items = tuple([await view(session, q) for q in rows])
-        return QueuePage(items, total, shown.page, shown.pages, code, tuple(counts))
+        return QueuePage(
+            items, total, shown.page, shown.pages, code, tuple((c, n) for c, n in counts)
+        )
 
 
 async def question_for_staff(uow: UnitOfWork, *, actor: Actor, question_id: int) -> QuestionView:
