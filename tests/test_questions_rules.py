@@ -11,6 +11,7 @@ from texts import questions as T
 from texts.refusals import REFUSALS, say
 from usecases.questions.rules import (
     ANSWER_MAX_LENGTH,
+    DONE,
     ClassChoice,
     ClassDates,
     QuestionReason,
@@ -153,3 +154,14 @@ def test_times_codes_and_excerpts_as_people_read_them() -> None:
 def test_every_refusal_of_questions_has_wording() -> None:
     for reason in QuestionReason:
         assert reason.value in REFUSALS, reason
+
+
+def test_the_rules_statuses_are_the_databases() -> None:
+    from db.models import QuestionStatus
+
+    assert set(DONE) == {
+        QuestionStatus.ANSWERED,
+        QuestionStatus.ANSWERED_IN_CLASS,
+        QuestionStatus.CLOSED,
+    }
+    assert set(T.STATUS_NAMES) == {s.value for s in QuestionStatus} - {"draft"}

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from db.models import QuestionStatus
 from usecases.refusal import Reason, Refused
 from usecases.settings import QuestionSettings
 from vn.dates import format_date, format_time
@@ -63,7 +62,9 @@ KIND_CLOSED = "question.closed"
 KIND_SHARED = "question.shared"
 KIND_DIGEST = "question.digest"
 
-DONE = (QuestionStatus.ANSWERED, QuestionStatus.ANSWERED_IN_CLASS, QuestionStatus.CLOSED)
+# Statuses (`db.models.QuestionStatus` values) of a question nobody needs to handle any more.
+ANSWERED = "answered"
+DONE = (ANSWERED, "answered_in_class", "closed")
 
 
 class QuestionReason(Reason):
@@ -195,7 +196,7 @@ def pick_session(sessions: Sequence[SessionSlot], now: datetime) -> SessionSlot 
 
 def refuse_share(number: int, status: str, answer: str | None, shared: bool) -> None:
     """Only an answer in words is shared with the class, and only once."""
-    if status != QuestionStatus.ANSWERED or not answer:
+    if status != ANSWERED or not answer:
         raise Refused(QuestionReason.NOT_ANSWERED, number=number)
     if shared:
         raise Refused(QuestionReason.ALREADY_SHARED, number=number)
