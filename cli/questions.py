@@ -11,6 +11,7 @@ import typer
 
 from cli.common import ConfigOption, err, out, run, write_file
 from texts import questions as T
+from texts import results as TR
 from vn.dates import DateError, parse_date
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
@@ -119,14 +120,18 @@ def export_results(
 
     preview = run(config, work)
     if not preview.results:
-        err.print(f"[red]Lớp {preview.code} chưa có kết quả nào để xuất.[/red]")
+        err.print(TR.CLI_NOTHING_TO_EXPORT.format(code=preview.code))
         raise typer.Exit(1)
     document = class_xlsx(preview)
     path = tep or Path(document.filename)
     write_file(path, document.data)
     out.print(
-        f"Đã ghi kết quả của {len(preview.results)}/{preview.enrolled} học viên lớp "
-        f"{preview.code} vào {path}"
+        TR.CLI_EXPORTED.format(
+            with_result=len(preview.results),
+            enrolled=preview.enrolled,
+            code=preview.code,
+            path=path,
+        )
     )
 
 

@@ -20,6 +20,8 @@ from cli.common import (
     run,
     write_file,
 )
+from texts import results as T
+from texts import stats as TS
 from vn.dates import format_when
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
@@ -74,20 +76,17 @@ def import_results(
         )
 
     report = run(config, work)
+    code = ma.upper()
     out.print(
-        f"Đã nhập kết quả của {report.rows} học viên lớp {ma.upper()}: "
-        f"{report.created} mới, {report.updated} cập nhật."
+        T.CLI_IMPORTED.format(
+            rows=report.rows, code=code, created=report.created, updated=report.updated
+        )
     )
     if report.graded_by_scale:
-        out.print(f"{report.graded_by_scale} học viên được xếp loại theo thang điểm của trung tâm.")
+        out.print(T.CLI_GRADED_BY_SCALE.format(count=report.graded_by_scale))
     if report.missing:
-        out.print(
-            f"[yellow]{len(report.missing)} học viên chưa có kết quả:[/yellow] "
-            + ", ".join(report.missing)
-        )
-    out.print(
-        f"Xem trước: sll ket-qua xem {ma.upper()} · Công bố: sll ket-qua cong-bo {ma.upper()}"
-    )
+        out.print(T.CLI_MISSING_COUNT.format(count=len(report.missing)) + ", ".join(report.missing))
+    out.print(T.CLI_NEXT_STEPS.format(code=code))
 
 
 @ket_qua.command("sua")
@@ -112,8 +111,8 @@ def enter(
     try:
         entry = R.parse_entry(ket_qua_)
     except Refused as exc:
-        err.print("[red]Không thực hiện được, chưa có gì thay đổi:[/red]")
-        err.print(f"  • {say(exc)}")
+        err.print(T.CLI_REFUSED_HEADER)
+        err.print(T.CLI_REFUSED_LINE.format(line=say(exc)))
         raise typer.Exit(1) from exc
 
     async def work(db: Database, settings: Settings, centre_id: int) -> R.ResultView:
@@ -155,11 +154,11 @@ def _print_preview(preview: R.ResultsPreview) -> None:
     columns: dict[str, None] = {}
     for view in preview.results:
         columns.update(dict.fromkeys(view.scores))
-    table = Table(title=f"Kết quả lớp {preview.code}: {preview.name}")
-    for label in ("TT", "Họ và tên", "Đơn vị", *columns, "Xếp loại", "Chuyên cần", "Nhận xét"):
+    table = Table(title=T.CLI_TABLE_TITLE.format(code=preview.code, name=preview.name))
+    for label in (*T.CLI_COLUMNS_BEFORE, *columns, *T.CLI_COLUMNS_AFTER):
         table.add_column(label)
     for v in preview.results:
-        rate = f"{v.attended}/{v.held}" if v.held else "—"
+        rate = T.CLI_RATE.format(attended=v.attended, held=v.held) if v.held else T.UNIT_RATE_NONE
         table.add_row(
             str(v.number),
             v.full_name,
@@ -170,10 +169,16 @@ def _print_preview(preview: R.ResultsPreview) -> None:
             v.remark or "",
         )
     out.print(table)
-    grades = ", ".join(f"{g}: {n}" for g, n in preview.grades.items())
-    out.print(f"Có kết quả: {len(preview.results)}/{preview.enrolled} học viên. {grades}")
+    grades = ", ".join(
+        T.CLI_GRADE_COUNT.format(grade=g, count=n) for g, n in preview.grades.items()
+    )
+    out.print(
+        T.CLI_COUNTS.format(
+            with_result=len(preview.results), enrolled=preview.enrolled, grades=grades
+        )
+    )
     if preview.missing:
-        out.print("[yellow]Chưa có kết quả:[/yellow] " + ", ".join(preview.missing))
+        out.print(T.CLI_MISSING + ", ".join(preview.missing))
 
 
 @ket_qua.command("xem")
@@ -185,7 +190,7 @@ def show(
     preview, tz = _preview(ma, config)
     _print_preview(preview)
     if preview.published_at is not None:
-        out.print(f"Đã công bố lúc {format_when(preview.published_at.astimezone(tz))}.")
+        out.print(T.CLI_PUBLISHED_AT.format(when=format_when(preview.published_at.astimezone(tz))))
 
 
 @ket_qua.command("cong-bo")
@@ -205,12 +210,12 @@ def publish(
     preview, _ = _preview(ma, config)
     _print_preview(preview)
     if preview.published_at is not None:
-        err.print(f"[red]Kết quả lớp {preview.code} đã được công bố rồi.[/red]")
+        err.print(T.CLI_ALREADY_PUBLISHED.format(code=preview.code))
         raise typer.Exit(1)
     if not dong_y and not ask(
-        f"Công bố kết quả lớp {preview.code} cho {len(preview.results)} học viên và đơn vị của họ?"
+        T.CLI_CONFIRM_PUBLISH.format(code=preview.code, count=len(preview.results))
     ):
-        out.print("Chưa công bố.")
+        out.print(T.CLI_NOT_PUBLISHED)
         raise typer.Exit(0)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> R.PublishReport:
@@ -225,15 +230,9 @@ def publish(
         )
 
     report = run(config, work)
-    out.print(
-        f"Đã công bố: {report.learners} thông báo cho học viên, "
-        f"{report.leaders} bảng tổng hợp cho lãnh đạo đơn vị (gửi qua hàng đợi tin nhắn)."
-    )
+    out.print(T.CLI_PUBLISHED.format(learners=report.learners, leaders=report.leaders))
     if report.units_without_leader:
-        out.print(
-            "[yellow]Đơn vị chưa có lãnh đạo nhận kết quả:[/yellow] "
-            + ", ".join(report.units_without_leader)
-        )
+        out.print(T.CLI_UNITS_WITHOUT_LEADER + ", ".join(report.units_without_leader))
 
 
 @thong_ke.callback()
@@ -254,7 +253,7 @@ def statistics(
 
     chosen = [(k, v) for k, v in (("month", thang), ("quarter", quy), ("year", nam)) if v]
     if len(chosen) != 1:
-        err.print("[red]Chọn đúng một kỳ:[/red] --thang 3/2024, --quy 1/2024 hoặc --nam 2024.")
+        err.print(TS.CLI_ONE_PERIOD)
         raise typer.Exit(2)
     kind, value = chosen[0]
 
@@ -273,7 +272,7 @@ def statistics(
     out.print(RS.stats_text(stats))
     if xuat is not None:
         write_file(xuat, RS.stats_xlsx(stats).data)
-        out.print(f"Đã ghi bảng thống kê: {xuat}")
+        out.print(TS.CLI_WROTE_WORKBOOK.format(path=xuat))
     if bieu_do is not None:
         write_file(bieu_do, RS.stats_chart(stats))
-        out.print(f"Đã ghi biểu đồ: {bieu_do}")
+        out.print(TS.CLI_WROTE_CHART.format(path=bieu_do))

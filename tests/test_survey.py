@@ -62,6 +62,7 @@ async def test_each_leader_is_asked_once_when_the_configured_time_has_passed(
     database: Database, sample_class: SampleClass
 ) -> None:
     thang, hung = await leaders(database, sample_class)
+
     async def plan(day: int) -> int:
         return await V.plan_surveys(database.uow(), now=at(day, 4), after_days=AFTER_DAYS, tz=TZ)
 
@@ -98,6 +99,7 @@ async def test_a_leader_answers_with_buttons_and_a_comment_and_the_statistics_co
     assert await V.pending_survey(database.uow(), person_id=thang) == V.SurveyStep(
         sample_class.id, "SC-K4", 1
     )
+
     async def answer(number: int, rating: int) -> V.SurveyStep:
         return await V.answer_survey(
             database.uow(),
