@@ -3,15 +3,15 @@ period, as xlsx files (the same workbooks staff get in chat with /xuatcauhoi, /x
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.common import ConfigOption, err, out, run, write_file
 from texts import questions as T
+from texts import results as TR
 from vn.dates import DateError, parse_date
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
@@ -19,8 +19,6 @@ if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` st
     from usecases.settings import Settings
 
 __all__ = ["xuat"]
-
-R = TypeVar("R")
 
 xuat = typer.Typer(
     help="Xuất báo cáo ra Excel: câu hỏi của học viên, điểm danh, kết quả học tập.",
@@ -40,17 +38,18 @@ def export_questions(
     config: ConfigOption = None,
 ) -> None:
     """Xuất câu hỏi và câu trả lời của một lớp."""
+    from render.questions import questions_filename, questions_workbook
     from usecases import questions
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, bytes, int]:
-        klass = await questions.find_class_for_staff(db.uow(), code=ma, centre_ids=[centre_id])
-        data, count = await questions.questions_workbook(
-            db.uow(), class_id=klass.id, tz=settings.timezone
-        )
-        return klass.code, data, count
+        actor = Actor.cli(centre_id)
+        klass = await questions.find_class_for_staff(db.uow(), actor=actor, code=ma)
+        views = await questions.class_questions(db.uow(), class_id=klass.id)
+        return klass.code, questions_workbook(klass, views, settings.timezone), len(views)
 
-    code, data, count = _run(config, work)
-    path = tep or Path(questions.questions_filename(code))
+    code, data, count = run(config, work)
+    path = tep or Path(questions_filename(code))
     write_file(path, data)
     out.print(f"{T.EXPORT_QUESTIONS_CAPTION.format(code=code, count=count)} → {path}")
 
@@ -68,8 +67,10 @@ def export_checkins(
     config: ConfigOption = None,
 ) -> None:
     """Xuất điểm danh của một lớp trong một ngày hoặc một khoảng thời gian."""
-    from usecases import questions
+    from render.attendance_export import checkins_filename, checkins_workbook, period_text
+    from usecases import attendance_export, questions
     from usecases.clock import SystemClock
+    from usecases.identity import Actor
 
     first_day, last_day = _day(tu), _day(den)
 
@@ -80,17 +81,19 @@ def export_checkins(
         if start > end:
             err.print(f"[red]{T.BAD_PERIOD}[/red]")
             raise typer.Exit(1)
-        klass = await questions.find_class_for_staff(db.uow(), code=ma, centre_ids=[centre_id])
-        data, count = await questions.checkins_workbook(
+        actor = Actor.cli(centre_id)
+        klass = await questions.find_class_for_staff(db.uow(), actor=actor, code=ma)
+        checkins = await attendance_export.class_checkins(
             db.uow(), class_id=klass.id, start=start, end=end, tz=settings.timezone
         )
-        period = questions.period_text(start, end)
-        path = tep or Path(questions.checkins_filename(klass.code, start, end))
-        write_file(path, data)
+        period = period_text(start, end)
+        path = tep or Path(checkins_filename(klass.code, start, end))
+        write_file(path, checkins_workbook(checkins, settings.timezone))
+        count = len(checkins.rows)
         caption = T.EXPORT_CHECKINS_CAPTION.format(code=klass.code, period=period, count=count)
         return caption, path
 
-    caption, path = _run(config, work)
+    caption, path = run(config, work)
     out.print(f"{caption} → {path}")
 
 
@@ -101,24 +104,34 @@ def export_results(
     config: ConfigOption = None,
 ) -> None:
     """Xuất kết quả học tập của cả lớp (điểm, xếp loại, chuyên cần, nhận xét) ra Excel."""
+    from render.results import class_xlsx
     from usecases import results
     from usecases.clock import SystemClock
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> results.ResultsPreview:
         return await results.preview_results(
-            db.uow(), centre_id=centre_id, code=ma, actor_person_id=None, now=SystemClock().now()
+            db.uow(),
+            actor=Actor.cli(centre_id),
+            centre_id=centre_id,
+            code=ma,
+            now=SystemClock().now(),
         )
 
     preview = run(config, work)
     if not preview.results:
-        err.print(f"[red]Lớp {preview.code} chưa có kết quả nào để xuất.[/red]")
+        err.print(TR.CLI_NOTHING_TO_EXPORT.format(code=preview.code))
         raise typer.Exit(1)
-    document = results.class_xlsx(preview)
+    document = class_xlsx(preview)
     path = tep or Path(document.filename)
     write_file(path, document.data)
     out.print(
-        f"Đã ghi kết quả của {len(preview.results)}/{preview.enrolled} học viên lớp "
-        f"{preview.code} vào {path}"
+        TR.CLI_EXPORTED.format(
+            with_result=len(preview.results),
+            enrolled=preview.enrolled,
+            code=preview.code,
+            path=path,
+        )
     )
 
 
@@ -129,15 +142,4 @@ def _day(value: str | None) -> date | None:
         return parse_date(value)
     except DateError as exc:  # its reason tells a wrong shape from a day that does not exist
         err.print(f"[red]{exc.reason}[/red]", highlight=False)
-        raise typer.Exit(1) from exc
-
-
-def _run(config: Path | None, work: Callable[[Database, Settings, int], Awaitable[R]]) -> R:
-    """`run`, plus this feature's own input errors in Vietnamese."""
-    from usecases.questions import QuestionRefused
-
-    try:
-        return run(config, work)
-    except QuestionRefused as exc:
-        err.print(f"[red]{T.CLASS_NOT_FOUND.format(code=exc.details.get('code', ''))}[/red]")
         raise typer.Exit(1) from exc

@@ -20,6 +20,8 @@ from cli.common import (
     run,
     write_file,
 )
+from texts import results as T
+from texts import stats as TS
 from vn.dates import format_when
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
@@ -57,6 +59,7 @@ def import_results(
     """Nhập kết quả của một lớp; dòng nào không khớp học viên thì không nhập gì cả."""
     from sheets.results import parse_results
     from usecases import results as R
+    from usecases.identity import Actor
 
     parsed = progress_parse(parse_results, tep)
     reject_if_errors(parsed.errors, tep)
@@ -65,6 +68,7 @@ def import_results(
         klass = await R.find_class_by_code(db.uow(), centre_id=centre_id, code=ma)
         return await R.import_results(
             db.uow(),
+            actor=Actor.cli(centre_id),
             class_id=klass.id,
             rows=parsed.rows,
             grade_scale=settings.grade_scale,
@@ -72,20 +76,17 @@ def import_results(
         )
 
     report = run(config, work)
+    code = ma.upper()
     out.print(
-        f"Đã nhập kết quả của {report.rows} học viên lớp {ma.upper()}: "
-        f"{report.created} mới, {report.updated} cập nhật."
+        T.CLI_IMPORTED.format(
+            rows=report.rows, code=code, created=report.created, updated=report.updated
+        )
     )
     if report.graded_by_scale:
-        out.print(f"{report.graded_by_scale} học viên được xếp loại theo thang điểm của trung tâm.")
+        out.print(T.CLI_GRADED_BY_SCALE.format(count=report.graded_by_scale))
     if report.missing:
-        out.print(
-            f"[yellow]{len(report.missing)} học viên chưa có kết quả:[/yellow] "
-            + ", ".join(report.missing)
-        )
-    out.print(
-        f"Xem trước: sll ket-qua xem {ma.upper()} · Công bố: sll ket-qua cong-bo {ma.upper()}"
-    )
+        out.print(T.CLI_MISSING_COUNT.format(count=len(report.missing)) + ", ".join(report.missing))
+    out.print(T.CLI_NEXT_STEPS.format(code=code))
 
 
 @ket_qua.command("sua")
@@ -102,19 +103,22 @@ def enter(
     config: ConfigOption = None,
 ) -> None:
     """Nhập hoặc sửa kết quả của một học viên (trước khi công bố)."""
+    from texts.refusals import say
     from usecases import results as R
+    from usecases.identity import Actor
+    from usecases.refusal import Refused
 
     try:
         entry = R.parse_entry(ket_qua_)
-    except R.EntryError as exc:
-        err.print("[red]Không thực hiện được, chưa có gì thay đổi:[/red]")
-        for line in exc.errors:
-            err.print(f"  • {line}")
+    except Refused as exc:
+        err.print(T.CLI_REFUSED_HEADER)
+        err.print(T.CLI_REFUSED_LINE.format(line=say(exc)))
         raise typer.Exit(1) from exc
 
     async def work(db: Database, settings: Settings, centre_id: int) -> R.ResultView:
         return await R.enter_result(
             db.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             code=ma,
             number=tt,
@@ -122,8 +126,6 @@ def enter(
             grade_scale=settings.grade_scale,
             tz=settings.timezone,
             now=_clock().now(),
-            actor_person_id=None,
-            actor_label="cli",
         )
 
     out.print(R.learner_text(run(config, work)))
@@ -131,12 +133,13 @@ def enter(
 
 def _preview(ma: str, config: Path | None) -> tuple[R.ResultsPreview, ZoneInfo]:
     from usecases import results as R
+    from usecases.identity import Actor
 
     async def work(
         db: Database, settings: Settings, centre_id: int
     ) -> tuple[R.ResultsPreview, ZoneInfo]:
         preview = await R.preview_results(
-            db.uow(), centre_id=centre_id, code=ma, actor_person_id=None, now=_clock().now()
+            db.uow(), actor=Actor.cli(centre_id), centre_id=centre_id, code=ma, now=_clock().now()
         )
         return preview, settings.timezone
 
@@ -151,11 +154,11 @@ def _print_preview(preview: R.ResultsPreview) -> None:
     columns: dict[str, None] = {}
     for view in preview.results:
         columns.update(dict.fromkeys(view.scores))
-    table = Table(title=f"Kết quả lớp {preview.code}: {preview.name}")
-    for label in ("TT", "Họ và tên", "Đơn vị", *columns, "Xếp loại", "Chuyên cần", "Nhận xét"):
+    table = Table(title=T.CLI_TABLE_TITLE.format(code=preview.code, name=preview.name))
+    for label in (*T.CLI_COLUMNS_BEFORE, *columns, *T.CLI_COLUMNS_AFTER):
         table.add_column(label)
     for v in preview.results:
-        rate = f"{v.attended}/{v.held}" if v.held else "—"
+        rate = T.CLI_RATE.format(attended=v.attended, held=v.held) if v.held else T.UNIT_RATE_NONE
         table.add_row(
             str(v.number),
             v.full_name,
@@ -166,10 +169,16 @@ def _print_preview(preview: R.ResultsPreview) -> None:
             v.remark or "",
         )
     out.print(table)
-    grades = ", ".join(f"{g}: {n}" for g, n in preview.grades.items())
-    out.print(f"Có kết quả: {len(preview.results)}/{preview.enrolled} học viên. {grades}")
+    grades = ", ".join(
+        T.CLI_GRADE_COUNT.format(grade=g, count=n) for g, n in preview.grades.items()
+    )
+    out.print(
+        T.CLI_COUNTS.format(
+            with_result=len(preview.results), enrolled=preview.enrolled, grades=grades
+        )
+    )
     if preview.missing:
-        out.print("[yellow]Chưa có kết quả:[/yellow] " + ", ".join(preview.missing))
+        out.print(T.CLI_MISSING + ", ".join(preview.missing))
 
 
 @ket_qua.command("xem")
@@ -181,7 +190,7 @@ def show(
     preview, tz = _preview(ma, config)
     _print_preview(preview)
     if preview.published_at is not None:
-        out.print(f"Đã công bố lúc {format_when(preview.published_at.astimezone(tz))}.")
+        out.print(T.CLI_PUBLISHED_AT.format(when=format_when(preview.published_at.astimezone(tz))))
 
 
 @ket_qua.command("cong-bo")
@@ -194,39 +203,36 @@ def publish(
 ) -> None:
     """Công bố kết quả: gửi mỗi học viên kết quả của mình, mỗi lãnh đạo đơn vị bảng tổng hợp.
     Chỉ làm được một lần."""
+    from render.results import unit_xlsx
     from usecases import results as R
+    from usecases.identity import Actor
 
     preview, _ = _preview(ma, config)
     _print_preview(preview)
     if preview.published_at is not None:
-        err.print(f"[red]Kết quả lớp {preview.code} đã được công bố rồi.[/red]")
+        err.print(T.CLI_ALREADY_PUBLISHED.format(code=preview.code))
         raise typer.Exit(1)
     if not dong_y and not ask(
-        f"Công bố kết quả lớp {preview.code} cho {len(preview.results)} học viên và đơn vị của họ?"
+        T.CLI_CONFIRM_PUBLISH.format(code=preview.code, count=len(preview.results))
     ):
-        out.print("Chưa công bố.")
+        out.print(T.CLI_NOT_PUBLISHED)
         raise typer.Exit(0)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> R.PublishReport:
         return await R.publish_results(
             db.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             code=ma,
-            actor_person_id=None,
             now=_clock().now(),
             tz=settings.timezone,
+            unit_file=unit_xlsx,
         )
 
     report = run(config, work)
-    out.print(
-        f"Đã công bố: {report.learners} thông báo cho học viên, "
-        f"{report.leaders} bảng tổng hợp cho lãnh đạo đơn vị (gửi qua hàng đợi tin nhắn)."
-    )
+    out.print(T.CLI_PUBLISHED.format(learners=report.learners, leaders=report.leaders))
     if report.units_without_leader:
-        out.print(
-            "[yellow]Đơn vị chưa có lãnh đạo nhận kết quả:[/yellow] "
-            + ", ".join(report.units_without_leader)
-        )
+        out.print(T.CLI_UNITS_WITHOUT_LEADER + ", ".join(report.units_without_leader))
 
 
 @thong_ke.callback()
@@ -241,25 +247,32 @@ def statistics(
     config: ConfigOption = None,
 ) -> None:
     """Thống kê số lớp, học viên, chuyên cần, xếp loại, đơn vị và đánh giá sau đào tạo."""
+    from render import stats as RS
     from usecases import stats as S
+    from usecases.identity import Actor
 
     chosen = [(k, v) for k, v in (("month", thang), ("quarter", quy), ("year", nam)) if v]
     if len(chosen) != 1:
-        err.print("[red]Chọn đúng một kỳ:[/red] --thang 3/2024, --quy 1/2024 hoặc --nam 2024.")
+        err.print(TS.CLI_ONE_PERIOD)
         raise typer.Exit(2)
     kind, value = chosen[0]
 
     async def work(db: Database, settings: Settings, centre_id: int) -> S.Stats:
         period = S.parse_period(kind, value)
         return await S.compute_stats(
-            db.uow(), centre_id=centre_id, period=period, now=_clock().now(), tz=settings.timezone
+            db.uow(),
+            actor=Actor.cli(centre_id),
+            centre_id=centre_id,
+            period=period,
+            now=_clock().now(),
+            tz=settings.timezone,
         )
 
     stats = run(config, work)
-    out.print(S.stats_text(stats))
+    out.print(RS.stats_text(stats))
     if xuat is not None:
-        write_file(xuat, S.stats_xlsx(stats).data)
-        out.print(f"Đã ghi bảng thống kê: {xuat}")
+        write_file(xuat, RS.stats_xlsx(stats).data)
+        out.print(TS.CLI_WROTE_WORKBOOK.format(path=xuat))
     if bieu_do is not None:
-        write_file(bieu_do, S.stats_chart(stats))
-        out.print(f"Đã ghi biểu đồ: {bieu_do}")
+        write_file(bieu_do, RS.stats_chart(stats))
+        out.print(TS.CLI_WROTE_CHART.format(path=bieu_do))

@@ -8,11 +8,16 @@ from dataclasses import replace
 from channels.incoming import Incoming
 from handlers import linking
 from handlers.base import Services, is_number, main_menu
+from render import attendance_export as RA
+from render import questions as RQ
 from texts import questions as T
+from texts.refusals import say
+from usecases import attendance_export
 from usecases import questions as Q
 from usecases.identity import Actor, Role
 from usecases.messages import Choice, Document, Reply
-from usecases.questions import QuestionRefused, Refusal
+from usecases.questions import QuestionReason
+from usecases.refusal import Refused
 from vn.dates import DateError, parse_date
 
 __all__ = [
@@ -29,10 +34,6 @@ __all__ = [
     "send",
     "share",
 ]
-
-BUTTONS_PER_ROW = 3
-# Refusals after which the bot keeps waiting for the learner's (corrected) text.
-RETRY = {Refusal.EMPTY, Refusal.TOO_LONG, Refusal.MEDIA_ONLY}
 
 
 # --- learners ----------------------------------------------------------------------------
@@ -52,8 +53,8 @@ async def ask(msg: Incoming, actor: Actor, svc: Services) -> Reply:
             now=svc.clock.now(),
             settings=svc.settings,
         )
-    except QuestionRefused as exc:
-        return _refused(exc, svc, retry="hoi", learner=True)
+    except Refused as exc:
+        return _refused(exc, svc, retry="hoi")
     note = "\n\n" + T.MEDIA_NOT_FORWARDED if msg.captioned_media else ""
     if isinstance(outcome, Q.NeedsClass):
         choices = _class_choices(outcome.question_id, outcome.classes, outcome.key)
@@ -80,8 +81,8 @@ async def free_text(msg: Incoming, actor: Actor, svc: Services) -> Reply:
             now=svc.clock.now(),
             settings=svc.settings,
         )
-    except QuestionRefused as exc:
-        return _refused(exc, svc, learner=True)
+    except Refused as exc:
+        return _refused(exc, svc)
     if len(draft.classes) == 1:
         choices = Reply.rows(
             [
@@ -112,8 +113,8 @@ async def send(msg: Incoming, actor: Actor, svc: Services) -> Reply:
             settings=svc.settings,
             key=_draft_key(msg),
         )
-    except QuestionRefused as exc:
-        return _refused(exc, svc, learner=True)
+    except Refused as exc:
+        return _refused(exc, svc)
     return _receipt(asked, actor, svc, edit=msg.pressed)
 
 
@@ -131,25 +132,8 @@ async def mine(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     views, total = await Q.my_questions(svc.db.uow(), person_id=_person(actor))
     if not views:
         return Reply(T.MINE_NONE, choices=main_menu(actor, svc))
-    tz = svc.settings.timezone
-    parts = [T.MINE_HEADER]
-    for v in views:
-        parts.append(
-            T.MINE_LINE.format(
-                number=v.id,
-                when=Q.when_text(v.created_at, tz),
-                code=v.class_code,
-                status=Q.status_text(v.status),
-                text=Q.excerpt(v.text),
-            )
-        )
-        if v.answer_text:
-            parts.append(T.MINE_ANSWER.format(answer=v.answer_text))
-        if v.close_reason:
-            parts.append(T.MINE_REASON.format(reason=v.close_reason))
-    if total > len(views):
-        parts.append(T.MINE_MORE.format(count=total - len(views)))
-    return Reply("".join(parts), choices=main_menu(actor, svc))
+    text = RQ.mine_text(views, total, svc.settings.timezone)
+    return Reply(text, choices=main_menu(actor, svc))
 
 
 # --- staff -------------------------------------------------------------------------------
@@ -160,18 +144,16 @@ async def queue(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     code = next((a for a in msg.args if not is_number(a)), None)
     page = next((int(a) for a in msg.args if is_number(a)), 1)
     try:
-        result = await Q.open_questions(
-            svc.db.uow(), staff_person_id=_person(actor), class_code=code, page=page
-        )
-    except QuestionRefused as exc:
+        result = await Q.open_questions(svc.db.uow(), actor=actor, class_code=code, page=page)
+    except Refused as exc:
         return _refused(exc, svc)
     scope = T.QUEUE_SCOPE_CLASS.format(code=result.class_code) if result.class_code else ""
     if not result.items:
         return Reply(T.QUEUE_EMPTY.format(scope=scope), choices=main_menu(actor, svc))
     # Paging and class filters replace the list in place; the menu button opens a new one.
     return Reply(
-        _render_queue(result, scope, svc),
-        choices=_queue_choices(result),
+        RQ.queue_text(result, scope, svc.settings.timezone),
+        choices=RQ.queue_choices(result),
         edit=msg.pressed and bool(msg.args),
     )
 
@@ -185,18 +167,16 @@ async def answer(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     typed, body = _rest(msg, skip=1)
     try:
         if typed and not body:
-            view = await Q.question_for_staff(
-                svc.db.uow(), staff_person_id=_person(actor), question_id=numbers[0]
-            )
+            view = await Q.question_for_staff(svc.db.uow(), actor=actor, question_id=numbers[0])
             return _answer_prompt(view)
         view = await Q.answer_question(
             svc.db.uow(),
-            staff_person_id=_person(actor),
+            actor=actor,
             question_id=numbers[0],
             text=body,
             now=svc.clock.now(),
         )
-    except QuestionRefused as exc:
+    except Refused as exc:
         return _refused(exc, svc, retry=f"traloi {numbers[0]}")
     share_button = Choice(T.SHARE_BUTTON, f"chiasecauhoi {view.id}")
     return Reply(T.ANSWER_SENT.format(number=view.id), choices=Reply.rows([share_button]))
@@ -209,11 +189,11 @@ async def in_class(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     try:
         view = await Q.mark_answered_in_class(
             svc.db.uow(),
-            staff_person_id=_person(actor),
+            actor=actor,
             question_id=numbers[0],
             now=svc.clock.now(),
         )
-    except QuestionRefused as exc:
+    except Refused as exc:
         return _refused(exc, svc)
     return Reply(T.IN_CLASS_DONE.format(number=view.id), edit=msg.pressed)
 
@@ -226,20 +206,18 @@ async def close(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     typed, body = _rest(msg, skip=1)
     try:
         if typed and not body:
-            await Q.question_for_staff(
-                svc.db.uow(), staff_person_id=_person(actor), question_id=numbers[0]
-            )
+            await Q.question_for_staff(svc.db.uow(), actor=actor, question_id=numbers[0])
             return Reply(
                 T.CLOSE_PROMPT.format(number=numbers[0]), expect_input=f"dongcauhoi {numbers[0]}"
             )
         view = await Q.close_question(
             svc.db.uow(),
-            staff_person_id=_person(actor),
+            actor=actor,
             question_id=numbers[0],
             reason=body,
             now=svc.clock.now(),
         )
-    except QuestionRefused as exc:
+    except Refused as exc:
         return _refused(exc, svc, retry=f"dongcauhoi {numbers[0]}")
     return Reply(T.CLOSED_DONE.format(number=view.id))
 
@@ -251,11 +229,11 @@ async def share(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     try:
         count = await Q.share_answer(
             svc.db.uow(),
-            staff_person_id=_person(actor),
+            actor=actor,
             question_id=numbers[0],
             now=svc.clock.now(),
         )
-    except QuestionRefused as exc:
+    except Refused as exc:
         return _refused(exc, svc)
     return Reply(T.SHARED_DONE.format(number=numbers[0], count=count), edit=msg.pressed)
 
@@ -265,17 +243,14 @@ async def export_questions(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if not msg.args:
         return Reply(T.EXPORT_USAGE_QUESTIONS)
     try:
-        klass = await Q.find_class_for_staff(
-            svc.db.uow(), code=msg.args[0], centre_ids=sorted(actor.staff_centre_ids)
-        )
-    except QuestionRefused as exc:
+        klass = await Q.find_class_for_staff(svc.db.uow(), actor=actor, code=msg.args[0])
+    except Refused as exc:
         return _refused(exc, svc)
-    data, count = await Q.questions_workbook(
-        svc.db.uow(), class_id=klass.id, tz=svc.settings.timezone
-    )
+    views = await Q.class_questions(svc.db.uow(), class_id=klass.id)
+    data = RQ.questions_workbook(klass, views, svc.settings.timezone)
     return Reply(
-        T.EXPORT_QUESTIONS_CAPTION.format(code=klass.code, count=count),
-        document=Document(Q.questions_filename(klass.code), data),
+        T.EXPORT_QUESTIONS_CAPTION.format(code=klass.code, count=len(views)),
+        document=Document(RQ.questions_filename(klass.code), data),
     )
 
 
@@ -292,19 +267,20 @@ async def export_checkins(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if start > end:
         return Reply(T.BAD_PERIOD)
     try:
-        klass = await Q.find_class_for_staff(
-            svc.db.uow(), code=msg.args[0], centre_ids=sorted(actor.staff_centre_ids)
-        )
-    except QuestionRefused as exc:
+        klass = await Q.find_class_for_staff(svc.db.uow(), actor=actor, code=msg.args[0])
+    except Refused as exc:
         return _refused(exc, svc)
-    data, count = await Q.checkins_workbook(
-        svc.db.uow(), class_id=klass.id, start=start, end=end, tz=svc.settings.timezone
+    tz = svc.settings.timezone
+    checkins = await attendance_export.class_checkins(
+        svc.db.uow(), class_id=klass.id, start=start, end=end, tz=tz
     )
     return Reply(
         T.EXPORT_CHECKINS_CAPTION.format(
-            code=klass.code, period=Q.period_text(start, end), count=count
+            code=klass.code, period=RA.period_text(start, end), count=len(checkins.rows)
         ),
-        document=Document(Q.checkins_filename(klass.code, start, end), data),
+        document=Document(
+            RA.checkins_filename(klass.code, start, end), RA.checkins_workbook(checkins, tz)
+        ),
     )
 
 
@@ -373,86 +349,11 @@ def _answer_prompt(view: Q.QuestionView) -> Reply:
     return Reply(text, choices=choices, expect_input=f"traloi {view.id}")
 
 
-def _render_queue(result: Q.QueuePage, scope: str, svc: Services) -> str:
-    tz = svc.settings.timezone
-    header = T.QUEUE_HEADER.format(
-        scope=scope, total=result.total, page=result.page, pages=result.pages
-    )
-    lines = [
-        T.QUEUE_LINE.format(
-            number=v.id,
-            when=Q.when_text(v.created_at, tz),
-            code=v.class_code,
-            name=v.learner_name,
-            text=Q.excerpt(v.text),
-        )
-        for v in result.items
-    ]
-    return header + "\n" + "".join(lines)
-
-
-def _queue_choices(result: Q.QueuePage) -> tuple[tuple[Choice, ...], ...]:
-    answer_buttons = [
-        Choice(T.ANSWER_NUMBER_BUTTON.format(number=v.id), f"traloi {v.id}") for v in result.items
-    ]
-    rows: list[list[Choice]] = [
-        answer_buttons[i : i + BUTTONS_PER_ROW]
-        for i in range(0, len(answer_buttons), BUTTONS_PER_ROW)
-    ]
-    scope = f"{result.class_code} " if result.class_code else ""
-    paging = []
-    if result.page > 1:
-        paging.append(Choice(T.PREVIOUS_PAGE_BUTTON, f"cauhoi {scope}{result.page - 1}"))
-    if result.page < result.pages:
-        paging.append(Choice(T.NEXT_PAGE_BUTTON, f"cauhoi {scope}{result.page + 1}"))
-    rows.append(paging)
-    if result.class_code:
-        rows.append([Choice(T.ALL_CLASSES_BUTTON, "cauhoi")])
-    elif len(result.counts) > 1:
-        rows += [
-            [Choice(T.CLASS_FILTER_BUTTON.format(code=code, count=n), f"cauhoi {code}")]
-            for code, n in result.counts
-        ]
-    return Reply.rows(*rows)
-
-
-def _refused(
-    exc: QuestionRefused, svc: Services, *, retry: str | None = None, learner: bool = False
-) -> Reply:
+def _refused(exc: Refused, svc: Services, *, retry: str | None = None) -> Reply:
     """The refusal in words; after a fixable one the bot keeps waiting for the text."""
-    d = exc.details
-    match exc.reason:
-        case Refusal.EMPTY:
-            text = T.EMPTY if learner else T.ANSWER_EMPTY
-            if retry and retry.startswith("dongcauhoi"):
-                text = T.REASON_EMPTY
-        case Refusal.TOO_LONG:
-            template = T.TOO_LONG if learner else T.ANSWER_TOO_LONG
-            text = template.format(length=d["length"], limit=d["limit"])
-        case Refusal.MEDIA_ONLY:
-            text = T.MEDIA_ONLY
-        case Refusal.TOO_MANY_OPEN:
-            text = T.TOO_MANY_OPEN.format(count=d["count"], limit=d["limit"])
-        case Refusal.TOO_MANY_PER_HOUR:
-            text = T.TOO_MANY_PER_HOUR.format(count=d["count"], limit=d["limit"])
-        case Refusal.NO_CLASS:
-            text = T.NO_CLASS
-        case Refusal.ALREADY_SENT:
-            text = T.ALREADY_SENT.format(number=d["number"])
-        case Refusal.DRAFT_REPLACED:
-            text = T.DRAFT_REPLACED
-        case Refusal.ALREADY_DONE:
-            when = Q.when_text(d["when"], svc.settings.timezone) if d.get("when") else ""
-            text = T.ALREADY_DONE.format(
-                number=d["number"], who=d["who"], when=when, status=Q.status_text(d["status"])
-            )
-        case Refusal.NOT_ANSWERED:
-            text = T.NOT_ANSWERED_YET.format(number=d["number"])
-        case Refusal.ALREADY_SHARED:
-            text = T.ALREADY_SHARED.format(number=d["number"])
-        case Refusal.CLASS_NOT_FOUND:
-            text = T.CLASS_NOT_FOUND.format(code=d["code"])
-        case _:
-            text = T.QUESTION_NOT_FOUND.format(number=d.get("number", ""))
-    keep_waiting = retry if exc.reason in RETRY else None
-    return Reply(text, expect_input=keep_waiting)
+    if exc.reason == QuestionReason.ALREADY_DONE:
+        d = exc.details
+        when = Q.when_text(d["when"], svc.settings.timezone) if d.get("when") else ""
+        exc = Refused(exc.reason, **{**d, "when": when, "status": RQ.status_text(d["status"])})
+    keep_waiting = retry if exc.reason in Q.RETRY else None
+    return Reply(say(exc), expect_input=keep_waiting)

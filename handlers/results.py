@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from channels.incoming import Incoming
 from handlers.base import Services, is_number, main_menu
+from render import results as RR
 from texts import results as T
+from texts.refusals import say
 from usecases import results as R
-from usecases.classes import ClassNotFound, ImportRejected
+from usecases.classes import ClassNotFound
 from usecases.identity import Actor, Role
 from usecases.messages import Choice, Document, Reply
+from usecases.refusal import Refused
 from vn.dates import format_when
 from vn.numbers import format_score
 
@@ -24,23 +27,21 @@ async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply
         return await _preview(msg.args[0], actor, svc, in_group=msg.is_group)
     now, db = svc.clock.now(), svc.db
     replies: list[Reply] = []
-    try:
-        if Role.LEARNER in actor.roles:
-            mine = await R.results_for_learner(
-                db.uow(), person_id=actor.person_id, now=now, in_group=msg.is_group
-            )
-            replies += [Reply(R.learner_text(v)) for v in mine]
-        if Role.LEADER in actor.roles:
-            for summary in await R.results_for_leader(
-                db.uow(), person_id=actor.person_id, now=now, in_group=msg.is_group
-            ):
-                document: Document = R.unit_xlsx(summary)
-                replies += [
-                    Reply(R.unit_text(summary)),
-                    Reply(R.unit_file_caption(summary), document=document),
-                ]
-    except ImportRejected as exc:
-        return Reply("\n".join(exc.errors))
+    # A refusal (results asked for in a group) is worded by the dispatcher.
+    if Role.LEARNER in actor.roles:
+        mine = await R.results_for_learner(
+            db.uow(), person_id=actor.person_id, now=now, in_group=msg.is_group
+        )
+        replies += [Reply(R.learner_text(v)) for v in mine]
+    if Role.LEADER in actor.roles:
+        for summary in await R.results_for_leader(
+            db.uow(), person_id=actor.person_id, now=now, in_group=msg.is_group
+        ):
+            document: Document = RR.unit_xlsx(summary)
+            replies += [
+                Reply(R.unit_text(summary)),
+                Reply(R.unit_file_caption(summary), document=document),
+            ]
     if actor.is_staff:
         replies.append(await _pick_class(svc))
     if not replies:
@@ -59,14 +60,14 @@ async def publish(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     try:
         report = await R.publish_results(
             svc.db.uow(),
+            actor=actor,
             centre_id=svc.centre_id,
             code=msg.args[0],
-            actor_person_id=actor.person_id,
             now=svc.clock.now(),
             tz=svc.settings.timezone,
-            actor_label=f"{actor.channel}:{actor.account_id}",
+            unit_file=RR.unit_xlsx,
         )
-    except (ImportRejected, ClassNotFound) as exc:
+    except (Refused, ClassNotFound) as exc:
         return Reply(_errors(exc), toast=_errors(exc)[:190] if msg.pressed else None)
     lines = [
         T.PUBLISHED.format(
@@ -85,6 +86,7 @@ async def enter(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     try:
         view = await R.enter_result(
             svc.db.uow(),
+            actor=actor,
             centre_id=svc.centre_id,
             code=msg.args[0],
             number=int(msg.args[1]),
@@ -92,10 +94,8 @@ async def enter(msg: Incoming, actor: Actor, svc: Services) -> Reply:
             grade_scale=svc.settings.grade_scale,
             tz=svc.settings.timezone,
             now=svc.clock.now(),
-            actor_person_id=actor.person_id,
-            actor_label=f"{actor.channel}:{actor.account_id}",
         )
-    except (ImportRejected, ClassNotFound) as exc:
+    except (Refused, ClassNotFound) as exc:
         return Reply(_errors(exc))
     text = T.ENTRY_SAVED.format(
         name=view.full_name, code=view.class_code, result=R.learner_text(view)
@@ -110,13 +110,13 @@ async def _load_preview(
     try:
         return await R.preview_results(
             svc.db.uow(),
+            actor=actor,
             centre_id=svc.centre_id,
             code=code,
-            actor_person_id=actor.person_id,
             now=svc.clock.now(),
             in_group=in_group,
         )
-    except (ImportRejected, ClassNotFound) as exc:
+    except (Refused, ClassNotFound) as exc:
         return Reply(_errors(exc))
 
 
@@ -189,5 +189,5 @@ async def _pick_class(svc: Services) -> Reply:
     return Reply(T.STAFF_PICK_CLASS, choices=Reply.rows(*([b] for b in buttons)))
 
 
-def _errors(exc: Exception) -> str:
-    return "\n".join(getattr(exc, "errors", None) or [str(exc)])
+def _errors(exc: Refused | ClassNotFound) -> str:
+    return say(exc) if isinstance(exc, Refused) else str(exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from channels.incoming import Incoming
 from handlers import lecturers
 from handlers.base import Services
+from render import stats as RS
 from texts import stats as T
 from usecases import stats as S
 from usecases.identity import Actor
@@ -20,26 +21,22 @@ async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply
     kind = KINDS.get(msg.args[0].lower()) if msg.args else None
     if kind is None or len(msg.args) < 2:
         return _pick(svc)
-    tz = svc.settings.timezone
-    try:
-        period = S.parse_period(kind, msg.args[1])
-        stats = await S.compute_stats(
-            svc.db.uow(),
-            centre_id=svc.centre_id,
-            period=period,
-            now=svc.clock.now(),
-            tz=tz,
-            actor_person_id=actor.person_id,
-        )
-    except (S.PeriodError, S.NotStaff) as exc:
-        return Reply("\n".join(exc.errors))
-    replies = [Reply(S.stats_text(stats))]
+    period = S.parse_period(kind, msg.args[1])  # a refusal is worded by the dispatcher
+    stats = await S.compute_stats(
+        svc.db.uow(),
+        actor=actor,
+        centre_id=svc.centre_id,
+        period=period,
+        now=svc.clock.now(),
+        tz=svc.settings.timezone,
+    )
+    replies = [Reply(RS.stats_text(stats))]
     if stats.classes:
         replies.append(
-            Reply(T.XLSX_CAPTION.format(period=period.label), document=S.stats_xlsx(stats))
+            Reply(T.XLSX_CAPTION.format(period=period.label), document=RS.stats_xlsx(stats))
         )
         replies.append(
-            Reply(T.CHART_CAPTION.format(period=period.label), photo=S.stats_chart(stats))
+            Reply(T.CHART_CAPTION.format(period=period.label), photo=RS.stats_chart(stats))
         )
     replies += await lecturers.stats_replies(actor, svc, period.start, period.end, period.label)
     return replies

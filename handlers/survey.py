@@ -19,31 +19,29 @@ async def answer(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     the comment) or `<class> boqua`."""
     assert actor.person_id is not None
     args, now, uow = msg.args, svc.clock.now(), svc.db.uow()
-    try:
-        if not args:
-            step = await V.pending_survey(uow, person_id=actor.person_id)
-            if step is None:
-                return Reply(T.NOTHING_PENDING)
-        elif not is_number(args[0]) or len(args) < 2:
-            return Reply(T.BAD_ANSWER)
-        elif args[1] in (COMMENT, SKIP):
-            comment = msg.text if args[1] == COMMENT else None
-            step = await V.comment_survey(
-                uow, person_id=actor.person_id, class_id=int(args[0]), comment=comment, now=now
-            )
-        elif len(args) == 3 and is_number(args[1]) and is_number(args[2]):
-            step = await V.answer_survey(
-                uow,
-                person_id=actor.person_id,
-                class_id=int(args[0]),
-                number=int(args[1]),
-                rating=int(args[2]),
-                now=now,
-            )
-        else:
-            return Reply(T.BAD_ANSWER)
-    except V.SurveyRefused as exc:
-        return Reply("\n".join(exc.errors))
+    # A refusal (not this leader's survey, a bad rating) is worded by the dispatcher.
+    if not args:
+        step = await V.pending_survey(uow, person_id=actor.person_id)
+        if step is None:
+            return Reply(T.NOTHING_PENDING)
+    elif not is_number(args[0]) or len(args) < 2:
+        return Reply(T.BAD_ANSWER)
+    elif args[1] in (COMMENT, SKIP):
+        comment = msg.text if args[1] == COMMENT else None
+        step = await V.comment_survey(
+            uow, person_id=actor.person_id, class_id=int(args[0]), comment=comment, now=now
+        )
+    elif len(args) == 3 and is_number(args[1]) and is_number(args[2]):
+        step = await V.answer_survey(
+            uow,
+            person_id=actor.person_id,
+            class_id=int(args[0]),
+            number=int(args[1]),
+            rating=int(args[2]),
+            now=now,
+        )
+    else:
+        return Reply(T.BAD_ANSWER)
     return render(step)
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from db.database import Database
+from render.stats import period_report
 from usecases import identity, stats, survey
 from usecases.clock import Clock
 from usecases.settings import Settings
@@ -54,7 +55,12 @@ async def run_period_reports(db: Database, clock: Clock, settings: Settings) -> 
     added = 0
     for period in periods_ending(now.astimezone(settings.timezone)):
         count = await stats.send_period_stats(
-            db.uow(), centre_id=centre_id, period=period, now=now, tz=settings.timezone
+            db.uow(),
+            centre_id=centre_id,
+            period=period,
+            now=now,
+            tz=settings.timezone,
+            render=period_report,
         )
         log.info("statistics for %s: %d notices enqueued", period.key, count)
         added += count

@@ -36,12 +36,17 @@ from db.models import (
 )
 from handlers.base import Services
 from handlers.routes import ROUTES
+from render import attendance_export as RA
+from render import questions as RQ
 from scheduler import questions as question_jobs
 from texts import questions as T
 from usecases import identity
 from usecases import questions as Q
+from usecases.attendance_export import class_checkins
 from usecases.clock import FixedClock
-from usecases.questions import QuestionRefused, Refusal
+from usecases.identity import Actor
+from usecases.questions import QuestionReason as Refusal
+from usecases.refusal import Refused
 from usecases.settings import QuestionSettings, Settings
 
 from .conftest import CENTRE, TZ, SampleClass, make_sample_class
@@ -65,6 +70,11 @@ async def learners(db: Database, class_id: int) -> list[int]:
                 .order_by(Enrollment.roster_row)
             )
         )
+
+
+def as_staff(person_id: int) -> Actor:
+    """A staff member acting from chat (the use case checks the staff list itself)."""
+    return Actor(account_id=person_id, channel="telegram", chat_id="", person_id=person_id)
 
 
 async def staff_person(db: Database, centre_id: int, telegram_id: int = STAFF_TG) -> int:
@@ -184,7 +194,7 @@ async def test_empty_media_only_or_too_long_questions_are_refused_and_nothing_is
     has_media: bool,
     reason: Refusal,
 ) -> None:
-    with pytest.raises(QuestionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         await Q.ask_question(
             database.uow(),
             person_id=learner_id,
@@ -205,14 +215,14 @@ async def test_a_learner_with_too_many_open_questions_must_wait_for_answers(
     settings = replace(SETTINGS, questions=QuestionSettings(max_open_per_learner=2))
     first = await ask(database, learner_id, "Câu một", clock, settings)
     await ask(database, learner_id, "Câu hai", clock, settings)
-    with pytest.raises(QuestionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         await ask(database, learner_id, "Câu ba", clock, settings)
     assert refused.value.reason == Refusal.TOO_MANY_OPEN
     assert refused.value.details == {"count": 2, "limit": 2}
 
     await Q.answer_question(
         database.uow(),
-        staff_person_id=staff_id,
+        actor=as_staff(staff_id),
         question_id=first.question_id,
         text="Đã rõ.",
         now=clock.now(),
@@ -230,7 +240,7 @@ async def test_more_questions_an_hour_than_allowed_are_refused_until_the_hour_pa
     clock.advance(minutes=10)
     await ask(database, learner_id, "Hai", clock, settings)
     clock.advance(minutes=10)
-    with pytest.raises(QuestionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         await ask(database, learner_id, "Ba", clock, settings)
     assert refused.value.reason == Refusal.TOO_MANY_PER_HOUR
     clock.advance(minutes=41)  # the first is now more than an hour old
@@ -241,7 +251,7 @@ async def test_someone_on_no_roster_cannot_ask(
     database: Database, centre_id: int, clock: FixedClock
 ) -> None:
     leader = await staff_person(database, centre_id)  # any person with no enrollment
-    with pytest.raises(QuestionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         await ask(database, leader, "Xin chào", clock)
     assert refused.value.reason == Refusal.NO_CLASS
 
@@ -258,7 +268,7 @@ async def test_free_text_is_kept_as_a_draft_until_the_learner_sends_it(
     )
     assert [c.code for c in draft.classes] == [sample_class.code]
     assert await notifications(database) == []  # nobody is told about a draft
-    queue = await Q.open_questions(database.uow(), staff_person_id=staff_id)
+    queue = await Q.open_questions(database.uow(), actor=as_staff(staff_id))
     assert queue.total == 0
 
     clock.advance(minutes=2)
@@ -274,7 +284,7 @@ async def test_free_text_is_kept_as_a_draft_until_the_learner_sends_it(
     assert stored.status == QuestionStatus.OPEN and stored.created_at == clock.now()
     assert len(await notifications(database, kind=Q.KIND_NEW)) == 1
 
-    with pytest.raises(QuestionRefused) as again:  # a second press of "Gửi"
+    with pytest.raises(Refused) as again:  # a second press of "Gửi"
         await Q.send_draft(
             database.uow(),
             person_id=learner_id,
@@ -293,7 +303,7 @@ async def test_a_dropped_draft_is_forgotten_and_only_its_owner_can_send_it(
     draft = await Q.draft_question(
         database.uow(), person_id=owner, text="cảm ơn", now=clock.now(), settings=SETTINGS
     )
-    with pytest.raises(QuestionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         await Q.send_draft(
             database.uow(),
             person_id=other,
@@ -356,13 +366,13 @@ async def test_staff_see_open_questions_oldest_first_per_class_and_by_page(
         assert isinstance(outcome, Q.Asked)
         asked.append(outcome.question_id)
 
-    first = await Q.open_questions(database.uow(), staff_person_id=staff_id)
+    first = await Q.open_questions(database.uow(), actor=as_staff(staff_id))
     assert (first.total, first.page, first.pages) == (7, 1, 2)
     assert [v.id for v in first.items] == asked[:5]
     assert dict(first.counts) == {sample_class.code: 6, "SC-K5": 1}
-    last = await Q.open_questions(database.uow(), staff_person_id=staff_id, page=2)
+    last = await Q.open_questions(database.uow(), actor=as_staff(staff_id), page=2)
     assert [v.id for v in last.items] == asked[5:]
-    only = await Q.open_questions(database.uow(), staff_person_id=staff_id, class_code="sc-k5")
+    only = await Q.open_questions(database.uow(), actor=as_staff(staff_id), class_code="sc-k5")
     assert [v.id for v in only.items] == [asked[6]]
     assert only.class_code == "SC-K5"
 
@@ -374,7 +384,7 @@ async def test_staff_answer_reaches_the_learner_and_closes_the_question_with_who
     clock.advance(hours=1)
     view = await Q.answer_question(
         database.uow(),
-        staff_person_id=staff_id,
+        actor=as_staff(staff_id),
         question_id=asked.question_id,
         text="Có, bạn mang theo sổ và bút.",
         now=clock.now(),
@@ -388,12 +398,12 @@ async def test_staff_answer_reaches_the_learner_and_closes_the_question_with_who
     assert notice.person_id == learner_id
     assert "Có, bạn mang theo sổ và bút." in notice.text
     assert "Có cần mang sổ ghi chép không?" in notice.text
-    assert (await Q.open_questions(database.uow(), staff_person_id=staff_id)).total == 0
+    assert (await Q.open_questions(database.uow(), actor=as_staff(staff_id))).total == 0
 
-    with pytest.raises(QuestionRefused) as twice:  # a colleague answers a moment later
+    with pytest.raises(Refused) as twice:  # a colleague answers a moment later
         await Q.answer_question(
             database.uow(),
-            staff_person_id=staff_id,
+            actor=as_staff(staff_id),
             question_id=asked.question_id,
             text="Có.",
             now=clock.now(),
@@ -411,13 +421,13 @@ async def test_a_question_can_be_marked_answered_in_class_or_closed_with_a_reaso
 
     await Q.mark_answered_in_class(
         database.uow(),
-        staff_person_id=staff_id,
+        actor=as_staff(staff_id),
         question_id=in_class.question_id,
         now=clock.now(),
     )
     await Q.close_question(
         database.uow(),
-        staff_person_id=staff_id,
+        actor=as_staff(staff_id),
         question_id=closed.question_id,
         reason="Việc xin nghỉ xin gửi qua /xinphep.",
         now=clock.now(),
@@ -439,24 +449,24 @@ async def test_an_answer_shared_with_the_class_reaches_every_other_learner_once(
     database: Database, sample_class: SampleClass, staff_id: int, learner_id: int, clock: FixedClock
 ) -> None:
     asked = await ask(database, learner_id, "Khi nào có tài liệu ôn tập?", clock)
-    with pytest.raises(QuestionRefused) as early:
+    with pytest.raises(Refused) as early:
         await Q.share_answer(
             database.uow(),
-            staff_person_id=staff_id,
+            actor=as_staff(staff_id),
             question_id=asked.question_id,
             now=clock.now(),
         )
     assert early.value.reason == Refusal.NOT_ANSWERED
     await Q.answer_question(
         database.uow(),
-        staff_person_id=staff_id,
+        actor=as_staff(staff_id),
         question_id=asked.question_id,
         text="Thứ Sáu trung tâm phát tài liệu.",
         now=clock.now(),
     )
 
     count = await Q.share_answer(
-        database.uow(), staff_person_id=staff_id, question_id=asked.question_id, now=clock.now()
+        database.uow(), actor=as_staff(staff_id), question_id=asked.question_id, now=clock.now()
     )
 
     shared = await notifications(database, kind=Q.KIND_SHARED)
@@ -467,10 +477,10 @@ async def test_an_answer_shared_with_the_class_reaches_every_other_learner_once(
     assert asker is not None and asker.full_name not in shared[0].text  # the asker stays unnamed
     assert "Thứ Sáu trung tâm phát tài liệu." in shared[0].text
     assert (await question(database, asked.question_id)).shared_with_class
-    with pytest.raises(QuestionRefused) as twice:
+    with pytest.raises(Refused) as twice:
         await Q.share_answer(
             database.uow(),
-            staff_person_id=staff_id,
+            actor=as_staff(staff_id),
             question_id=asked.question_id,
             now=clock.now(),
         )
@@ -496,11 +506,11 @@ async def test_only_staff_of_the_learners_centre_see_or_answer_a_question(
         await uow.commit()
 
     for outsider in (stranger, classmate, leader_id):
-        assert (await Q.open_questions(database.uow(), staff_person_id=outsider)).total == 0
-        with pytest.raises(QuestionRefused) as refused:
+        assert (await Q.open_questions(database.uow(), actor=as_staff(outsider))).total == 0
+        with pytest.raises(Refused) as refused:
             await Q.answer_question(
                 database.uow(),
-                staff_person_id=outsider,
+                actor=as_staff(outsider),
                 question_id=asked.question_id,
                 text="Tôi trả lời",
                 now=clock.now(),
@@ -518,7 +528,7 @@ async def test_a_learner_sees_only_their_own_questions_and_answers(
     await ask(database, theirs, "Câu của bạn khác", clock)
     await Q.answer_question(
         database.uow(),
-        staff_person_id=staff_id,
+        actor=as_staff(staff_id),
         question_id=a.question_id,
         text="Trả lời",
         now=clock.now(),
@@ -575,7 +585,7 @@ async def test_questions_and_answers_of_a_class_export_to_xlsx(
     asked = await ask(database, learner_id, '=HYPERLINK("x") có nguy hiểm không?', clock)
     await Q.answer_question(
         database.uow(),
-        staff_person_id=staff_id,
+        actor=as_staff(staff_id),
         question_id=asked.question_id,
         text="Không sao.",
         now=clock.now(),
@@ -583,8 +593,10 @@ async def test_questions_and_answers_of_a_class_export_to_xlsx(
     await Q.draft_question(  # a draft is not a question and stays out of the export
         database.uow(), person_id=learner_id, text="ok", now=clock.now(), settings=SETTINGS
     )
-    data, count = await Q.questions_workbook(database.uow(), class_id=sample_class.id, tz=TZ)
-    assert count == 1
+    views = await Q.class_questions(database.uow(), class_id=sample_class.id)
+    assert len(views) == 1
+    klass = Q.ClassChoice(sample_class.id, sample_class.code, "")
+    data = RQ.questions_workbook(klass, views, TZ)
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
@@ -615,17 +627,19 @@ async def test_a_days_check_ins_export_lists_every_learner_of_each_session(
         )
         await uow.commit()
     day = MONDAY_0800.date()
-    data, count = await Q.checkins_workbook(
+    checkins = await class_checkins(
         database.uow(), class_id=sample_class.id, start=day, end=day, tz=TZ
     )
+    count = len(checkins.rows)
     assert count == 2 * 45  # two sessions on Monday 04/03
+    data = RA.checkins_workbook(checkins, TZ)
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     statuses = [r[6] for r in rows if r and r[0] == 1]
-    assert statuses.count("Có mặt") == 1 and statuses.count(T.NOT_MARKED) == 44
-    _, week_count = await Q.checkins_workbook(
+    assert statuses.count("Có mặt") == 1 and statuses.count("Chưa điểm danh") == 44
+    week = await class_checkins(
         database.uow(), class_id=sample_class.id, start=day, end=day + timedelta(days=6), tz=TZ
     )
-    assert week_count > count
+    assert len(week.rows) > count
 
 
 # --- through the dispatcher (channel-neutral) --------------------------------------------

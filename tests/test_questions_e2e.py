@@ -162,7 +162,7 @@ async def test_staff_export_a_classs_questions_and_answers_from_chat_and_the_cli
     sheet = load_workbook(checkins).active
     assert sheet is not None
     statuses = [row[6] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
-    assert len(statuses) == 4 * 45 and set(statuses) == {T.NOT_MARKED}
+    assert len(statuses) == 4 * 45 and set(statuses) == {"Chưa điểm danh"}
 
 
 async def test_staff_mark_a_question_answered_in_class_close_another_and_share_an_answer(

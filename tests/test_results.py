@@ -29,12 +29,16 @@ from db.models import (
 )
 from handlers.base import Services
 from handlers.routes import ROUTES
+from render import results as RR
 from sheets.results import ResultRow, parse_results
 from tests.conftest import SAMPLES, TZ, SampleClass
+from texts.refusals import say
 from usecases import classes, identity
 from usecases import results as R
 from usecases.classes import ImportRejected
 from usecases.clock import FixedClock
+from usecases.identity import Actor
+from usecases.refusal import Refused
 from usecases.settings import Settings
 from vn.text import name_key
 
@@ -56,11 +60,20 @@ def row(n: int, name: str, birth: date | None, *scores: str, **kw: object) -> Re
     )
 
 
+def CLI(klass: SampleClass) -> Actor:
+    return Actor.cli(klass.centre_id)
+
+
 async def import_sample(db: Database, klass: SampleClass) -> R.ImportReport:
     parsed = parse_results(RESULTS_FILE)
     assert not parsed.errors
     return await R.import_results(
-        db.uow(), class_id=klass.id, rows=parsed.rows, grade_scale=SCALE, tz=TZ
+        db.uow(),
+        actor=Actor.cli(klass.centre_id),
+        class_id=klass.id,
+        rows=parsed.rows,
+        grade_scale=SCALE,
+        tz=TZ,
     )
 
 
@@ -141,7 +154,12 @@ async def test_an_unmatched_and_an_ambiguous_row_reject_the_whole_file_with_row_
     ]
     with pytest.raises(ImportRejected) as rejected:
         await R.import_results(
-            database.uow(), class_id=sample_class.id, rows=rows, grade_scale=SCALE, tz=TZ
+            database.uow(),
+            actor=CLI(sample_class),
+            class_id=sample_class.id,
+            rows=rows,
+            grade_scale=SCALE,
+            tz=TZ,
         )
     errors = rejected.value.errors
     assert len(errors) == 3
@@ -157,7 +175,12 @@ async def test_a_phone_number_matches_a_row_whose_birth_date_was_mistyped(
 ) -> None:
     rows = [row(4, "Bùi Đức Hải", date(1966, 1, 2), "8", phone="+84963608377")]
     report = await R.import_results(
-        database.uow(), class_id=sample_class.id, rows=rows, grade_scale=SCALE, tz=TZ
+        database.uow(),
+        actor=CLI(sample_class),
+        class_id=sample_class.id,
+        rows=rows,
+        grade_scale=SCALE,
+        tz=TZ,
     )
     assert report.created == 1 and len(report.missing) == 44
 
@@ -171,7 +194,12 @@ async def test_two_rows_for_one_learner_are_refused(
     ]
     with pytest.raises(ImportRejected) as rejected:
         await R.import_results(
-            database.uow(), class_id=sample_class.id, rows=rows, grade_scale=SCALE, tz=TZ
+            database.uow(),
+            actor=CLI(sample_class),
+            class_id=sample_class.id,
+            rows=rows,
+            grade_scale=SCALE,
+            tz=TZ,
         )
     assert rejected.value.errors == ["Dòng 5: cùng một học viên với dòng 4 (Bùi Đức Hải)."]
 
@@ -179,22 +207,7 @@ async def test_two_rows_for_one_learner_are_refused(
 # --- grading --------------------------------------------------------------------------------
 
 
-def test_the_grade_comes_from_the_average_of_the_score_columns() -> None:
-    def grade(**scores: str) -> str | None:
-        return R.derive_grade({k: Decimal(v) for k, v in scores.items()}, SCALE)
-
-    assert grade(a="9", b="9") == "Xuất sắc"
-    assert grade(a="8", b="9") == "Giỏi"  # 8.5
-    assert grade(a="7", b="6") == "Khá"  # 6.5 exactly reaches Khá
-    assert grade(a="7", b="5.9") == "Trung bình"  # 6.45
-    assert grade(a="5", b="4.99") == "Trung bình"  # 4.995 rounds half up to 5.00
-    assert grade(a="5", b="4.98") == "Không đạt"  # 4.99
-    assert R.derive_grade({}, SCALE) is None
-    # A column that already is the average is used as is.
-    assert (
-        R.derive_grade({"Điểm kiểm tra": Decimal(10), "Điểm TB": Decimal("6.4")}, SCALE)
-        == "Trung bình"
-    )
+# Pure grading and typed entries: tests/test_results_rules.py
 
 
 async def test_rows_without_a_grade_are_graded_by_the_centres_scale(
@@ -207,7 +220,12 @@ async def test_rows_without_a_grade_are_graded_by_the_centres_scale(
     ]
     scale = ((8.0, "Giỏi"), (5.0, "Đạt"), (0.0, "Chưa đạt"))
     report = await R.import_results(
-        database.uow(), class_id=sample_class.id, rows=rows, grade_scale=scale, tz=TZ
+        database.uow(),
+        actor=CLI(sample_class),
+        class_id=sample_class.id,
+        rows=rows,
+        grade_scale=scale,
+        tz=TZ,
     )
     assert report.graded_by_scale == 2
     async with database.uow() as uow:
@@ -230,16 +248,6 @@ async def test_rows_without_a_grade_are_graded_by_the_centres_scale(
 # --- entering one result in chat ------------------------------------------------------------
 
 
-def test_a_typed_result_is_read_as_scores_grade_and_remark() -> None:
-    entry = R.parse_entry("8,5 9 khá ; Tích cực phát biểu")
-    assert entry == R.Entry([Decimal("8.5"), Decimal(9)], "Khá", "Tích cực phát biểu")
-    assert R.parse_entry("7").grade is None
-    with pytest.raises(R.EntryError):
-        R.parse_entry("11")
-    with pytest.raises(R.EntryError):
-        R.parse_entry("; chỉ có nhận xét")
-
-
 async def test_staff_enter_one_learners_result_in_the_sheets_columns(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
@@ -253,12 +261,12 @@ async def test_staff_enter_one_learners_result_in_the_sheets_columns(
         grade_scale=SCALE,
         tz=TZ,
         now=clock.now(),
-        actor_person_id=None,
+        actor=CLI(sample_class),
     )
     assert view.full_name == "Lê Thị Ngọc Lan"
     assert view.scores == {"Điểm kiểm tra": Decimal("9.5"), "Điểm thu hoạch": Decimal("9.5")}
     assert view.grade == "Xuất sắc" and view.remark == "Xuất sắc trong thảo luận"
-    with pytest.raises(R.EntryError):
+    with pytest.raises(Refused):
         await R.enter_result(
             database.uow(),
             centre_id=sample_class.centre_id,
@@ -268,7 +276,7 @@ async def test_staff_enter_one_learners_result_in_the_sheets_columns(
             grade_scale=SCALE,
             tz=TZ,
             now=clock.now(),
-            actor_person_id=None,
+            actor=CLI(sample_class),
         )
 
 
@@ -294,9 +302,10 @@ async def setup_published(
         db.uow(),
         centre_id=klass.centre_id,
         code=klass.code,
-        actor_person_id=None,
+        actor=Actor.cli(klass.centre_id),
         now=clock.now(),
         tz=TZ,
+        unit_file=RR.unit_xlsx,
     )
     return leader.id, report
 
@@ -325,18 +334,19 @@ async def test_publishing_sends_each_learner_their_own_result_once(
     assert "Chuyên cần: 0% (0/4 buổi)" in pang.text  # four sessions held, none attended
     assert lan.due_at == clock.now() and lan.class_id == sample_class.id
 
-    with pytest.raises(R.AlreadyPublished) as twice:
+    with pytest.raises(Refused) as twice:
         await R.publish_results(
             database.uow(),
             centre_id=sample_class.centre_id,
             code=sample_class.code,
-            actor_person_id=None,
+            actor=Actor.cli(sample_class.centre_id),
             now=clock.advance(minutes=5),
             tz=TZ,
+            unit_file=RR.unit_xlsx,
         )
-    assert "đã được công bố lúc Thứ Năm, 14/03/2024, 9h00" in str(twice.value)
+    assert "đã được công bố lúc Thứ Năm, 14/03/2024, 9h00" in say(twice.value)
     assert len(await notifications(database)) == 47  # nobody gets it twice (45 + text + file)
-    with pytest.raises(R.AlreadyPublished):
+    with pytest.raises(Refused):
         await import_sample(database, sample_class)  # and results no longer change
 
 
@@ -403,28 +413,29 @@ async def test_only_the_centres_staff_may_preview_or_publish(
 ) -> None:
     await import_sample(database, sample_class)
     lan = await person_id(database, "Lê Thị Ngọc Lan")
-    with pytest.raises(R.NotAllowed):
+    with pytest.raises(Refused):
         await R.preview_results(
             database.uow(),
             centre_id=sample_class.centre_id,
             code=sample_class.code,
-            actor_person_id=lan,
+            actor=Actor(account_id=lan, channel="telegram", chat_id="", person_id=lan),
             now=clock.now(),
         )
-    with pytest.raises(R.NotAllowed):
+    with pytest.raises(Refused):
         await R.publish_results(
             database.uow(),
             centre_id=sample_class.centre_id,
             code=sample_class.code,
-            actor_person_id=lan,
+            actor=Actor(account_id=lan, channel="telegram", chat_id="", person_id=lan),
             now=clock.now(),
             tz=TZ,
+            unit_file=RR.unit_xlsx,
         )
     preview = await R.preview_results(
         database.uow(),
         centre_id=sample_class.centre_id,
         code=sample_class.code,
-        actor_person_id=None,
+        actor=Actor.cli(sample_class.centre_id),
         now=clock.now() + timedelta(days=30),
     )
     assert (preview.enrolled, len(preview.results), preview.missing) == (45, 45, [])

@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import openpyxl
-import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
@@ -27,6 +26,7 @@ from db.models import (
     SurveyAnswer,
     Unit,
 )
+from render import stats as RS
 from scheduler.reports import (
     PERIOD_JOB_ID,
     SURVEY_JOB_ID,
@@ -38,8 +38,8 @@ from tests.conftest import CENTRE, TZ
 from usecases import identity
 from usecases import stats as S
 from usecases.clock import FixedClock
+from usecases.identity import Actor
 from usecases.settings import Settings
-from usecases.stats import Period, PeriodKind
 from vn.text import fold, name_key
 
 NOW = datetime(2024, 4, 30, 12, 0, tzinfo=TZ)
@@ -166,26 +166,7 @@ async def build(db: Database, centre_id: int) -> Data:
         return Data(centre_id, {"A": a.id, "B": b.id, "C": c.id})
 
 
-def test_periods_are_read_as_staff_type_them() -> None:
-    march = S.parse_period("month", "3/2024")
-    assert (march.start, march.end, march.label, march.key) == (
-        date(2024, 3, 1),
-        date(2024, 3, 31),
-        "tháng 3/2024",
-        "2024-03",
-    )
-    q1 = S.parse_period(PeriodKind.QUARTER, "1/2024")
-    assert (q1.start, q1.end, q1.label) == (date(2024, 1, 1), date(2024, 3, 31), "quý 1/2024")
-    assert S.parse_period("year", "2024").end == date(2024, 12, 31)
-    assert S.parse_period("month", "02/2024").end == date(2024, 2, 29)
-    for kind, bad in (("month", "13/2024"), ("quarter", "5/2024"), ("year", "24"), ("month", "x")):
-        with pytest.raises(S.PeriodError):
-            S.parse_period(kind, bad)
-    assert S.previous_period(PeriodKind.MONTH, date(2024, 1, 1)) == Period(
-        PeriodKind.MONTH, 2023, 12
-    )
-    assert S.previous_period(PeriodKind.QUARTER, date(2024, 4, 1)) == q1
-    assert S.previous_period(PeriodKind.YEAR, date(2025, 1, 1)) == Period(PeriodKind.YEAR, 2024)
+# Periods, rates and sums without a database: tests/test_stats_rules.py
 
 
 async def test_the_months_figures_match_the_known_data_set(
@@ -193,7 +174,14 @@ async def test_the_months_figures_match_the_known_data_set(
 ) -> None:
     await build(database, centre_id)
     march = S.parse_period("month", "3/2024")
-    st = await S.compute_stats(database.uow(), centre_id=centre_id, period=march, now=NOW, tz=TZ)
+    st = await S.compute_stats(
+        database.uow(),
+        actor=Actor.cli(centre_id),
+        centre_id=centre_id,
+        period=march,
+        now=NOW,
+        tz=TZ,
+    )
     assert (st.classes, st.places, st.learners) == (2, 7, 6)
     assert [(t.program_type, t.classes, t.places) for t in st.by_type] == [
         ("Sơ cấp LLCT", 1, 4),
@@ -221,7 +209,7 @@ async def test_the_months_figures_match_the_known_data_set(
     ]
     assert st.survey_leaders == 2
 
-    text = S.stats_text(st)
+    text = RS.stats_text(st)
     assert "📊 Thống kê tháng 3/2024" in text
     assert "• 2 lớp với 7 lượt học viên (6 người)." in text
     assert "   – Sơ cấp LLCT: 1 lớp, 4 học viên" in text
@@ -237,6 +225,7 @@ async def test_quarter_and_year_gather_the_classes_of_their_months(
     await build(database, centre_id)
     q2 = await S.compute_stats(
         database.uow(),
+        actor=Actor.cli(centre_id),
         centre_id=centre_id,
         period=S.parse_period("quarter", "2/2024"),
         now=NOW,
@@ -245,16 +234,26 @@ async def test_quarter_and_year_gather_the_classes_of_their_months(
     assert (q2.classes, q2.places, q2.attendance.value) == (1, 2, Decimal(1))
     assert dict(q2.grades) == {"Trung bình": 1, "Khá": 1}
     year = await S.compute_stats(
-        database.uow(), centre_id=centre_id, period=S.parse_period("year", "2024"), now=NOW, tz=TZ
+        database.uow(),
+        actor=Actor.cli(centre_id),
+        centre_id=centre_id,
+        period=S.parse_period("year", "2024"),
+        now=NOW,
+        tz=TZ,
     )
     assert (year.classes, year.places, year.learners) == (3, 9, 8)
     assert (year.attendance.attended, year.attendance.expected) == (8, 10)
     assert year.grades["Khá"] == 2
     empty = await S.compute_stats(
-        database.uow(), centre_id=centre_id, period=S.parse_period("year", "2023"), now=NOW, tz=TZ
+        database.uow(),
+        actor=Actor.cli(centre_id),
+        centre_id=centre_id,
+        period=S.parse_period("year", "2023"),
+        now=NOW,
+        tz=TZ,
     )
     assert empty.classes == 0
-    assert "Không có lớp nào trong kỳ này." in S.stats_text(empty)
+    assert "Không có lớp nào trong kỳ này." in RS.stats_text(empty)
 
 
 async def test_the_export_and_the_chart_carry_the_same_figures(
@@ -263,12 +262,13 @@ async def test_the_export_and_the_chart_carry_the_same_figures(
     await build(database, centre_id)
     st = await S.compute_stats(
         database.uow(),
+        actor=Actor.cli(centre_id),
         centre_id=centre_id,
         period=S.parse_period("month", "3/2024"),
         now=NOW,
         tz=TZ,
     )
-    document = S.stats_xlsx(st)
+    document = RS.stats_xlsx(st)
     assert document.filename == "thong-ke-2024-03.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(document.data))
     assert book.sheetnames == [
@@ -287,11 +287,12 @@ async def test_the_export_and_the_chart_carry_the_same_figures(
     assert classes[1][0] == "SC-A" and classes[1][7] == 0.75
     rate_cell = next(r[7] for r in book["Theo lớp"].iter_rows(min_row=2) if r[0].value == "SC-A")
     assert rate_cell.number_format.endswith("%")
-    chart = S.stats_chart(st)
+    chart = RS.stats_chart(st)
     assert chart.startswith(b"\x89PNG") and len(chart) > 5000
-    assert S.stats_chart(
+    assert RS.stats_chart(
         await S.compute_stats(
             database.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             period=S.parse_period("year", "2020"),
             now=NOW,
@@ -306,6 +307,7 @@ async def test_the_chart_names_its_period_and_shows_a_zero_bar(
     await build(database, centre_id)
     st = await S.compute_stats(
         database.uow(),
+        actor=Actor.cli(centre_id),
         centre_id=centre_id,
         period=S.parse_period("month", "3/2024"),
         now=NOW,
@@ -313,7 +315,7 @@ async def test_the_chart_names_its_period_and_shows_a_zero_bar(
     )
     nobody = next(c for c in st.by_class if c.attendance.value is not None)
     nobody.attendance = S.Rate(0, 4)  # a class whose learners all stayed away
-    figure = S.stats_figure(st)
+    figure = RS.stats_figure(st)
     assert "tháng 3/2024" in figure.get_suptitle()
     attendance = figure.axes[0]
     labels = {t.get_text() for t in attendance.texts}
@@ -328,11 +330,21 @@ async def test_staff_get_the_period_report_once_with_workbook_and_chart(
     await identity.sync_staff(database.uow(), centre_id, (777, 778))
     march = S.parse_period("month", "3/2024")
     added = await S.send_period_stats(
-        database.uow(), centre_id=centre_id, period=march, now=NOW, tz=TZ
+        database.uow(),
+        centre_id=centre_id,
+        period=march,
+        now=NOW,
+        tz=TZ,
+        render=RS.period_report,
     )
     assert added == 4
     again = await S.send_period_stats(
-        database.uow(), centre_id=centre_id, period=march, now=NOW, tz=TZ
+        database.uow(),
+        centre_id=centre_id,
+        period=march,
+        now=NOW,
+        tz=TZ,
+        render=RS.period_report,
     )
     assert again == 0
     async with database.uow() as uow:

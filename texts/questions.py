@@ -80,6 +80,13 @@ STATUS_OPEN = "⏳ đang chờ trả lời"
 STATUS_ANSWERED = "✅ đã trả lời"
 STATUS_ANSWERED_IN_CLASS = "✅ đã giải đáp trên lớp"
 STATUS_CLOSED = "🚫 đã đóng"
+# A question's status as people read it, by `QuestionStatus` value.
+STATUS_NAMES = {
+    "open": STATUS_OPEN,
+    "answered": STATUS_ANSWERED,
+    "answered_in_class": STATUS_ANSWERED_IN_CLASS,
+    "closed": STATUS_CLOSED,
+}
 
 # --- what the learner receives ------------------------------------------------------------
 ANSWER_TO_LEARNER = "💬 Trả lời câu hỏi số {number} của bạn:\n«{question}»\n\n{answer}"
@@ -139,8 +146,6 @@ BAD_DATE = "Ngày «{value}» không đúng dạng dd/mm/yyyy."
 BAD_PERIOD = "Ngày bắt đầu phải trước ngày kết thúc."
 EXPORT_QUESTIONS_CAPTION = "Câu hỏi và trả lời lớp {code}: {count} câu hỏi."
 EXPORT_CHECKINS_CAPTION = "Điểm danh lớp {code}, {period}: {count} dòng."
-PERIOD_ONE_DAY = "ngày {day}"
-PERIOD_RANGE = "từ {start} đến {end}"
 
 QUESTIONS_SHEET = "Câu hỏi"
 QUESTIONS_TITLE = "CÂU HỎI CỦA HỌC VIÊN — LỚP {code}: {name}"
@@ -156,32 +161,23 @@ QUESTIONS_HEADER = (
     "Thời gian trả lời",
     "Gửi cả lớp",
 )
-CHECKINS_SHEET = "Điểm danh"
-CHECKINS_TITLE = "ĐIỂM DANH LỚP {code}: {name}"
-CHECKINS_PERIOD = "Thời gian: {period}"
-CHECKINS_HEADER = (
-    "Buổi",
-    "Ngày",
-    "Giờ học",
-    "Chuyên đề",
-    "TT",
-    "Học viên",
-    "Trạng thái",
-    "Cách ghi",
-    "Người ghi",
-    "Thời gian ghi",
-)
-ATTENDANCE_STATUS = {
-    "present": "Có mặt",
-    "late": "Đi muộn",
-    "excused": "Vắng có phép",
-    "absent": "Vắng không phép",
+
+# Refusals, keyed by the values of `usecases.questions.QuestionReason` (all checked in tests).
+REFUSALS = {
+    "questions.empty": EMPTY,
+    "questions.too_long": TOO_LONG,
+    "questions.media_only": MEDIA_ONLY,
+    "questions.answer_empty": ANSWER_EMPTY,
+    "questions.reason_empty": REASON_EMPTY,
+    "questions.answer_too_long": ANSWER_TOO_LONG,
+    "questions.too_many_open": TOO_MANY_OPEN,
+    "questions.too_many_per_hour": TOO_MANY_PER_HOUR,
+    "questions.no_class": NO_CLASS,
+    "questions.not_found": QUESTION_NOT_FOUND,
+    "questions.already_sent": ALREADY_SENT,
+    "questions.draft_replaced": DRAFT_REPLACED,
+    "questions.already_done": ALREADY_DONE,
+    "questions.not_answered": NOT_ANSWERED_YET,
+    "questions.already_shared": ALREADY_SHARED,
+    "questions.class_not_found": CLASS_NOT_FOUND,
 }
-ATTENDANCE_METHOD = {
-    "checkin": "Học viên tự điểm danh",
-    "monitor": "Lớp trưởng",
-    "staff": "Cán bộ sửa",
-    "leave": "Nghỉ phép được duyệt",
-    "close": "Chưa điểm danh khi kết thúc buổi",
-}
-NOT_MARKED = "Chưa điểm danh"

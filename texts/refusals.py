@@ -23,9 +23,10 @@ class _Refusal(Protocol):
 
 def _all() -> dict[str, str]:
     table: dict[str, str] = {}
-    from texts import attendance, leave, lecturers
+    from texts import attendance, leave, lecturers, questions, results, stats, survey
 
-    for module in (attendance, leave, lecturers):  # every texts module with a REFUSALS table
+    # every feature's texts module with a REFUSALS table is listed here
+    for module in (attendance, leave, lecturers, questions, results, stats, survey):
         table.update(module.REFUSALS)
     return table
 

@@ -26,7 +26,7 @@ ENTRY_BAD = (
     "Chưa hiểu kết quả cần nhập. Cách gõ: /nhapdiem <mã lớp> <số TT> <điểm> [điểm…] "
     "[xếp loại] [; nhận xét]\nVí dụ: /nhapdiem SC-K4 12 8,5 9 ; Tích cực phát biểu"
 )
-ENTRY_BAD_SCORE = "«{value}»: {reason}"
+ENTRY_BAD_SCORE = "«{value}»: {why}"
 ENTRY_SAVED = "✅ Đã lưu kết quả của {name} (lớp {code}):\n{result}"
 ENTRY_DEFAULT_COLUMN = "Điểm"
 
@@ -97,3 +97,40 @@ DATES = "từ {start} đến {end}"
 BUTTON = "🏅 Kết quả"
 DESCRIPTION = "Xem kết quả học tập"
 ENTRY_DESCRIPTION = "Nhập điểm cho một học viên (cán bộ)"
+
+# Refusals, keyed by the values of `usecases.results.ResultsReason` (all checked in tests).
+REFUSALS = {
+    "results.not_staff": NOT_STAFF_OF_CLASS,
+    "results.in_group": NOT_IN_GROUPS,
+    "results.already_published": ALREADY_PUBLISHED,
+    "results.nothing_to_publish": NOTHING_TO_PUBLISH,
+    "results.entry_bad": ENTRY_BAD,
+    "results.entry_bad_score": ENTRY_BAD_SCORE,
+    "results.not_in_class": LEARNER_NOT_IN_CLASS,
+}
+
+# --- sll ket-qua (the staff command line; Rich markup) ------------------------------------
+CLI_REFUSED_HEADER = "[red]Không thực hiện được, chưa có gì thay đổi:[/red]"
+CLI_REFUSED_LINE = "  • {line}"
+CLI_IMPORTED = "Đã nhập kết quả của {rows} học viên lớp {code}: {created} mới, {updated} cập nhật."
+CLI_GRADED_BY_SCALE = "{count} học viên được xếp loại theo thang điểm của trung tâm."
+CLI_MISSING_COUNT = "[yellow]{count} học viên chưa có kết quả:[/yellow] "
+CLI_NEXT_STEPS = "Xem trước: sll ket-qua xem {code} · Công bố: sll ket-qua cong-bo {code}"
+CLI_TABLE_TITLE = "Kết quả lớp {code}: {name}"
+CLI_COLUMNS_BEFORE = ("TT", "Họ và tên", "Đơn vị")
+CLI_COLUMNS_AFTER = ("Xếp loại", "Chuyên cần", "Nhận xét")
+CLI_RATE = "{attended}/{held}"
+CLI_GRADE_COUNT = "{grade}: {count}"
+CLI_COUNTS = "Có kết quả: {with_result}/{enrolled} học viên. {grades}"
+CLI_MISSING = "[yellow]Chưa có kết quả:[/yellow] "
+CLI_PUBLISHED_AT = "Đã công bố lúc {when}."
+CLI_ALREADY_PUBLISHED = "[red]Kết quả lớp {code} đã được công bố rồi.[/red]"
+CLI_CONFIRM_PUBLISH = "Công bố kết quả lớp {code} cho {count} học viên và đơn vị của họ?"
+CLI_NOT_PUBLISHED = "Chưa công bố."
+CLI_PUBLISHED = (
+    "Đã công bố: {learners} thông báo cho học viên, "
+    "{leaders} bảng tổng hợp cho lãnh đạo đơn vị (gửi qua hàng đợi tin nhắn)."
+)
+CLI_UNITS_WITHOUT_LEADER = "[yellow]Đơn vị chưa có lãnh đạo nhận kết quả:[/yellow] "
+CLI_EXPORTED = "Đã ghi kết quả của {with_result}/{enrolled} học viên lớp {code} vào {path}"
+CLI_NOTHING_TO_EXPORT = "[red]Lớp {code} chưa có kết quả nào để xuất.[/red]"

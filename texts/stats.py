@@ -76,3 +76,14 @@ LAST_MONTH = "Tháng trước ({label})"
 THIS_QUARTER = "Quý này ({label})"
 THIS_YEAR = "Năm nay ({label})"
 LAST_YEAR = "Năm trước ({label})"
+
+# sll thong-ke (Rich markup)
+CLI_ONE_PERIOD = "[red]Chọn đúng một kỳ:[/red] --thang 3/2024, --quy 1/2024 hoặc --nam 2024."
+CLI_WROTE_WORKBOOK = "Đã ghi bảng thống kê: {path}"
+CLI_WROTE_CHART = "Đã ghi biểu đồ: {path}"
+
+# Refusals, keyed by the values of `usecases.stats.StatsReason` (a rule test checks all are here).
+REFUSALS = {
+    "stats.not_staff": STAFF_ONLY,
+    "stats.bad_period": PERIOD_BAD,
+}

@@ -30,3 +30,9 @@ NOTHING_PENDING = "Hiện không có phiếu đánh giá nào đang chờ đồn
 BAD_ANSWER = "Chưa hiểu câu trả lời. Vui lòng bấm một nút từ 1 đến 5."
 DESCRIPTION = "Trả lời phiếu đánh giá sau đào tạo"
 UNIT_JOIN = ", "
+
+# Refusals, keyed by the values of `usecases.survey.SurveyReason` (a rule test checks all are here).
+REFUSALS = {
+    "survey.not_yours": NOT_YOURS,
+    "survey.bad_answer": BAD_ANSWER,
+}

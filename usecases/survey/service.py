@@ -1,5 +1,5 @@
-"""The evaluation after training: some time after a course ends, each unit leader whose
-learners attended is asked a few questions (ratings 1–5) and an optional comment.
+"""Loading and saving the evaluation after training: some time after a course ends, each unit
+leader whose learners attended is asked a few questions (ratings 1–5) and an optional comment.
 
 The daily check (`plan_surveys`) is idempotent: the outbox key names the class and the leader,
 so a leader is asked once per class, whatever the scheduler does. Answers are rows of
@@ -9,8 +9,7 @@ so a leader is asked once per class, whatever the scheduler does. Answers are ro
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,79 +18,48 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.database import UnitOfWork
 from db.models import Class, Enrollment, Notification, Person, SurveyAnswer, Unit, UnitLeader
 from texts import survey as T
-from usecases.classes import ImportRejected
-from usecases.messages import Choice
 from usecases.outbox import Notice, enqueue
+from usecases.refusal import Refused
+from usecases.survey.rules import (
+    COMMENT_KEY,
+    QUESTIONS,
+    SurveyReason,
+    SurveyStep,
+    check_answer,
+    due_window,
+    next_step,
+    question_text,
+    rating_choices,
+)
 from vn.dates import format_date
 
 __all__ = [
-    "COMMENT_KEY",
     "KIND",
-    "QUESTIONS",
-    "SURVEY_WINDOW_DAYS",
-    "SurveyRefused",
-    "SurveyStep",
     "answer_survey",
     "comment_survey",
     "pending_survey",
     "plan_surveys",
-    "question_text",
-    "rating_choices",
 ]
 
-QUESTIONS: tuple[str, ...] = ("apply", "attitude", "useful")  # texts in texts/survey.py
-COMMENT_KEY = "comment"
 KIND = "survey"
-RATINGS = range(1, 6)
-# Courses that ended longer ago than the configured delay plus this are not surveyed any more
-# (so turning the feature on does not send surveys for years of old classes).
-SURVEY_WINDOW_DAYS = 14
-
-
-class SurveyRefused(ImportRejected):
-    """Not this person's survey, or an answer that does not fit."""
-
-
-@dataclass(frozen=True)
-class SurveyStep:
-    """Where a leader is in one class's survey: the next question, the comment, or done."""
-
-    class_id: int
-    class_code: str
-    next_number: int | None  # 1-based question to ask next
-    ask_comment: bool = False
-
-    @property
-    def done(self) -> bool:
-        return self.next_number is None and not self.ask_comment
-
-
-def question_text(number: int) -> str:
-    key = QUESTIONS[number - 1]
-    return T.QUESTION.format(number=number, count=len(QUESTIONS), text=T.QUESTIONS[key])
-
-
-def rating_choices(class_id: int, number: int) -> tuple[tuple[Choice, ...], ...]:
-    return (tuple(Choice(T.RATING_LABELS[r], f"khaosat {class_id} {number} {r}") for r in RATINGS),)
 
 
 async def _leader_units(session: AsyncSession, class_id: int, person_id: int) -> dict[int, int]:
     """Units this person leads that had learners in the class → learners of each."""
-    rows = await session.execute(
+    rows = await session.scalars(
         select(Person.unit_id)
         .join(Enrollment, Enrollment.person_id == Person.id)
         .join(UnitLeader, UnitLeader.unit_id == Person.unit_id)
         .where(Enrollment.class_id == class_id, UnitLeader.person_id == person_id)
     )
-    return dict(Counter(unit_id for (unit_id,) in rows.all()))
+    # The join on UnitLeader leaves only learners with a unit.
+    return dict(Counter(unit_id for unit_id in rows if unit_id is not None))
 
 
 async def plan_surveys(uow: UnitOfWork, *, now: datetime, after_days: int, tz: ZoneInfo) -> int:
     """Ask every leader of every course that ended `after_days` ago (and not much longer);
     returns how many surveys were newly enqueued."""
-    today = now.astimezone(tz).date()
-    due_end = today - timedelta(days=after_days)
-    window_start = due_end - timedelta(days=SURVEY_WINDOW_DAYS)
+    window_start, due_end = due_window(now.astimezone(tz).date(), after_days)
     created = 0
     async with uow:
         session = uow.session
@@ -146,17 +114,15 @@ async def _step(session: AsyncSession, klass: Class, person_id: int) -> SurveySt
             )
         )
     }
-    for number, key in enumerate(QUESTIONS, start=1):
-        if key not in answered or answered[key].rating is None:
-            return SurveyStep(klass.id, klass.code, number)
-    return SurveyStep(klass.id, klass.code, None, ask_comment=COMMENT_KEY not in answered)
+    rated = {key for key, a in answered.items() if a.rating is not None}
+    return next_step(klass.id, klass.code, rated, COMMENT_KEY in answered)
 
 
 async def _load(session: AsyncSession, class_id: int, person_id: int) -> tuple[Class, int]:
     klass = await session.get(Class, class_id)
     units = await _leader_units(session, class_id, person_id) if klass else {}
     if klass is None or not units:
-        raise SurveyRefused([T.NOT_YOURS])
+        raise Refused(SurveyReason.NOT_YOURS)
     return klass, min(units)
 
 
@@ -190,8 +156,7 @@ async def answer_survey(
     uow: UnitOfWork, *, person_id: int, class_id: int, number: int, rating: int, now: datetime
 ) -> SurveyStep:
     """Record one rating (1–5) from a leader whose unit had learners in the class."""
-    if not 1 <= number <= len(QUESTIONS) or rating not in RATINGS:
-        raise SurveyRefused([T.BAD_ANSWER])
+    check_answer(number, rating)
     async with uow:
         session = uow.session
         klass, unit_id = await _load(session, class_id, person_id)
