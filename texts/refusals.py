@@ -10,17 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from texts import web
+
 __all__ = ["REFUSALS", "say"]
 
 
 class _Refusal(Protocol):
-    reason: str
-    details: Mapping[str, Any]
+    # Read-only, so a `Refused` (whose reason is a `Reason`, a str) fits.
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def details(self) -> Mapping[str, Any]: ...
 
 
 def _all() -> dict[str, str]:
     table: dict[str, str] = {}
-    for module in ():  # each feature's texts module with a REFUSALS table is listed here
+    for module in (web,):  # each feature's texts module with a REFUSALS table is listed here
         table.update(module.REFUSALS)
     return table
 
