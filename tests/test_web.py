@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
@@ -24,7 +25,7 @@ from db.models import (
     WebLink,
     WebSession,
 )
-from tests.conftest import SAMPLE_EVE, TZ, SampleClass
+from tests.conftest import SAMPLE_EVE, SAMPLES, TZ, SampleClass
 from texts import refusals
 from texts import web as T
 from usecases import identity, web_login
@@ -286,3 +287,44 @@ async def test_pages_escape_what_people_typed(site: Web, sample_class: SampleCla
     queue = await (await site.client.get("/cau-hoi")).text()
     assert "<script>alert(1)" not in queue and "&lt;script&gt;" in queue
     assert TZ is not None
+
+
+def roster_csv(bad_phone_on_row: int | None = None) -> bytes:
+    """The sample CSV roster; with one phone number broken on that spreadsheet row."""
+    lines = (SAMPLES / "danh-sach-nhan-thuc-ve-dang-2025.csv").read_text("utf-8-sig").splitlines()
+    if bad_phone_on_row is not None:
+        cells = lines[bad_phone_on_row - 1].split(",")
+        cells[-1] = "12ab"
+        lines[bad_phone_on_row - 1] = ",".join(cells)
+    return ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+
+async def _enrolled(db: Database, class_id: int) -> int:
+    async with db.uow() as uow:
+        return len((await uow.session.scalars(
+            select(Enrollment.person_id).where(Enrollment.class_id == class_id)
+        )).all())  # fmt: skip
+
+
+async def test_a_roster_with_a_bad_row_names_the_row_and_writes_nothing(
+    site: Web, sample_class: SampleClass
+) -> None:
+    await site.login()
+    csrf = csrf_of(await (await site.client.get("/nhap")).text())
+    before = await _enrolled(site.db, sample_class.id)
+    form = FormData({"csrf": csrf, "kind": "roster", "class_id": str(sample_class.id)})
+    form.add_field("file", roster_csv(bad_phone_on_row=4), filename="ds.csv")
+    checked = await site.client.post("/nhap", data=form)
+    html = await checked.text()
+    assert checked.status == 400 and "Dòng 4:" in html
+    assert await _enrolled(site.db, sample_class.id) == before
+
+    form = FormData({"csrf": csrf, "kind": "roster", "class_id": str(sample_class.id)})
+    form.add_field("file", roster_csv(), filename="ds.csv")
+    preview = await (await site.client.post("/nhap", data=form)).text()
+    assert "Trần Đức Pặng" in preview and 'action="/nhap/luu"' in preview
+    assert await _enrolled(site.db, sample_class.id) == before  # a preview writes nothing
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', preview.split("/nhap/luu")[1]))
+    saved = await site.client.post("/nhap/luu", data=fields)
+    assert saved.status == 200, await saved.text()
+    assert await _enrolled(site.db, sample_class.id) > before

@@ -108,6 +108,7 @@ RESENT = "Đã xếp {count} tin để gửi lại."
 
 IMPORTS_TITLE = "Nhập tệp Excel"
 IMPORT_KIND = {"roster": "Danh sách học viên", "schedule": "Lịch học", "results": "Kết quả học tập"}
+IMPORT_KIND_LABEL = "Loại tệp"
 IMPORT_CLASS = "Lớp"
 IMPORT_FILE = "Tệp (xlsx hoặc csv)"
 IMPORT_CHECK = "Kiểm tra tệp"
@@ -135,3 +136,4 @@ STATS_KIND = {"month": "Tháng", "quarter": "Quý", "year": "Năm"}
 STATS_SHOW = "Xem"
 STATS_XLSX = "Tải tệp Excel"
 STATS_CHART = "Biểu đồ số học viên và tỉ lệ chuyên cần"
+IMPORTED = "Đã nhập {count} dòng vào lớp {code}: {created} mới, {updated} cập nhật."

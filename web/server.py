@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from web import auth, pages_classes, pages_queues, pages_today
+from web import auth, pages_classes, pages_imports, pages_queues, pages_today
 from web.console import CONSOLE, Console
 
 __all__ = ["build_app", "start_web_server"]
@@ -41,6 +41,9 @@ def build_app(console: Console) -> web.Application:
     r.add_post(r"/cau-hoi/{question_id:\d{1,9}}", pages_queues.answer)
     r.add_get("/xin-phep", pages_queues.leave_page)
     r.add_post(r"/xin-phep/{request_id:\d{1,9}}", pages_queues.decide)
+    r.add_get("/nhap", pages_imports.imports_page)
+    r.add_post("/nhap", pages_imports.import_check)
+    r.add_post("/nhap/luu", pages_imports.import_save)
     return app
 
 
