@@ -25,11 +25,13 @@ from db.models import (
     WebLink,
     WebSession,
 )
+from sheets.results import parse_results
 from tests.conftest import SAMPLE_EVE, SAMPLES, TZ, SampleClass
 from texts import refusals
 from texts import web as T
 from usecases import identity, web_login
 from usecases import questions as Q
+from usecases import results as R
 from usecases.clock import FixedClock
 from usecases.refusal import Refused
 from usecases.settings import Settings
@@ -328,3 +330,31 @@ async def test_a_roster_with_a_bad_row_names_the_row_and_writes_nothing(
     saved = await site.client.post("/nhap/luu", data=fields)
     assert saved.status == 200, await saved.text()
     assert await _enrolled(site.db, sample_class.id) > before
+
+
+async def test_results_are_published_after_a_confirmation(
+    site: Web, sample_class: SampleClass
+) -> None:
+    parsed = parse_results(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx")
+    await R.import_results(
+        site.db.uow(), class_id=sample_class.id, rows=parsed.rows,
+        grade_scale=Settings().grade_scale, tz=TZ,
+    )  # fmt: skip
+    await site.login()
+    listing = await (await site.client.get("/ket-qua")).text()
+    assert sample_class.code in listing and T.NOT_PUBLISHED in listing
+    confirm = await (await site.client.get(f"/ket-qua/{sample_class.code}/cong-bo")).text()
+    assert T.PUBLISH_CONFIRM.format(code=sample_class.code) in confirm
+    async with site.db.uow() as uow:
+        assert await uow.session.scalar(select(Notification.id)) is None  # asking sent nothing
+    done = await site.client.post(
+        f"/ket-qua/{sample_class.code}/cong-bo", data={"csrf": csrf_of(confirm)}
+    )
+    assert done.status == 200
+    async with site.db.uow() as uow:
+        sent = (await uow.session.scalars(select(Notification.person_id))).all()
+    assert len(sent) >= len(parsed.rows)
+    again = await site.client.post(
+        f"/ket-qua/{sample_class.code}/cong-bo", data={"csrf": csrf_of(confirm)}
+    )
+    assert again.status == 400  # once only

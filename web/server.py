@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from web import auth, pages_classes, pages_imports, pages_queues, pages_today
+from web import auth, pages_classes, pages_imports, pages_queues, pages_results, pages_today
 from web.console import CONSOLE, Console
 
 __all__ = ["build_app", "start_web_server"]
@@ -44,6 +44,11 @@ def build_app(console: Console) -> web.Application:
     r.add_get("/nhap", pages_imports.imports_page)
     r.add_post("/nhap", pages_imports.import_check)
     r.add_post("/nhap/luu", pages_imports.import_save)
+    code = r"/ket-qua/{code:[^/]{1,40}}"
+    r.add_get("/ket-qua", pages_results.results_page)
+    r.add_get(code, pages_results.result_page)
+    r.add_get(code + "/cong-bo", pages_results.publish_confirm)
+    r.add_post(code + "/cong-bo", pages_results.publish)
     return app
 
 
