@@ -358,3 +358,22 @@ async def test_results_are_published_after_a_confirmation(
         f"/ket-qua/{sample_class.code}/cong-bo", data={"csrf": csrf_of(confirm)}
     )
     assert again.status == 400  # once only
+
+
+async def test_every_page_answers_a_staff_member(site: Web, sample_class: SampleClass) -> None:
+    await site.login()
+    for path, expected in (
+        ("/", T.TODAY_TITLE),
+        ("/lop", sample_class.code),
+        ("/xin-phep", T.LEAVE_NONE),
+        (f"/thong-bao?lop={sample_class.code}", T.NOTICES_BY_KIND),
+        ("/nhap", T.IMPORT_CHECK),
+        ("/thong-ke?loai=year&ky=2024", "2024"),
+    ):
+        response = await site.client.get(path)
+        assert response.status == 200, path
+        assert expected in await response.text(), path
+    sheet = await site.client.get("/thong-ke.xlsx?loai=year&ky=2024")
+    assert sheet.status == 200 and (await sheet.read())[:2] == b"PK"
+    bad = await site.client.get("/thong-ke?loai=month&ky=13/2024")
+    assert bad.status == 400

@@ -42,7 +42,7 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         return page(request, T.LOGIN_NEEDED, status=401)
     request[ACTOR], request[TOKEN] = actor, token
     request[CSRF] = web_login.csrf_token(token)
-    if not actor.is_staff:  # a session whose person is no longer (or never was) staff
+    if not actor.is_staff_of(console.centre_id):  # no longer (or never) staff here
         return page(request, T.FORBIDDEN, status=403)
     if request.method == "POST":
         form = await request.post()

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from aiohttp import web
 
-from web import auth, pages_classes, pages_imports, pages_queues, pages_results, pages_today
+from web import (
+    auth,
+    pages_classes,
+    pages_imports,
+    pages_notices,
+    pages_queues,
+    pages_results,
+    pages_stats,
+    pages_today,
+)
 from web.console import CONSOLE, Console
 
 __all__ = ["build_app", "start_web_server"]
@@ -49,6 +58,11 @@ def build_app(console: Console) -> web.Application:
     r.add_get(code, pages_results.result_page)
     r.add_get(code + "/cong-bo", pages_results.publish_confirm)
     r.add_post(code + "/cong-bo", pages_results.publish)
+    r.add_get("/thong-bao", pages_notices.notices_page)
+    r.add_post(r"/thong-bao/{code:[^/]{1,40}}/gui-lai", pages_notices.resend)
+    r.add_get("/thong-ke", pages_stats.stats_page)
+    r.add_get("/thong-ke.xlsx", pages_stats.stats_xlsx)
+    r.add_get("/thong-ke.png", pages_stats.stats_chart)
     return app
 
 
