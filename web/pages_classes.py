@@ -12,6 +12,7 @@ from texts import web as T
 from usecases import attendance as A
 from usecases import classes as C
 from usecases.identity import Actor
+from web import grid
 from web.console import CONSOLE, Console, actor_of, form_field, page, render, see_other
 
 __all__ = ["class_page", "classes_page", "mark_page", "mark_save"]
@@ -54,7 +55,9 @@ async def class_page(request: web.Request) -> web.StreamResponse:
         view = await _class_view(console, actor_of(request), int(request.match_info["class_id"]))
     except A.SessionNotFound:
         return page(request, T.NOT_FOUND, status=404)
-    return render(request, "class.html", view=view, AT=AT)
+    return render(
+        request, "class.html", view=view, AT=AT, cells=grid.Grid(view.matrix.sessions, view.held)
+    )
 
 
 @dataclass(frozen=True)
