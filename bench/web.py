@@ -85,7 +85,8 @@ async def load(db: Database, centre_id: int) -> int:
         classes.append({"id": class_id, "centre_id": centre_id, "code": f"L{class_id:03d}",
                         "name": f"Lớp bồi dưỡng số {class_id}",
                         "program_type": PROGRAMS[class_id % len(PROGRAMS)],
-                        "start_date": start, "end_date": start + timedelta(days=count)})  # fmt: skip
+                        "start_date": start,
+                        "end_date": start + timedelta(days=count)})  # fmt: skip
         ids = []
         for n in range(count):
             session_id += 1
@@ -143,8 +144,8 @@ async def main(runs: int, postgres: str | None) -> dict[str, Any]:
         app = build_app(Console(db, FixedClock(NOW), settings, centre_id))
         times: dict[str, list[float]] = {}
         app.middlewares.insert(0, timer(times))
-        pages = {"trivial": "/vao/khong-dung", "signed_in_empty": "/xin-phep", "grid": f"/lop/{big}",
-                 "stats_year": f"/thong-ke?loai=year&ky={YEAR}"}  # fmt: skip
+        pages = {"trivial": "/vao/khong-dung", "signed_in_empty": "/xin-phep",
+                 "grid": f"/lop/{big}", "stats_year": f"/thong-ke?loai=year&ky={YEAR}"}  # fmt: skip
         async with TestClient(TestServer(app), cookies={COOKIE: cookie}) as client:
             for _ in range(runs + 1):  # the first round warms caches and is not counted
                 for path in pages.values():
