@@ -14,6 +14,8 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from bot.dispatch import Dispatcher
+from channels.incoming import Incoming
 from db.database import Database
 from db.models import (
     AuditEntry,
@@ -25,11 +27,14 @@ from db.models import (
     WebLink,
     WebSession,
 )
+from handlers.base import Services
+from handlers.routes import ROUTES
 from sheets.results import parse_results
 from tests.conftest import SAMPLE_EVE, SAMPLES, TZ, SampleClass
 from texts import refusals
 from texts import web as T
 from usecases import identity, web_login
+from usecases import leave as L
 from usecases import questions as Q
 from usecases import results as R
 from usecases.clock import FixedClock
@@ -288,7 +293,6 @@ async def test_pages_escape_what_people_typed(site: Web, sample_class: SampleCla
     await site.login()
     queue = await (await site.client.get("/cau-hoi")).text()
     assert "<script>alert(1)" not in queue and "&lt;script&gt;" in queue
-    assert TZ is not None
 
 
 def roster_csv(bad_phone_on_row: int | None = None) -> bytes:
@@ -377,3 +381,59 @@ async def test_every_page_answers_a_staff_member(site: Web, sample_class: Sample
     assert sheet.status == 200 and (await sheet.read())[:2] == b"PK"
     bad = await site.client.get("/thong-ke?loai=month&ky=13/2024")
     assert bad.status == 400
+
+
+async def test_web_in_chat_gives_staff_a_link_and_nobody_else(
+    database: Database, sample_class: SampleClass
+) -> None:
+    await staff_actor(database, sample_class.centre_id)
+    learner = await _first_learner(database, sample_class.id)
+    async with database.uow() as uow:
+        uow.session.add(ChatAccount(channel="telegram", external_id="5002", chat_id="5002",
+                                    person_id=learner.id))  # fmt: skip
+        await uow.commit()
+    settings = replace(Settings(), web=replace(Settings().web, port=8490))
+    chat = Dispatcher(Services(database, FixedClock(NOW), settings, sample_class.centre_id), ROUTES)
+
+    [reply] = await chat.handle(Incoming("telegram", str(STAFF_TG), str(STAFF_TG), text="/web",
+                                         command="web"))  # fmt: skip
+    link = re.search(r"http://127\.0\.0\.1:8490/vao/(\S+)", reply.text)
+    assert link, reply.text
+    async with database.uow() as uow:
+        stored = (await uow.session.scalars(select(WebLink.token_hash))).all()
+    assert stored == [web_login.token_hash(link.group(1))]
+
+    for said in (Incoming("telegram", "5002", "5002", text="/web", command="web"),
+                 Incoming("telegram", str(STAFF_TG), "-100", is_group=True, text="/web",
+                          command="web")):  # fmt: skip
+        replies = await chat.handle(said)
+        assert all("/vao/" not in r.text for r in replies)
+    async with database.uow() as uow:
+        assert len((await uow.session.scalars(select(WebLink.id))).all()) == 1
+
+
+async def test_leave_is_decided_on_the_page_and_the_learner_told(
+    site: Web, sample_class: SampleClass
+) -> None:
+    learner = await _first_learner(site.db, sample_class.id)
+    settings = Settings()
+    [first, *_] = await L.leave_sessions(
+        site.db.uow(), person_id=learner.id, now=NOW, settings=settings.attendance
+    )
+    await L.request_leave(
+        site.db.uow(), person_id=learner.id, session_id=first.id, reason="Đi viện khám bệnh",
+        now=NOW, settings=settings.attendance, tz=TZ,
+    )  # fmt: skip
+    await site.login()
+    queue = await (await site.client.get("/xin-phep")).text()
+    assert "Đi viện khám bệnh" in queue and learner.full_name in queue
+    action = re.search(r'action="(/xin-phep/\d+)"', queue)
+    assert action
+    done = await site.client.post(action.group(1), data={"csrf": csrf_of(queue), "decision": "y"})
+    assert "Đã duyệt" in await done.text()
+    async with site.db.uow() as uow:
+        told = await uow.session.scalar(
+            select(Notification).where(Notification.person_id == learner.id)
+            .where(Notification.text.contains("đã được duyệt"))
+        )  # fmt: skip
+    assert told is not None

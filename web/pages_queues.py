@@ -56,11 +56,8 @@ def question_refusal(exc: Q.QuestionRefused, console: Console) -> str:
 
 async def questions_page(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
-    page_no = (
-        int(request.query.get("trang", "1") or 1)
-        if request.query.get("trang", "1").isdigit()
-        else 1
-    )
+    trang = request.query.get("trang", "1")
+    page_no = int(trang) if trang.isdigit() and len(trang) < 6 else 1
     queue = await _queue(console, actor_of(request), page_no)
     return render(request, "questions.html", queue=queue)
 
