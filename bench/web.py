@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -35,7 +36,9 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import insert
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from db.database import Database
 from db.models import Attendance, Class, Enrollment, Person, Session, Unit
@@ -124,40 +127,61 @@ def timer(times: dict[str, list[float]]) -> Callable[..., Awaitable[web.StreamRe
     return measure
 
 
+async def _pg_admin(url: str, statement: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
 async def main(runs: int, postgres: str | None) -> dict[str, Any]:
+    """On a fresh SQLite file, or a scratch database on that PostgreSQL server (dropped after)."""
     with tempfile.TemporaryDirectory() as tmp:
-        url = postgres or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        db = Database(url)
-        await db.migrate()
-        centre_id = await identity.ensure_centre(db.uow(), CENTRE)
-        started = time.perf_counter()
-        big = await load(db, centre_id)
-        load_seconds = time.perf_counter() - started
-        await identity.sync_staff(db.uow(), centre_id, (STAFF_TG,))
-        actor = await identity.identify(
-            db.uow(), channel="telegram", user_id=str(STAFF_TG), chat_id=str(STAFF_TG),
-            display_name="", now=NOW,
-        )  # fmt: skip
-        token = await web_login.issue_link(db.uow(), actor=actor, now=NOW, minutes=10)
-        cookie, _ = await web_login.open_session(db.uow(), token=token, now=NOW)
-        settings = replace(Settings(), web=replace(Settings().web, port=1))
-        app = build_app(Console(db, FixedClock(NOW), settings, centre_id))
-        times: dict[str, list[float]] = {}
-        app.middlewares.insert(0, timer(times))
-        pages = {"trivial": "/vao/khong-dung", "signed_in_empty": "/xin-phep",
-                 "grid": f"/lop/{big}", "stats_year": f"/thong-ke?loai=year&ky={YEAR}"}  # fmt: skip
-        async with TestClient(TestServer(app), cookies={COOKIE: cookie}) as client:
-            for _ in range(runs + 1):  # the first round warms caches and is not counted
-                for path in pages.values():
-                    response = await client.get(path)
-                    assert response.status == 200, (path, response.status)
-                    await response.read()
-        await db.dispose()
+        if not postgres:
+            return await measure(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}", runs)
+        scratch = f"sll_bench_web_{os.getpid()}"
+        await _pg_admin(postgres, f'CREATE DATABASE "{scratch}"')
+        try:
+            url = make_url(postgres).set(database=scratch).render_as_string(False)
+            return await measure(url, runs)
+        finally:
+            await _pg_admin(postgres, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+async def measure(url: str, runs: int) -> dict[str, Any]:
+    db = Database(url)
+    await db.migrate()
+    centre_id = await identity.ensure_centre(db.uow(), CENTRE)
+    started = time.perf_counter()
+    big = await load(db, centre_id)
+    load_seconds = time.perf_counter() - started
+    await identity.sync_staff(db.uow(), centre_id, (STAFF_TG,))
+    actor = await identity.identify(
+        db.uow(), channel="telegram", user_id=str(STAFF_TG), chat_id=str(STAFF_TG),
+        display_name="", now=NOW,
+    )  # fmt: skip
+    token = await web_login.issue_link(db.uow(), actor=actor, now=NOW, minutes=10)
+    cookie, _ = await web_login.open_session(db.uow(), token=token, now=NOW)
+    settings = replace(Settings(), web=replace(Settings().web, port=1))
+    app = build_app(Console(db, FixedClock(NOW), settings, centre_id))
+    times: dict[str, list[float]] = {}
+    app.middlewares.insert(0, timer(times))
+    pages = {"trivial": "/vao/khong-dung", "signed_in_empty": "/xin-phep",
+             "grid": f"/lop/{big}", "stats_year": f"/thong-ke?loai=year&ky={YEAR}"}  # fmt: skip
+    async with TestClient(TestServer(app), cookies={COOKIE: cookie}) as client:
+        for _ in range(runs + 1):  # the first round warms caches and is not counted
+            for path in pages.values():
+                response = await client.get(path)
+                assert response.status == 200, (path, response.status)
+                await response.read()
+    await db.dispose()
     medians = {
         name: statistics.median(times[path.split("?")[0]][1:]) for name, path in pages.items()
     }
     return {
-        "database": "postgresql" if postgres else "sqlite",
+        "database": "sqlite" if db.is_sqlite else "postgresql",
         "classes": CLASSES,
         "places": PLACES,
         "grid": f"{BIG_LEARNERS}x{BIG_SESSIONS}",
