@@ -4,6 +4,7 @@ The browser tests are in test_web_e2e.py."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -437,3 +438,13 @@ async def test_leave_is_decided_on_the_page_and_the_learner_told(
             .where(Notification.text.contains("đã được duyệt"))
         )  # fmt: skip
     assert told is not None
+
+
+async def test_a_link_opened_twice_at_once_opens_one_session(site: Web) -> None:
+    first, second = await asyncio.gather(
+        site.client.post(f"/vao/{site.staff_token}", allow_redirects=False),
+        site.client.post(f"/vao/{site.staff_token}", allow_redirects=False),
+    )
+    assert sorted([first.status, second.status]) == [303, 403]
+    async with site.db.uow() as uow:
+        assert len((await uow.session.scalars(select(WebSession.id))).all()) == 1

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.database import UnitOfWork
 from db.models import ChatAccount, WebLink, WebSession
@@ -109,15 +109,19 @@ async def open_session(uow: UnitOfWork, *, token: str, now: datetime) -> tuple[s
     """Use a login link (once): a new session token for the cookie, and who it is."""
     async with uow:
         session = uow.session
-        link = await session.scalar(
-            select(WebLink).where(WebLink.token_hash == token_hash(token)).with_for_update()
-        )
+        link = await session.scalar(select(WebLink).where(WebLink.token_hash == token_hash(token)))
         if link is None:
             raise Refused(WebReason.LINK_UNKNOWN)
         why = link_refusal(expires_at=link.expires_at, used_at=link.used_at, now=now)
         if why is not None:
             raise Refused(why)
-        link.used_at = now
+        # Used once even when two requests race with it: only one of them changes the row.
+        taken = await session.execute(
+            update(WebLink).where(WebLink.id == link.id, WebLink.used_at.is_(None))
+            .values(used_at=now)
+        )  # fmt: skip
+        if getattr(taken, "rowcount", 0) != 1:
+            raise Refused(WebReason.LINK_USED)
         account = await session.get(ChatAccount, link.account_id)
         assert account is not None  # the link goes with its account (ON DELETE CASCADE)
         actor = _on_web(await load_actor(uow, account))
