@@ -23,6 +23,7 @@ from localapi.telegram import LocalTelegram
 from tests.conftest import REPO, SAMPLE_EVE, SAMPLES, BotProcess, start_bot
 from tests.test_web import roster_csv
 from texts import refusals
+from texts import results as RT
 from texts import web as T
 from usecases.refusal import Refused
 from usecases.web_login import WebReason
@@ -221,10 +222,11 @@ async def test_staff_log_in_by_link_correct_a_mark_answer_import_and_publish(
     await run(browser.get, f"{base}/ket-qua/{CLASS}/cong-bo")
     await shot(browser, "09-cong-bo")
     await click(browser, "#cong-bo")
-    assert "Đã công bố" in await page_text(browser) or "✅" in await page_text(browser)
+    assert RT.PUBLISHED.split("{")[0].strip() in await page_text(browser)
     await shot(browser, "10-ket-qua")
-    result = await lan.wait_for(CLASS, timeout=20, since_last_action=False)
-    assert result is not None
+    header = RT.LEARNER_HEADER.split("{")[0]  # her own result, in her private chat
+    result = await lan.wait_for(header, timeout=20, since_last_action=False)
+    assert "Lê Thị Ngọc Lan" in (result.text or "") and "Khá" in (result.text or "")
 
     for path, name in (("/xin-phep", "11-xin-phep"), (f"/thong-bao?lop={CLASS}", "12-thong-bao"),
                        ("/thong-ke?loai=year&ky=2024", "13-thong-ke")):  # fmt: skip
