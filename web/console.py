@@ -27,7 +27,7 @@ __all__ = [
     "TOKEN",
     "Console",
     "actor_of",
-    "field",
+    "form_field",
     "page",
     "refused_page",
     "render",
