@@ -199,6 +199,9 @@ async def test_a_mark_is_corrected_with_a_reason_and_its_history_shown(
             select(AuditEntry).where(AuditEntry.action == "attendance.correct")
         )
     assert entry is not None and entry.actor_label.startswith("web:")
+    grid = await (await site.client.get(f"/lop/{sample_class.id}")).text()
+    sessions = grid.split('id="cac-buoi"')[1]
+    assert re.search(r"Buổi 1</td><td>[^<]+</td>\s*(<td[^>]*>0</td>){2}<td[^>]*>1</td>", sessions)
 
 
 async def test_a_form_without_the_csrf_token_changes_nothing(

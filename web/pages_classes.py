@@ -55,9 +55,9 @@ async def class_page(request: web.Request) -> web.StreamResponse:
         view = await _class_view(console, actor_of(request), int(request.match_info["class_id"]))
     except A.SessionNotFound:
         return page(request, T.NOT_FOUND, status=404)
-    return render(
-        request, "class.html", view=view, AT=AT, cells=grid.Grid(view.matrix.sessions, view.held)
-    )
+    cells = grid.Grid(view.matrix.sessions, view.held)
+    counts = grid.session_counts(view.matrix)
+    return render(request, "class.html", view=view, AT=AT, cells=cells, counts=counts)
 
 
 @dataclass(frozen=True)
