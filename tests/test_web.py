@@ -451,3 +451,25 @@ async def test_a_link_opened_twice_at_once_opens_one_session(site: Web) -> None:
     assert sorted([first.status, second.status]) == [303, 403]
     async with site.db.uow() as uow:
         assert len((await uow.session.scalars(select(WebSession.id))).all()) == 1
+
+
+async def test_a_question_answered_in_class_or_closed_tells_the_learner(
+    site: Web, sample_class: SampleClass
+) -> None:
+    learner = await _first_learner(site.db, sample_class.id)
+    for text in ("Câu hỏi một?", "Câu hỏi hai?"):
+        await Q.ask_question(site.db.uow(), person_id=learner.id, text=text, now=NOW,
+                             settings=Settings())  # fmt: skip
+    await site.login()
+    queue = await (await site.client.get("/cau-hoi")).text()
+    first, second = re.findall(r'action="(/cau-hoi/\d+/xong)"', queue)[::2]
+    csrf = csrf_of(queue)
+    await site.client.post(first, data={"csrf": csrf, "how": "in_class"})
+    done = await site.client.post(second, data={"csrf": csrf, "how": "close", "reason": "Trùng"})
+    assert done.status == 200
+    assert T.QUESTIONS_NONE in await (await site.client.get("/cau-hoi")).text()
+    async with site.db.uow() as uow:
+        told = (await uow.session.scalars(
+            select(Notification.text).where(Notification.person_id == learner.id)
+        )).all()  # fmt: skip
+    assert any("Câu hỏi một?" in t for t in told) and any("Trùng" in t for t in told)

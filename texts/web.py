@@ -93,6 +93,8 @@ QUESTION_FROM = "Câu {number} – {name}, lớp {code}, {when}"
 ANSWER_LABEL = "Câu trả lời"
 ANSWER_SEND = "Gửi câu trả lời"
 ANSWERED = "Đã gửi câu trả lời câu {number} cho {name}."
+OTHER_WAYS = "Cách khác: đã giải đáp trên lớp, hoặc đóng câu hỏi"
+CLOSE_REASON = "Lý do đóng (học viên sẽ nhận được)"
 
 LEAVE_TITLE = "Đơn xin phép đang chờ duyệt"
 LEAVE_NONE = "Không có đơn xin phép nào đang chờ duyệt."

@@ -14,7 +14,7 @@ from usecases import questions as Q
 from usecases.identity import Actor
 from web.console import CONSOLE, Console, actor_of, form_field, page, render, see_other
 
-__all__ = ["answer", "decide", "leave_page", "questions_page"]
+__all__ = ["answer", "decide", "leave_page", "questions_page", "settle"]
 
 
 def _person(actor: Actor) -> int:
@@ -54,12 +54,39 @@ def question_refusal(exc: Q.QuestionRefused, console: Console) -> str:
     return QT.QUESTION_NOT_FOUND.format(number=d.get("number", ""))
 
 
+async def _settle(console: Console, actor: Actor, question_id: int, how: str, reason: str) -> str:
+    """The other two ways chat closes a question: answered in class, or closed with a reason
+    the learner is told. Returns what chat says after it."""
+    uow, person, now = console.db.uow(), _person(actor), console.clock.now()
+    if how == "in_class":
+        view = await Q.mark_answered_in_class(
+            uow, staff_person_id=person, question_id=question_id, now=now
+        )
+        return QT.IN_CLASS_DONE.format(number=view.id)
+    view = await Q.close_question(
+        uow, staff_person_id=person, question_id=question_id, reason=reason, now=now
+    )
+    return QT.CLOSED_DONE.format(number=view.id)
+
+
+async def settle(request: web.Request) -> web.StreamResponse:
+    console = request.app[CONSOLE]
+    question_id = int(request.match_info["question_id"])
+    how, reason = form_field(request, "how"), form_field(request, "reason")
+    try:
+        ok = await _settle(console, actor_of(request), question_id, how, reason)
+    except Q.QuestionRefused as exc:
+        return page(request, question_refusal(exc, console), status=400)
+    console.wake()
+    see_other(f"/cau-hoi?{urlencode({'ok': ok})}")
+
+
 async def questions_page(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     trang = request.query.get("trang", "1")
     page_no = int(trang) if trang.isdigit() and len(trang) < 6 else 1
     queue = await _queue(console, actor_of(request), page_no)
-    return render(request, "questions.html", queue=queue)
+    return render(request, "questions.html", queue=queue, QT=QT)
 
 
 async def answer(request: web.Request) -> web.StreamResponse:

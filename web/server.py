@@ -48,6 +48,7 @@ def build_app(console: Console) -> web.Application:
     r.add_post(mark, pages_classes.mark_save)
     r.add_get("/cau-hoi", pages_queues.questions_page)
     r.add_post(r"/cau-hoi/{question_id:\d{1,9}}", pages_queues.answer)
+    r.add_post(r"/cau-hoi/{question_id:\d{1,9}}/xong", pages_queues.settle)
     r.add_get("/xin-phep", pages_queues.leave_page)
     r.add_post(r"/xin-phep/{request_id:\d{1,9}}", pages_queues.decide)
     r.add_get("/nhap", pages_imports.imports_page)
