@@ -43,10 +43,10 @@ if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
     )
 
 from selenium import webdriver  # noqa: E402 - only where the browser is
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
@@ -106,13 +106,20 @@ async def page_text(driver: WebDriver) -> str:
 
 
 async def click(driver: WebDriver, css: str, *, navigates: bool = True) -> None:
-    """Click; for a link or a form's button, wait until the next page has replaced this one."""
+    """Click; for a link or a form's button, wait until the next page has replaced this one
+    (this page is marked first; the next one is a new document without the mark)."""
+
+    def arrived(d: WebDriver) -> bool:
+        return bool(d.execute_script(
+            "return window.__sllOld === undefined && document.readyState === 'complete'"
+        ))  # fmt: skip
 
     def go() -> None:
-        old = driver.find_element(By.TAG_NAME, "html")
+        if navigates:
+            driver.execute_script("window.__sllOld = true")
         driver.find_element(By.CSS_SELECTOR, css).click()
         if navigates:
-            WebDriverWait(driver, 20).until(EC.staleness_of(old))
+            WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(arrived)
 
     await run(go)
 
