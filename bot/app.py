@@ -35,6 +35,8 @@ from scheduler.jobs import start_notice_delivery
 from usecases import identity
 from usecases.clock import Clock, SystemClock
 from usecases.settings import Settings
+from web.console import Console
+from web.server import start_web_server
 
 __all__ = ["Runtime", "run"]
 
@@ -140,6 +142,8 @@ async def run(
         await health.start_health_server(
             stack, settings, db, clock, checks=receiving_checks(application, scheduler, zalo)
         )
+        # The staff web console, in this process: its actions wake the same notice dispatcher.
+        await start_web_server(stack, Console(db, clock, settings, centre_id, wake=notices.wake))
 
         runtime = Runtime(
             settings, db, dispatcher.services, dispatcher, application, scheduler, local

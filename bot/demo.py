@@ -129,6 +129,8 @@ async def _play(rt: Runtime) -> None:
     staff = sim.user(rt.settings.telegram.staff_ids[0], "Cán bộ")
     _title("Cán bộ trung tâm xem lịch")
     await _act(staff, "/lichhoc", lambda: staff.send_command("lichhoc"))
+    _title("Cán bộ lấy đường liên kết vào trang quản lý trên máy tính (mở trong trình duyệt)")
+    await _act(staff, "/web", lambda: staff.send_command("web"))
 
     if rt.local_zalo is not None:
         pang = rt.local_zalo.user("zalo-pang", "Pâng")

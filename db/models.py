@@ -64,6 +64,8 @@ __all__ = [
     "Unit",
     "UnitLeader",
     "UtcDateTime",
+    "WebLink",
+    "WebSession",
 ]
 
 # Constraint names are spelled out so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -556,3 +558,35 @@ class Observation(Base):
     score: Mapped[int | None]
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
     filed_at: Mapped[datetime | None]
+
+
+class WebLink(Base):
+    """A one-time login link to the staff web console (issue 19): only the token's hash is
+    kept, so a copy of the database opens nobody's session."""
+
+    __tablename__ = "web_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("chat_accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A browser's session on the web console, opened by a `WebLink`: the cookie's hash, the
+    account it acts as, and when it was last used (it ends after inactivity, or at logout)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("chat_accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

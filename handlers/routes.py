@@ -5,7 +5,18 @@ Order matters only for help and the main menu, which list routes as written here
 
 from __future__ import annotations
 
-from handlers import attendance, help, leave, linking, questions, results, schedule, stats, survey
+from handlers import (
+    attendance,
+    help,
+    leave,
+    linking,
+    questions,
+    results,
+    schedule,
+    stats,
+    survey,
+    web,
+)
 from handlers import delivery as notices
 from handlers import lecturers as lecturer
 from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
@@ -16,6 +27,7 @@ from texts import questions as QT
 from texts import results as RT
 from texts import stats as ST
 from texts import survey as SVT
+from texts import web as WT
 from usecases.identity import Role
 
 __all__ = ["ROUTES"]
@@ -150,6 +162,8 @@ ROUTES: tuple[Route, ...] = (
     ),
     # Lecturers (issue 17): their schedule, learners' ratings, observation (dự giờ).
     *lecturer.ROUTES,
+    # The staff web console (issue 19): a one-time login link, in a private chat only.
+    Route("web", web.link, frozenset({Role.STAFF}), description=WT.DESCRIPTION),
     Route("help", help.show, ANYONE, description="Xem hướng dẫn", button="ℹ️ Hướng dẫn"),
     # Free text: a linked learner is offered to send it as a question; others as before.
     Route(TEXT, questions.free_text, ANYONE, checks_length=True),

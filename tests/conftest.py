@@ -225,6 +225,7 @@ STAFF_ID = 777000
 def bot_env(telegram: LocalTelegram, db_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLL_")}
     env["SLL_HEALTH_PORT"] = "0"  # many bots start in one run; the health tests choose a port
+    env["SLL_WEB_PORT"] = "0"  # likewise the web console: its tests choose a free port
     env.update(
         SLL_CONFIG=str(REPO / "tests" / "no-config.toml"),
         SLL_TELEGRAM_TOKEN=telegram.token,

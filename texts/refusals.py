@@ -14,6 +14,7 @@ __all__ = ["REFUSALS", "say"]
 
 
 class _Refusal(Protocol):
+    # Read-only, so a `Refused` (whose reason is a `Reason`, a str) fits.
     @property
     def reason(self) -> str: ...
 
@@ -23,10 +24,10 @@ class _Refusal(Protocol):
 
 def _all() -> dict[str, str]:
     table: dict[str, str] = {}
-    from texts import attendance, leave, lecturers, questions, results, stats, survey
+    from texts import attendance, leave, lecturers, questions, results, stats, survey, web
 
     # every feature's texts module with a REFUSALS table is listed here
-    for module in (attendance, leave, lecturers, questions, results, stats, survey):
+    for module in (attendance, leave, lecturers, questions, results, stats, survey, web):
         table.update(module.REFUSALS)
     return table
 

@@ -26,6 +26,7 @@ __all__ = [
     "QuestionSettings",
     "Settings",
     "TelegramSettings",
+    "WebSettings",
     "ZaloSettings",
 ]
 
@@ -128,6 +129,15 @@ class LecturerSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    listen: str = "127.0.0.1"
+    port: int = 8490  # the staff web console; 0: not served
+    public_url: str = ""  # how staff reach it (https://… behind a proxy); empty: http://listen:port
+    link_minutes: int = 10  # a login link from /web works this long, once
+    session_minutes: int = 60  # a session ends after this long without a page
+
+
+@dataclass(frozen=True)
 class Settings:
     centre_name: str = field(default="Trung tâm Chính trị", metadata={KEY: "centre.name"})
     timezone: ZoneInfo = field(
@@ -142,6 +152,7 @@ class Settings:
     backup: BackupSettings = field(default_factory=BackupSettings)
     health: HealthSettings = field(default_factory=HealthSettings)
     lecturers: LecturerSettings = field(default_factory=LecturerSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     # Grade from the average score when the results sheet gives none, highest threshold first.
     grade_scale: tuple[tuple[float, str], ...] = field(
         default=(
