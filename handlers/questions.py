@@ -11,12 +11,10 @@ from handlers.base import Services, is_number, main_menu
 from render import attendance_export as RA
 from render import questions as RQ
 from texts import questions as T
-from texts.refusals import say
 from usecases import attendance_export
 from usecases import questions as Q
 from usecases.identity import Actor, Role
 from usecases.messages import Choice, Document, Reply
-from usecases.questions import QuestionReason
 from usecases.refusal import Refused
 from vn.dates import DateError, parse_date
 
@@ -351,9 +349,5 @@ def _answer_prompt(view: Q.QuestionView) -> Reply:
 
 def _refused(exc: Refused, svc: Services, *, retry: str | None = None) -> Reply:
     """The refusal in words; after a fixable one the bot keeps waiting for the text."""
-    if exc.reason == QuestionReason.ALREADY_DONE:
-        d = exc.details
-        when = Q.when_text(d["when"], svc.settings.timezone) if d.get("when") else ""
-        exc = Refused(exc.reason, **{**d, "when": when, "status": RQ.status_text(d["status"])})
     keep_waiting = retry if exc.reason in Q.RETRY else None
-    return Reply(say(exc), expect_input=keep_waiting)
+    return Reply(RQ.refusal_text(exc, svc.settings.timezone), expect_input=keep_waiting)

@@ -7,8 +7,17 @@ from zoneinfo import ZoneInfo
 
 from sheets.writer import SheetSpec, write_xlsx
 from texts import questions as T
+from texts.refusals import say
 from usecases.messages import Choice, Reply
-from usecases.questions import ClassChoice, QuestionView, QueuePage, excerpt, when_text
+from usecases.questions import (
+    ClassChoice,
+    QuestionReason,
+    QuestionView,
+    QueuePage,
+    excerpt,
+    when_text,
+)
+from usecases.refusal import Refused
 
 __all__ = [
     "mine_text",
@@ -119,3 +128,12 @@ def queue_choices(result: QueuePage) -> tuple[tuple[Choice, ...], ...]:
             for code, n in result.counts
         ]
     return Reply.rows(*rows)
+
+
+def refusal_text(no: Refused, tz: ZoneInfo) -> str:
+    """A question refusal in words: "already done" names when, and the status as people say it."""
+    if no.reason == QuestionReason.ALREADY_DONE:
+        d = no.details
+        when = when_text(d["when"], tz) if d.get("when") else ""
+        no = Refused(no.reason, **{**d, "when": when, "status": status_text(d["status"])})
+    return say(no, tz)

@@ -8,7 +8,11 @@ for chat, the CLI and the web alike.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from vn.dates import format_when
 
 __all__ = ["REFUSALS", "say"]
 
@@ -35,6 +39,20 @@ def _all() -> dict[str, str]:
 REFUSALS: dict[str, str] = _all()
 
 
-def say(refused: _Refusal) -> str:
-    """The refusal in words; its details fill the placeholders."""
-    return REFUSALS[str(refused.reason)].format(**refused.details)
+def say(refused: _Refusal, tz: ZoneInfo | None = None) -> str:
+    """The refusal in words; its details fill the placeholders. With the centre's `tz`, a
+    detail that can `describe(tz)` itself (a session, a time of day) or a moment is put in the
+    centre's time as people read it."""
+    details = refused.details
+    if tz is not None:
+        details = {k: _word(v, tz) for k, v in details.items()}
+    return REFUSALS[str(refused.reason)].format(**details)
+
+
+def _word(value: object, tz: ZoneInfo) -> object:
+    describe = getattr(value, "describe", None)
+    if callable(describe):
+        return describe(tz)
+    if isinstance(value, datetime):
+        return format_when(value.astimezone(tz))
+    return value

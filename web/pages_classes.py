@@ -12,6 +12,7 @@ from texts import web as T
 from usecases import attendance as A
 from usecases import classes as C
 from usecases.identity import Actor
+from usecases.refusal import Refused
 from web import grid
 from web.console import CONSOLE, Console, actor_of, form_field, page, render, see_other
 
@@ -53,35 +54,28 @@ async def class_page(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     try:
         view = await _class_view(console, actor_of(request), int(request.match_info["class_id"]))
-    except A.SessionNotFound:
+    except Refused:
         return page(request, T.NOT_FOUND, status=404)
     cells = grid.Grid(view.matrix.sessions, view.held)
     counts = grid.session_counts(view.matrix)
     return render(request, "class.html", view=view, AT=AT, cells=cells, counts=counts)
 
 
-@dataclass(frozen=True)
-class MarkView:
-    session: A.SessionInfo
-    name: str
-    current: str | None
-    history: tuple[A.ChangeView, ...]
-
-
-async def _mark_view(console: Console, actor: Actor, session_id: int, person_id: int) -> MarkView:
-    info, name, current, history = await A.mark_history(
+async def _mark_view(
+    console: Console, actor: Actor, session_id: int, person_id: int
+) -> A.MarkHistory:
+    return await A.mark_history(
         console.db.uow(),
         actor=actor,
         session_id=session_id,
         person_id=person_id,
         settings=console.settings.attendance,
     )
-    return MarkView(info, name, current, history)
 
 
 async def _correct(
     console: Console, actor: Actor, session_id: int, person_id: int, status: str, reason: str
-) -> A.CorrectionOutcome:
+) -> A.Correction:
     return await A.correct(
         console.db.uow(),
         actor=actor,
@@ -104,7 +98,7 @@ async def mark_page(
     console = request.app[CONSOLE]
     try:
         view = await _mark_view(console, actor_of(request), *_ids(request))
-    except (A.SessionNotFound, A.AttendanceDenied):
+    except Refused:
         return page(request, T.NOT_FOUND, status=404)
     return render(request, "mark.html", view=view, AT=AT, message=message, status=status)
 
@@ -117,13 +111,13 @@ async def mark_save(request: web.Request) -> web.StreamResponse:
     session_id, person_id = _ids(request)
     try:
         done = await _correct(console, actor_of(request), session_id, person_id, status, reason)
-    except (A.SessionNotFound, A.AttendanceDenied, ValueError):
+    except (Refused, ValueError):  # ValueError: a status that is none of ours
         return page(request, T.NOT_FOUND, status=404)
     words = T.CORRECT_DONE if done.changed else T.CORRECT_SAME
     ok = words.format(
         name=done.name,
         session=done.session.label(),
-        old=AT.STATUS_NAMES.get(done.old or "", AT.NOT_MARKED),
-        new=AT.STATUS_NAMES[done.new],
+        old=AT.status_name(done.old),
+        new=AT.status_name(done.new),
     )
     see_other(f"{request.path}?{urlencode({'ok': ok})}")

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from channels.incoming import Incoming
 from handlers.base import Handler, Services, is_number
 from texts import attendance as T
 from texts.refusals import say
-from usecases.attendance import AttendanceReason, SessionInfo, TimeOfDay
+from usecases.attendance import AttendanceReason, SessionInfo
 from usecases.identity import Actor
 from usecases.messages import Choice, Reply
 from usecases.refusal import Refused
-from vn.dates import format_time, format_when
+from vn.dates import format_when
 
 __all__ = [
     "CODE_OF",
@@ -35,23 +31,9 @@ MARK_CODES = {"p": "present", "l": "late", "e": "excused", "a": "absent"}
 CODE_OF = {v: k for k, v in MARK_CODES.items()}
 
 
-def _word(value: object, tz: ZoneInfo) -> object:
-    """A refusal's detail as people read it: a session as its line, a moment as a day and
-    time, a time of day as '8h30'."""
-    if isinstance(value, SessionInfo):
-        return value.describe(tz)
-    if isinstance(value, TimeOfDay):
-        return format_time(value.at.astimezone(tz).time())
-    if isinstance(value, datetime):
-        return format_when(value.astimezone(tz))
-    return value
-
-
 def refusal_text(no: Refused, svc: Services) -> str:
     """The refusal in words (texts.refusals.say), its details put in the centre's time."""
-    tz = svc.settings.timezone
-    details: Mapping[str, Any] = {k: _word(v, tz) for k, v in no.details.items()}
-    return say(Refused(no.reason, **details))
+    return say(no, svc.settings.timezone)
 
 
 def guarded(handler: Handler) -> Handler:

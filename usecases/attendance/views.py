@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from texts import attendance as T
-from vn.dates import format_when
+from vn.dates import format_time, format_when
 
 __all__ = [
     "AttendanceMatrix",
@@ -34,6 +34,9 @@ class TimeOfDay:
     """A moment to be shown as a time of day only ("8h30"), in a refusal's details."""
 
     at: datetime
+
+    def describe(self, tz: ZoneInfo) -> str:
+        return format_time(self.at.astimezone(tz).time())
 
 
 @dataclass(frozen=True)
