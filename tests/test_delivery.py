@@ -21,6 +21,7 @@ from localapi.telegram import LocalTelegram
 from tests.conftest import SampleClass
 from usecases import delivery, notices
 from usecases.clock import FixedClock
+from usecases.identity import Actor
 from usecases.outbox import Notice, enqueue
 from usecases.settings import Settings
 from vn.text import name_key
@@ -28,6 +29,7 @@ from vn.text import name_key
 S = NotificationStatus
 SETTINGS = Settings()
 _ids = iter(range(5_000_000, 6_000_000))
+CLI = Actor.cli(0)  # the staff command line: audit entries say "cli"
 
 
 def make_bot(local: LocalTelegram, *, read_timeout: float = 5.0) -> Bot:
@@ -244,9 +246,13 @@ async def test_staff_see_delivery_per_kind_and_resend_the_failed_ones(
         linked.append(user_id)
     local_telegram.block(linked[1])
     await notices.broadcast(
-        database.uow(), text="Mai nghỉ.", class_code=sample_class.code, settings=SETTINGS,
+        database.uow(),
+        actor=CLI,
+        text="Mai nghỉ.",
+        class_code=sample_class.code,
+        settings=SETTINGS,
         now=clock.now(),
-    )  # fmt: skip
+    )
     async with dispatcher(database, clock, local_telegram) as d:
         await d.run_until_idle()
         view = await delivery.delivery_view(database.uow(), class_code=sample_class.code)
@@ -259,7 +265,7 @@ async def test_staff_see_delivery_per_kind_and_resend_the_failed_ones(
 
         local_telegram.unblock(linked[1])
         resent = await delivery.resend_failed(
-            database.uow(), class_code=sample_class.code, now=clock.now()
+            database.uow(), actor=CLI, class_code=sample_class.code, now=clock.now()
         )
         assert resent == 44
         await d.run_until_idle()

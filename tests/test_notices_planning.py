@@ -14,10 +14,12 @@ from sheets.schedule import parse_schedule
 from tests.conftest import SAMPLES, TZ, SampleClass
 from usecases import classes, delivery, notices
 from usecases.clock import FixedClock
+from usecases.identity import Actor
 from usecases.settings import NoticeSettings, Settings
 
 SETTINGS = Settings()
 S = NotificationStatus
+CLI = Actor.cli(0)  # the staff command line: audit entries say "cli"
 
 
 async def rows(db: Database, **where: Any) -> list[Notification]:
@@ -47,7 +49,7 @@ async def test_announcement_reaches_each_learner_and_each_unit_leader_once(
 ) -> None:
     leader = await add_leader(database, sample_class.centre_id)
     result = await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
     )
     assert (result.learners, result.leaders) == (45, 1)
     announcements = await rows(database, kind="announcement")
@@ -62,7 +64,11 @@ async def test_announcement_reaches_each_learner_and_each_unit_leader_once(
     assert "Lê Thị Ngọc Lan" in to_leader[0].text
 
     again = await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.advance(hours=1)
+        database.uow(),
+        actor=CLI,
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.advance(hours=1),
     )
     assert (again.learners, again.leaders, again.reminders) == (0, 0, 0)
     assert len(await rows(database, kind="announcement")) == 46
@@ -72,7 +78,7 @@ async def test_every_session_gets_an_evening_and_an_hour_before_reminder(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     result = await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
     )
     assert result.reminders == 16 * 2 * 45
     first = await first_session(database, sample_class.id)
@@ -91,7 +97,7 @@ async def test_reminder_times_follow_the_settings(
 ) -> None:
     settings = Settings(notices=NoticeSettings(evening_before_at=time(20, 30), minutes_before=30))
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=settings, now=clock.now()
+        database.uow(), actor=CLI, class_code=sample_class.code, settings=settings, now=clock.now()
     )
     first = await first_session(database, sample_class.id)
     due = sorted({r.due_at.astimezone(TZ) for r in await rows(database, session_id=first.id)})
@@ -102,7 +108,7 @@ async def test_a_moved_session_cancels_old_reminders_plans_new_ones_and_tells_le
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
     )
     schedule = parse_schedule(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx")
     first_row = schedule.rows[0]
@@ -157,10 +163,11 @@ async def test_a_cancelled_session_withdraws_its_reminders_and_tells_learners(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
     )
     cancelled, told = await notices.cancel_session(
         database.uow(),
+        actor=CLI,
         class_code=sample_class.code,
         number=2,
         reason="Giảng viên bận công tác",
@@ -179,11 +186,12 @@ async def test_moving_a_session_by_command_replans_reminders(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
     )
     new_start = datetime(2024, 3, 20, 7, 30, tzinfo=TZ)
     moved, told = await notices.move_session(
         database.uow(),
+        actor=CLI,
         class_code=sample_class.code,
         number=3,
         starts_at=new_start,
@@ -202,6 +210,7 @@ async def test_a_broadcast_goes_to_every_learner_of_the_class_once(
 ) -> None:
     count = await notices.broadcast(
         database.uow(),
+        actor=CLI,
         text="Lớp nghỉ học chiều thứ Sáu.",
         class_code=sample_class.code,
         settings=SETTINGS,
@@ -213,6 +222,7 @@ async def test_a_broadcast_goes_to_every_learner_of_the_class_once(
     # A second broadcast with the same words is a new message, not a duplicate key.
     await notices.broadcast(
         database.uow(),
+        actor=CLI,
         text="Lớp nghỉ học chiều thứ Sáu.",
         class_code=sample_class.code,
         settings=SETTINGS,
@@ -232,7 +242,12 @@ async def test_a_broadcast_to_a_unit_reaches_its_learners(
             select(func.count()).select_from(Person).where(Person.unit_id == unit_id)
         )
     count = await notices.broadcast(
-        database.uow(), text="Họp đơn vị.", unit_id=unit_id, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=CLI,
+        text="Họp đơn vị.",
+        unit_id=unit_id,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     assert count == in_unit
     assert lan.id in {r.person_id for r in await rows(database, kind="broadcast")}
@@ -243,13 +258,22 @@ async def test_quiet_hours_hold_ordinary_notices_until_morning_but_not_urgent_on
 ) -> None:
     clock.set(datetime(2024, 3, 3, 22, 15, tzinfo=TZ))
     await notices.broadcast(
-        database.uow(), text="Tin thường.", class_code=sample_class.code, settings=SETTINGS,
+        database.uow(),
+        actor=CLI,
+        text="Tin thường.",
+        class_code=sample_class.code,
+        settings=SETTINGS,
         now=clock.now(),
-    )  # fmt: skip
+    )
     await notices.cancel_session(
-        database.uow(), class_code=sample_class.code, number=1, reason=None, settings=SETTINGS,
+        database.uow(),
+        actor=CLI,
+        class_code=sample_class.code,
+        number=1,
+        reason=None,
+        settings=SETTINGS,
         now=clock.now(),
-    )  # fmt: skip
+    )
     claimed = await delivery.claim_due(database.uow(), settings=SETTINGS, now=clock.now())
     assert claimed == []  # the class was never announced, so no change notice either
     held = await rows(database, kind="broadcast")
@@ -262,9 +286,14 @@ async def test_quiet_hours_hold_ordinary_notices_until_morning_but_not_urgent_on
         klass.announced_at = clock.now()
         await uow.commit()
     await notices.cancel_session(
-        database.uow(), class_code=sample_class.code, number=2, reason=None, settings=SETTINGS,
+        database.uow(),
+        actor=CLI,
+        class_code=sample_class.code,
+        number=2,
+        reason=None,
+        settings=SETTINGS,
         now=clock.now(),
-    )  # fmt: skip
+    )
     claimed = await delivery.claim_due(database.uow(), settings=SETTINGS, now=clock.now())
     assert len(claimed) == 45 and {c.kind for c in claimed} == {"change"}  # urgent: goes now
 
@@ -288,7 +317,7 @@ async def test_a_reminder_whose_session_has_begun_expires_instead_of_going(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
     )
     first = await first_session(database, sample_class.id)
     clock.set(first.starts_at + timedelta(minutes=1))  # the bot was down all night

@@ -14,13 +14,18 @@ __all__ = ["REFUSALS", "say"]
 
 
 class _Refusal(Protocol):
-    reason: str
-    details: Mapping[str, Any]
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def details(self) -> Mapping[str, Any]: ...
 
 
 def _all() -> dict[str, str]:
     table: dict[str, str] = {}
-    for module in ():  # each feature's texts module with a REFUSALS table is listed here
+    from texts import classes, notices
+
+    for module in (classes, notices):  # each feature's texts module with REFUSALS, once
         table.update(module.REFUSALS)
     return table
 

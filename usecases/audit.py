@@ -20,15 +20,16 @@ def record(
     entity: str | None = None,
     entity_id: int | None = None,
     details: dict[str, Any] | None = None,
-) -> None:
-    """Add an entry to the caller's transaction: it is kept only if the change is."""
-    session.add(
-        AuditEntry(
-            actor_person_id=actor.person_id,
-            actor_label=actor.label,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            details=details,
-        )
+) -> AuditEntry:
+    """Add an entry to the caller's transaction: it is kept only if the change is. Returns it
+    (flushed, it has the id some notice keys carry)."""
+    entry = AuditEntry(
+        actor_person_id=actor.person_id,
+        actor_label=actor.label,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        details=details,
     )
+    session.add(entry)
+    return entry

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
 from db.models import (
@@ -27,6 +28,7 @@ from db.models import (
     Unit,
     UnitLeader,
 )
+from usecases.refusal import Reason, Refused
 from usecases.settings import NoticeSettings
 from vn.phones import PhoneError, normalize_phone
 from vn.text import fold, name_key, nfc
@@ -37,12 +39,14 @@ if TYPE_CHECKING:  # the parsers (and their libraries) load only when a file is 
 
 __all__ = [
     "ClassNotFound",
+    "ClassReason",
     "ClassSummary",
     "ImportRejected",
     "LearnerLine",
     "RosterReport",
     "ScheduleReport",
     "add_unit_leader",
+    "class_by_code",
     "create_class",
     "find_class",
     "import_roster",
@@ -55,9 +59,24 @@ __all__ = [
 ]
 
 
-class ClassNotFound(Exception):
+class ClassReason(Reason):
+    NOT_FOUND = "classes.not_found"
+    MISSING_FIELDS = "classes.missing_fields"
+    EXISTS = "classes.exists"
+    LEARNER_NOT_FOUND = "classes.learner_not_found"
+
+
+class ClassNotFound(Refused):
+    """`Refused(ClassReason.NOT_FOUND)` under the name callers outside this package still catch
+    (results); it reads as its wording where they print it."""
+
     def __init__(self, code: str) -> None:
-        super().__init__(f"Không tìm thấy lớp có mã «{code}».")
+        super().__init__(ClassReason.NOT_FOUND, code=code)
+
+    def __str__(self) -> str:
+        from texts.refusals import say
+
+        return say(self)
 
 
 class ImportRejected(Exception):
@@ -114,14 +133,14 @@ async def create_class(
     fields = (("mã lớp", code), ("tên lớp", name), ("loại chương trình", program_type))
     missing = [label for label, value in fields if not value]
     if missing:
-        raise ImportRejected([f"Chưa có {', '.join(missing)}: lớp cần đủ mã, tên và loại."])
+        raise Refused(ClassReason.MISSING_FIELDS, fields=", ".join(missing))
     async with uow:
         session = uow.session
         existing = await session.scalar(
             select(Class).where(Class.centre_id == centre_id, Class.code == code)
         )
         if existing is not None:
-            raise ImportRejected([f"Đã có lớp mã «{code}»: {existing.name}."])
+            raise Refused(ClassReason.EXISTS, code=code, name=existing.name)
         klass = Class(
             centre_id=centre_id,
             code=code,
@@ -141,12 +160,21 @@ async def create_class(
         return klass.id
 
 
+async def class_by_code(session: AsyncSession, code: str, centre_id: int | None = None) -> Class:
+    """A class by its code, in the caller's transaction; with `centre_id`, only that centre's
+    (staff act on their own)."""
+    query = select(Class).where(Class.code == nfc(code).upper())
+    if centre_id is not None:
+        query = query.where(Class.centre_id == centre_id)
+    klass = await session.scalar(query)
+    if klass is None:
+        raise Refused(ClassReason.NOT_FOUND, code=code)
+    return klass
+
+
 async def find_class(uow: UnitOfWork, code: str) -> Class:
     async with uow:
-        klass = await uow.session.scalar(select(Class).where(Class.code == nfc(code).upper()))
-        if klass is None:
-            raise ClassNotFound(code)
-        return klass
+        return await class_by_code(uow.session, code)
 
 
 async def import_roster(
@@ -204,13 +232,13 @@ async def import_roster(
         if new_rows:
             # One bulk INSERT … RETURNING rather than thousands of tracked objects.
             now = datetime.now(UTC)
-            values = [
+            new_people = [
                 _person_values(r, units[fold(r.unit_name)].id)
                 | {"created_at": now, "updated_at": now}
                 for r in new_rows
             ]
             new_ids = await session.scalars(
-                insert(Person).returning(Person.id, sort_by_parameter_order=True), values
+                insert(Person).returning(Person.id, sort_by_parameter_order=True), new_people
             )
             person_ids += zip(new_rows, new_ids, strict=True)
             report.created = len(new_rows)
@@ -476,7 +504,7 @@ async def set_monitor(
             if i == number or (phone and p.phone == phone) or p.name_key == name_key(who)
         ]
         if not matches:
-            raise ImportRejected([f"Không tìm thấy học viên «{who}» trong lớp."])
+            raise Refused(ClassReason.LEARNER_NOT_FOUND, who=who)
         if len(matches) > 1:
             numbers = {id(e): i for i, (e, _) in enumerate(enrolled, start=1)}
             raise ImportRejected(
@@ -608,7 +636,8 @@ async def list_learners(uow: UnitOfWork, *, class_id: int) -> list[LearnerLine]:
                 ChatAccount.person_id.in_([p.id for _, p, _ in rows])
             )
         ):
-            accounts.setdefault(person_id, []).append(channel)
+            if person_id is not None:
+                accounts.setdefault(person_id, []).append(channel)
         return [
             LearnerLine(i, p, unit, e.is_monitor, tuple(sorted(accounts.get(p.id, []))))
             for i, (e, p, unit) in enumerate(rows, start=1)
