@@ -43,10 +43,12 @@ def create_class(
 ) -> None:
     """Tạo một lớp học mới."""
     from usecases import classes
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await classes.create_class(
             db.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             code=ma,
             name=ten,
@@ -68,13 +70,16 @@ def import_roster(
     """Nhập danh sách học viên từ tệp Excel/CSV của trung tâm (nhập lại thì cập nhật)."""
     from sheets.roster import parse_roster
     from usecases import classes
+    from usecases.identity import Actor
 
     parsed = progress_parse(parse_roster, tep)
     reject_if_errors(parsed.errors, tep)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> classes.RosterReport:
         klass = await classes.find_class(db.uow(), ma)
-        return await classes.import_roster(db.uow(), class_id=klass.id, rows=parsed.rows)
+        return await classes.import_roster(
+            db.uow(), actor=Actor.cli(centre_id), class_id=klass.id, rows=parsed.rows
+        )
 
     report = run(config, work)
     out.print(
@@ -116,6 +121,7 @@ def import_schedule(
     """Nhập lịch học của lớp (nhập lại thì cập nhật các buổi theo số buổi)."""
     from sheets.schedule import parse_schedule
     from usecases import classes
+    from usecases.identity import Actor
 
     shift_to: date | None = None
     if bat_dau:
@@ -145,6 +151,7 @@ def import_schedule(
         klass = await classes.find_class(db.uow(), ma)
         return await classes.import_schedule(
             db.uow(),
+            actor=Actor.cli(centre_id),
             class_id=klass.id,
             rows=parsed.rows,
             tz=settings.timezone,
@@ -250,10 +257,13 @@ def set_monitor(
 ) -> None:
     """Chỉ định lớp trưởng (người điểm danh cho lớp)."""
     from usecases import classes
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         klass = await classes.find_class(db.uow(), ma)
-        return await classes.set_monitor(db.uow(), class_id=klass.id, who=ai)
+        return await classes.set_monitor(
+            db.uow(), actor=Actor.cli(centre_id), class_id=klass.id, who=ai
+        )
 
     person = run(config, work)
     out.print(f"{person.full_name} là lớp trưởng lớp {ma.upper()}.")
@@ -267,10 +277,13 @@ def unset_monitor(
 ) -> None:
     """Thôi cử một học viên làm lớp trưởng (không điểm danh cho lớp nữa)."""
     from usecases import classes
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         klass = await classes.find_class(db.uow(), ma)
-        return await classes.set_monitor(db.uow(), class_id=klass.id, who=ai, monitor=False)
+        return await classes.set_monitor(
+            db.uow(), actor=Actor.cli(centre_id), class_id=klass.id, who=ai, monitor=False
+        )
 
     person = run(config, work)
     out.print(f"{person.full_name} không còn là lớp trưởng lớp {ma.upper()}.")
@@ -299,12 +312,15 @@ def invites(
     from sheets.writer import SheetSpec, write_xlsx
     from usecases import classes, linking
     from usecases.clock import SystemClock
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[Any, Settings]:
         klass = await classes.find_class(db.uow(), ma)
         now = SystemClock().now()
         if cap_lai is not None:
-            one = await linking.reissue_invite(db.uow(), class_id=klass.id, who=cap_lai, now=now)
+            one = await linking.reissue_invite(
+                db.uow(), actor=Actor.cli(centre_id), class_id=klass.id, who=cap_lai, now=now
+            )
             return [one], settings
         made = await linking.create_invites(db.uow(), class_id=klass.id, now=now)
         return made, settings
@@ -354,10 +370,12 @@ def add_leader(
 ) -> None:
     """Thêm lãnh đạo đơn vị (nhận báo vắng học và kết quả học tập của học viên đơn vị)."""
     from usecases import classes
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         return await classes.add_unit_leader(
             db.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             unit_name=don_vi_ten,
             full_name=ten,

@@ -23,9 +23,9 @@ class _Refusal(Protocol):
 
 def _all() -> dict[str, str]:
     table: dict[str, str] = {}
-    from texts import classes, notices
+    from texts import classes, linking, notices
 
-    for module in (classes, notices):  # each feature's texts module with REFUSALS, once
+    for module in (classes, linking, notices):  # each feature's texts module with REFUSALS, once
         table.update(module.REFUSALS)
     return table
 
