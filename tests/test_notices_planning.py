@@ -304,7 +304,10 @@ async def test_quiet_hours_hold_ordinary_notices_until_morning_but_not_urgent_on
 
 def test_quiet_hours_wrap_midnight() -> None:
     n = NoticeSettings(quiet_start=time(21, 30), quiet_end=time(6, 0))
-    at = lambda h, m: datetime(2024, 3, 3, h, m, tzinfo=TZ)  # noqa: E731
+
+    def at(h: int, m: int) -> datetime:
+        return datetime(2024, 3, 3, h, m, tzinfo=TZ)
+
     assert notices.in_quiet_hours(at(21, 30), n, TZ)
     assert notices.in_quiet_hours(at(2, 0), n, TZ)
     assert not notices.in_quiet_hours(at(6, 0), n, TZ)
