@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CompoundSelect, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
 from db.models import (
@@ -28,6 +29,7 @@ from vn.text import name_key
 __all__ = [
     "Actor",
     "Role",
+    "active_staff_ids",
     "ensure_centre",
     "identify",
     "load_actor",
@@ -251,3 +253,12 @@ async def sync_staff(uow: UnitOfWork, centre_id: int, telegram_ids: tuple[int, .
                 found.person_id = person.id
             session.add(StaffMember(centre_id=centre_id, person_id=found.person_id))
         await uow.commit()
+
+
+async def active_staff_ids(session: AsyncSession, centre_id: int | None = None) -> list[int]:
+    """The people who are active staff (of `centre_id`, or of any centre): who hears that
+    something needs a person. In the caller's transaction."""
+    query = select(StaffMember.person_id).where(StaffMember.active.is_(True))
+    if centre_id is not None:
+        query = query.where(StaffMember.centre_id == centre_id)
+    return list(await session.scalars(query.distinct()))

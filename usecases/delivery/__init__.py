@@ -14,7 +14,7 @@ The rules (DESIGN §5, "nothing is lost"), decided in `rules` without I/O:
 """
 
 from usecases.delivery.claim import claim_due, load_document, next_wake, release_claims
-from usecases.delivery.record import active_staff_ids, record_outcomes
+from usecases.delivery.record import record_outcomes
 from usecases.delivery.rules import (
     CLAIM_BATCH,
     LEASE,
@@ -49,7 +49,6 @@ __all__ = [
     "Target",
     "TryAgain",
     "Unreachable",
-    "active_staff_ids",
     "backoff",
     "claim_due",
     "delivery_view",

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
-from db.models import ChatAccount, ChatStatus, Class, Notification, Person, StaffMember
+from db.models import ChatAccount, ChatStatus, Class, Notification, Person
 from db.models import NotificationStatus as S
 from texts import notices as T
 from usecases.delivery.rules import (
@@ -28,11 +28,12 @@ from usecases.delivery.rules import (
     plan_record,
     unreachable_reason,
 )
+from usecases.identity import active_staff_ids
 from usecases.notices.rules import Kind
 from usecases.outbox import Notice, enqueue_all, for_each
 from usecases.settings import Settings
 
-__all__ = ["SENT_UPDATE", "active_staff_ids", "record_outcomes"]
+__all__ = ["SENT_UPDATE", "record_outcomes"]
 
 _table = Notification.__table__
 SENT_UPDATE = (
@@ -111,15 +112,6 @@ async def _unreachable(session: AsyncSession, o: Outcome, *, now: datetime) -> N
         row.attempts = o.due.attempts + 1
     if first_time:
         await _tell_staff(session, o.due.person_id, o.target, r, now=now)
-
-
-async def active_staff_ids(session: AsyncSession) -> list[int]:
-    """Every active staff member of any centre: who hears that something will not go."""
-    return list(
-        await session.scalars(
-            select(StaffMember.person_id).where(StaffMember.active.is_(True)).distinct()
-        )
-    )
 
 
 async def _tell_staff(
