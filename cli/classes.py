@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,6 +19,7 @@ from cli.common import (
     run,
     write_file,
 )
+from texts import classes as T
 from vn.dates import DateError, format_date, format_time, format_when, parse_date, weekday_vi
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
@@ -58,7 +60,7 @@ def create_class(
         )
 
     run(config, work)
-    out.print(f"Đã tạo lớp [bold]{ma.upper()}[/bold]: {ten}")
+    out.print(T.CREATED.format(code=ma.upper(), name=ten))
 
 
 @lop.command("nhap-hoc-vien")
@@ -82,26 +84,16 @@ def import_roster(
         )
 
     report = run(config, work)
-    out.print(
-        f"Đã nhập {len(parsed.rows)} học viên vào lớp {ma.upper()}: "
-        f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
-    )
+    out.print(T.ROSTER_IMPORTED.format(rows=len(parsed.rows), code=ma.upper(), **asdict(report)))
     known = report.enrolled - report.created
     if known > 0:
-        out.print(
-            f"{report.enrolled} học viên được ghi danh vào lớp, trong đó {known} người đã có "
-            "trong hệ thống (từ lớp trước)."
-        )
+        out.print(T.ROSTER_KNOWN.format(enrolled=report.enrolled, known=known))
     if report.phone_changed:
-        out.print(
-            f"Đã cập nhật số điện thoại mới của {len(report.phone_changed)} học viên: "
-            + ", ".join(report.phone_changed)
-        )
+        names = ", ".join(report.phone_changed)
+        out.print(T.ROSTER_PHONES.format(count=len(report.phone_changed), names=names))
     if report.not_in_file:
-        out.print(
-            f"[yellow]{len(report.not_in_file)} học viên đã có trong lớp nhưng không có trong "
-            f"tệp (vẫn giữ trong lớp):[/yellow] " + ", ".join(report.not_in_file)
-        )
+        names = ", ".join(report.not_in_file)
+        out.print(T.ROSTER_NOT_IN_FILE.format(count=len(report.not_in_file), names=names))
 
 
 @lop.command("nhap-lich")
@@ -134,17 +126,13 @@ def import_schedule(
     reject_if_errors(parsed.errors, tep)
     weekend = classes.shifted_onto_weekend(parsed.rows, shift_to) if shift_to else []
     if shift_to and weekend:
-        err.print(
-            f"[yellow]Dời lịch để bắt đầu ngày {format_date(shift_to)} làm {len(weekend)} buổi "
-            "rơi vào cuối tuần:[/yellow]"
-        )
+        err.print(T.SHIFT_WEEKEND.format(date=format_date(shift_to), count=len(weekend)))
         for row, day in weekend:
-            err.print(
-                f"  • Buổi {row.number or row.row}: {weekday_vi(row.day)} {format_date(row.day)}"
-                f" → {weekday_vi(day)} {format_date(day)}"
-            )
-        if not dong_y and not ask("Vẫn nhập lịch này?"):
-            out.print("Chưa nhập lịch. Chọn ngày bắt đầu khác với --bat-dau.")
+            old = f"{weekday_vi(row.day)} {format_date(row.day)}"
+            new = f"{weekday_vi(day)} {format_date(day)}"
+            err.print(T.SHIFT_WEEKEND_LINE.format(number=row.number or row.row, old=old, new=new))
+        if not dong_y and not ask(T.SHIFT_ASK):
+            out.print(T.SHIFT_NOT_IMPORTED)
             raise typer.Exit(0)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> classes.ScheduleReport:
@@ -159,10 +147,7 @@ def import_schedule(
         )
 
     report = run(config, work)
-    out.print(
-        f"Đã nhập {len(parsed.rows)} buổi học cho lớp {ma.upper()}: "
-        f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
-    )
+    out.print(T.SCHEDULE_IMPORTED.format(rows=len(parsed.rows), code=ma.upper(), **asdict(report)))
 
 
 @lop.command("ds")
@@ -176,7 +161,7 @@ def list_classes(config: ConfigOption = None) -> None:
         return await classes.list_classes(db.uow(), centre_id=centre_id)
 
     rows = run(config, work)
-    table = Table("Mã lớp", "Tên lớp", "Loại", "Từ ngày", "Đến ngày", "Học viên", "Buổi")
+    table = Table(*T.CLASSES_HEADER)
     for c in rows:
         table.add_row(
             c.code,
@@ -187,7 +172,7 @@ def list_classes(config: ConfigOption = None) -> None:
             str(c.learners),
             str(c.sessions),
         )
-    out.print(table if rows else "Chưa có lớp nào.")
+    out.print(table if rows else T.NO_CLASSES)
 
 
 @lop.command("buoi")
@@ -205,7 +190,7 @@ def list_sessions(
 
     sessions, settings = run(config, work)
     tz = settings.timezone
-    table = Table("Buổi", "Thời gian", "Đến", "Chuyên đề", "Giảng viên", "Địa điểm", "Trạng thái")
+    table = Table(*T.SESSIONS_HEADER)
     for s in sessions:
         table.add_row(
             str(s.number or ""),
@@ -214,9 +199,9 @@ def list_sessions(
             s.topic or "",
             s.lecturer or "",
             s.place or "",
-            "Đã hoãn" if s.status == "cancelled" else "",
+            T.SESSION_CANCELLED if s.status == "cancelled" else "",
         )
-    out.print(table if sessions else "Lớp chưa có lịch học.")
+    out.print(table if sessions else T.NO_SESSIONS)
 
 
 @lop.command("hoc-vien")
@@ -234,7 +219,7 @@ def list_learners(
         return await classes.list_learners(db.uow(), class_id=klass.id)
 
     learners = run(config, work)
-    table = Table("TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Điện thoại", "Liên kết", "")
+    table = Table(*T.LEARNERS_HEADER)
     for line in learners:
         p = line.person
         table.add_row(
@@ -243,10 +228,10 @@ def list_learners(
             format_date(p.birth_date) if p.birth_date else "",
             line.unit_name or "",
             display_phone(p.phone) if p.phone else "",
-            ", ".join(line.linked_channels) or "chưa",
-            "lớp trưởng" if line.is_monitor else "",
+            ", ".join(line.linked_channels) or T.NOT_LINKED,
+            T.MONITOR if line.is_monitor else "",
         )
-    out.print(table if learners else "Lớp chưa có học viên.")
+    out.print(table if learners else T.NO_LEARNERS)
 
 
 @lop.command("lop-truong")
@@ -266,7 +251,7 @@ def set_monitor(
         )
 
     person = run(config, work)
-    out.print(f"{person.full_name} là lớp trưởng lớp {ma.upper()}.")
+    out.print(T.MONITOR_SET.format(name=person.full_name, code=ma.upper()))
 
 
 @lop.command("bo-lop-truong")
@@ -286,7 +271,7 @@ def unset_monitor(
         )
 
     person = run(config, work)
-    out.print(f"{person.full_name} không còn là lớp trưởng lớp {ma.upper()}.")
+    out.print(T.MONITOR_UNSET.format(name=person.full_name, code=ma.upper()))
 
 
 @lop.command("loi-moi")
@@ -330,7 +315,7 @@ def invites(
     rows = [
         (
             p.full_name,
-            "học viên" if role == "learner" else "lãnh đạo đơn vị",
+            T.ROLE_NAMES.get(role, role),
             code,
             f"https://t.me/{username}?start={code}" if username else "",
         )
@@ -342,22 +327,22 @@ def invites(
             write_xlsx(
                 [
                     SheetSpec(
-                        "Mã mời",
-                        ("Họ và tên", "Vai trò", "Mã mời", "Đường liên kết"),
+                        T.INVITES_SHEET,
+                        T.INVITES_FILE_HEADER,
                         rows,
-                        title_lines=(f"MÃ MỜI LỚP {ma.upper()}",),
+                        title_lines=(T.INVITES_TITLE.format(code=ma.upper()),),
                     )
                 ]
             ),
         )
-        out.print(f"Đã ghi {len(rows)} mã mời vào {xuat}")
+        out.print(T.INVITES_WRITTEN.format(count=len(rows), path=xuat))
         return
-    table = Table("Họ và tên", "Vai trò", "Mã mời", "Đường liên kết (Telegram)")
+    table = Table(*T.INVITES_HEADER)
     for row in rows:
         table.add_row(*row)
-    out.print(table if rows else "Mọi người đã liên kết tài khoản, không cần mã mời.")
+    out.print(table if rows else T.NO_INVITES)
     if rows and not username:
-        out.print("[yellow]Đặt telegram.bot_username trong config.toml để in đường liên kết.")
+        out.print(T.NO_BOT_USERNAME)
 
 
 @don_vi.command("lanh-dao")
@@ -384,4 +369,4 @@ def add_leader(
         )
 
     person = run(config, work)
-    out.print(f"Đã thêm {person.full_name} là lãnh đạo đơn vị «{don_vi_ten}».")
+    out.print(T.LEADER_ADDED.format(name=person.full_name, unit=don_vi_ten))

@@ -37,7 +37,7 @@ def _clock() -> Clock:
 
 
 def _refuse(exc: Exception) -> None:
-    err.print(f"[red]Không thực hiện được:[/red] {exc}")
+    err.print(T.CLI_REFUSED.format(error=exc))
     raise typer.Exit(1) from exc
 
 

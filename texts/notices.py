@@ -143,6 +143,7 @@ CANCELLED_DONE = "Đã hoãn {session}; đã báo {count} học viên và hủy 
 ASK_BROADCAST = "Bạn gửi nội dung tin cho cả lớp {code} (gõ vào ô chat):"
 BROADCAST_DONE = "Đã xếp {count} tin để gửi cho lớp {code}."
 BAD_DATE = "Không hiểu ngày giờ: {error}"
+CLI_REFUSED = "[red]Không thực hiện được:[/red] {error}"
 # How each `usecases.notices.NoticeReason` is worded.
 REFUSALS = {
     "notices.session_not_found": "Không tìm thấy buổi {number} của lớp {code}.",
