@@ -45,9 +45,10 @@ def _refuse(exc: Exception) -> None:
 def view(ma: ClassArg, config: ConfigOption = None) -> None:
     """Xem số tin đã gửi, đang chờ, lỗi, hết hạn theo từng loại, và ai chưa nhận được."""
     from usecases import delivery
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> delivery.DeliveryView:
-        return await delivery.delivery_view(db.uow(), class_code=ma, centre_id=centre_id)
+        return await delivery.delivery_view(db.uow(), actor=Actor.cli(centre_id), class_code=ma)
 
     from render.delivery import describe_view
 
@@ -67,7 +68,6 @@ def resend(
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await delivery.resend_failed(
             db.uow(), actor=Actor.cli(centre_id), class_code=ma, now=_clock().now(), kind=loai,
-            centre_id=centre_id,
         )  # fmt: skip
 
     count = run(config, work)
@@ -83,7 +83,7 @@ def announce(ma: ClassArg, config: ConfigOption = None) -> None:
     async def work(db: Database, settings: Settings, centre_id: int) -> notices.Announced:
         return await notices.announce_class(
             db.uow(), actor=Actor.cli(centre_id), class_code=ma, settings=settings,
-            now=_clock().now(), centre_id=centre_id,
+            now=_clock().now(),
         )  # fmt: skip
 
     done = run(config, work)
@@ -103,7 +103,7 @@ def broadcast(
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await notices.broadcast(
             db.uow(), actor=Actor.cli(centre_id), text=noi_dung, class_code=ma,
-            settings=settings, now=_clock().now(), centre_id=centre_id,
+            settings=settings, now=_clock().now(),
         )  # fmt: skip
 
     out.print(T.BROADCAST_DONE.format(count=run(config, work), code=ma.upper()))
@@ -134,7 +134,7 @@ def move(
         _, told = await notices.move_session(
             db.uow(), actor=Actor.cli(centre_id), class_code=ma, number=buoi, starts_at=starts,
             ends_at=datetime.combine(day, end, tzinfo=tz), settings=settings,
-            now=_clock().now(), centre_id=centre_id,
+            now=_clock().now(),
         )  # fmt: skip
         return starts, told
 
@@ -157,7 +157,7 @@ def cancel(
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         _, told = await notices.cancel_session(
             db.uow(), actor=Actor.cli(centre_id), class_code=ma, number=buoi, reason=ly_do,
-            settings=settings, now=_clock().now(), centre_id=centre_id,
+            settings=settings, now=_clock().now(),
         )  # fmt: skip
         return told
 

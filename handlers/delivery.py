@@ -25,7 +25,7 @@ def render_view(v: delivery.DeliveryView) -> Reply:
 async def view(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if not msg.args:
         return Reply(T.USAGE_VIEW)
-    v = await delivery.delivery_view(svc.db.uow(), class_code=msg.args[0], centre_id=svc.centre_id)
+    v = await delivery.delivery_view(svc.db.uow(), actor=actor, class_code=msg.args[0])
     return render_view(v)
 
 
@@ -34,7 +34,7 @@ async def resend(msg: Incoming, actor: Actor, svc: Services) -> Reply:
         return Reply(T.USAGE_RESEND)
     count = await delivery.resend_failed(
         svc.db.uow(), class_code=msg.args[0], now=svc.clock.now(),
-        actor=actor, centre_id=svc.centre_id,
+        actor=actor,
     )  # fmt: skip
     return Reply(T.RESENT.format(count=count) if count else T.RESENT_NONE)
 
@@ -44,7 +44,7 @@ async def announce(msg: Incoming, actor: Actor, svc: Services) -> Reply:
         return Reply(T.USAGE_ANNOUNCE)
     done = await notices.announce_class(
         svc.db.uow(), class_code=msg.args[0], settings=svc.settings, now=svc.clock.now(),
-        actor=actor, centre_id=svc.centre_id,
+        actor=actor,
     )  # fmt: skip
     return Reply(T.ANNOUNCED.format(count=done.total, code=msg.args[0].upper()))
 
@@ -63,7 +63,7 @@ async def move(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     moved, told = await notices.move_session(
         svc.db.uow(), class_code=msg.args[0], number=int(msg.args[1]), starts_at=starts,
         ends_at=datetime.combine(day, end, tzinfo=tz), settings=svc.settings,
-        now=svc.clock.now(), actor=actor, centre_id=svc.centre_id,
+        now=svc.clock.now(), actor=actor,
     )  # fmt: skip
     session = T.SESSION_LABEL.format(number=moved.number)
     return Reply(T.MOVED_DONE.format(session=session, when=format_when(starts), count=told))
@@ -76,7 +76,7 @@ async def cancel(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     reason = " ".join(msg.args[2:]) or None
     cancelled, told = await notices.cancel_session(
         svc.db.uow(), class_code=msg.args[0], number=int(msg.args[1]), reason=reason,
-        settings=svc.settings, now=svc.clock.now(), actor=actor, centre_id=svc.centre_id,
+        settings=svc.settings, now=svc.clock.now(), actor=actor,
     )  # fmt: skip
     session = T.SESSION_LABEL.format(number=cancelled.number)
     return Reply(T.CANCELLED_DONE.format(session=session, count=told))
@@ -92,6 +92,6 @@ async def broadcast(msg: Incoming, actor: Actor, svc: Services) -> Reply:
         return Reply(T.ASK_BROADCAST.format(code=code), expect_input=f"nhantin {code}")
     count = await notices.broadcast(
         svc.db.uow(), text=msg.text, class_code=code, settings=svc.settings,
-        now=svc.clock.now(), actor=actor, centre_id=svc.centre_id,
+        now=svc.clock.now(), actor=actor,
     )  # fmt: skip
     return Reply(T.BROADCAST_DONE.format(count=count, code=code))

@@ -30,7 +30,11 @@ from vn.text import name_key
 S = NotificationStatus
 SETTINGS = Settings()
 _ids = iter(range(5_000_000, 6_000_000))
-CLI = Actor.cli(0)  # the staff command line: audit entries say "cli"
+
+
+def staff(sample: SampleClass) -> Actor:
+    """The staff command line of the sample class's centre (audit entries say "cli")."""
+    return Actor.cli(sample.centre_id)
 
 
 def make_bot(local: LocalTelegram, *, read_timeout: float = 5.0) -> Bot:
@@ -257,7 +261,7 @@ async def test_staff_see_delivery_per_kind_and_resend_the_failed_ones(
     local_telegram.block(linked[1])
     await notices.broadcast(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         text="Mai nghỉ.",
         class_code=sample_class.code,
         settings=SETTINGS,
@@ -265,7 +269,9 @@ async def test_staff_see_delivery_per_kind_and_resend_the_failed_ones(
     )
     async with dispatcher(database, clock, local_telegram) as d:
         await d.run_until_idle()
-        view = await delivery.delivery_view(database.uow(), class_code=sample_class.code)
+        view = await delivery.delivery_view(
+            database.uow(), actor=staff(sample_class), class_code=sample_class.code
+        )
         [counts] = view.kinds
         assert (counts.kind, counts.sent, counts.failed, counts.pending) == ("broadcast", 1, 44, 0)
         reasons = {line.name: line.reason_code for line in view.failed}
@@ -275,11 +281,13 @@ async def test_staff_see_delivery_per_kind_and_resend_the_failed_ones(
 
         local_telegram.unblock(linked[1])
         resent = await delivery.resend_failed(
-            database.uow(), actor=CLI, class_code=sample_class.code, now=clock.now()
+            database.uow(), actor=staff(sample_class), class_code=sample_class.code, now=clock.now()
         )
         assert resent == 44
         await d.run_until_idle()
-    view = await delivery.delivery_view(database.uow(), class_code=sample_class.code)
+    view = await delivery.delivery_view(
+        database.uow(), actor=staff(sample_class), class_code=sample_class.code
+    )
     assert (view.kinds[0].sent, view.kinds[0].failed) == (2, 43), view.kinds
     assert (local_telegram.sent(linked[1])[-1].text or "").endswith("Mai nghỉ.")
 

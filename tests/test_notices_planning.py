@@ -6,20 +6,27 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from db.database import Database
-from db.models import Class, Notification, NotificationStatus, Person, Session
+from db.models import Class, Notification, NotificationStatus, Person, Session, SessionStatus
 from sheets.schedule import parse_schedule
 from tests.conftest import SAMPLES, TZ, SampleClass
+from texts.refusals import say
 from usecases import classes, delivery, notices
 from usecases.clock import FixedClock
 from usecases.identity import Actor
+from usecases.refusal import Refused
 from usecases.settings import NoticeSettings, Settings
 
 SETTINGS = Settings()
 S = NotificationStatus
-CLI = Actor.cli(0)  # the staff command line: audit entries say "cli"
+
+
+def staff(sample: SampleClass) -> Actor:
+    """The staff command line of the sample class's centre (audit entries say "cli")."""
+    return Actor.cli(sample.centre_id)
 
 
 async def rows(db: Database, **where: Any) -> list[Notification]:
@@ -49,7 +56,11 @@ async def test_announcement_reaches_each_learner_and_each_unit_leader_once(
 ) -> None:
     leader = await add_leader(database, sample_class.centre_id)
     result = await notices.announce_class(
-        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     assert (result.learners, result.leaders) == (45, 1)
     announcements = await rows(database, kind="announcement")
@@ -65,7 +76,7 @@ async def test_announcement_reaches_each_learner_and_each_unit_leader_once(
 
     again = await notices.announce_class(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         class_code=sample_class.code,
         settings=SETTINGS,
         now=clock.advance(hours=1),
@@ -78,7 +89,11 @@ async def test_every_session_gets_an_evening_and_an_hour_before_reminder(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     result = await notices.announce_class(
-        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     assert result.reminders == 16 * 2 * 45
     first = await first_session(database, sample_class.id)
@@ -97,7 +112,11 @@ async def test_reminder_times_follow_the_settings(
 ) -> None:
     settings = Settings(notices=NoticeSettings(evening_before_at=time(20, 30), minutes_before=30))
     await notices.announce_class(
-        database.uow(), actor=CLI, class_code=sample_class.code, settings=settings, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=settings,
+        now=clock.now(),
     )
     first = await first_session(database, sample_class.id)
     due = sorted({r.due_at.astimezone(TZ) for r in await rows(database, session_id=first.id)})
@@ -108,7 +127,11 @@ async def test_a_moved_session_cancels_old_reminders_plans_new_ones_and_tells_le
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     schedule = parse_schedule(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx")
     first_row = schedule.rows[0]
@@ -163,11 +186,15 @@ async def test_a_cancelled_session_withdraws_its_reminders_and_tells_learners(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     cancelled, told = await notices.cancel_session(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         class_code=sample_class.code,
         number=2,
         reason="Giảng viên bận công tác",
@@ -186,12 +213,16 @@ async def test_moving_a_session_by_command_replans_reminders(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     new_start = datetime(2024, 3, 20, 7, 30, tzinfo=TZ)
     moved, told = await notices.move_session(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         class_code=sample_class.code,
         number=3,
         starts_at=new_start,
@@ -210,7 +241,7 @@ async def test_a_broadcast_goes_to_every_learner_of_the_class_once(
 ) -> None:
     count = await notices.broadcast(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         text="Lớp nghỉ học chiều thứ Sáu.",
         class_code=sample_class.code,
         settings=SETTINGS,
@@ -222,7 +253,7 @@ async def test_a_broadcast_goes_to_every_learner_of_the_class_once(
     # A second broadcast with the same words is a new message, not a duplicate key.
     await notices.broadcast(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         text="Lớp nghỉ học chiều thứ Sáu.",
         class_code=sample_class.code,
         settings=SETTINGS,
@@ -243,7 +274,7 @@ async def test_a_broadcast_to_a_unit_reaches_its_learners(
         )
     count = await notices.broadcast(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         text="Họp đơn vị.",
         unit_id=unit_id,
         settings=SETTINGS,
@@ -259,7 +290,7 @@ async def test_quiet_hours_hold_ordinary_notices_until_morning_but_not_urgent_on
     clock.set(datetime(2024, 3, 3, 22, 15, tzinfo=TZ))
     await notices.broadcast(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         text="Tin thường.",
         class_code=sample_class.code,
         settings=SETTINGS,
@@ -267,7 +298,7 @@ async def test_quiet_hours_hold_ordinary_notices_until_morning_but_not_urgent_on
     )
     await notices.cancel_session(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         class_code=sample_class.code,
         number=1,
         reason=None,
@@ -287,7 +318,7 @@ async def test_quiet_hours_hold_ordinary_notices_until_morning_but_not_urgent_on
         await uow.commit()
     await notices.cancel_session(
         database.uow(),
-        actor=CLI,
+        actor=staff(sample_class),
         class_code=sample_class.code,
         number=2,
         reason=None,
@@ -320,7 +351,11 @@ async def test_a_reminder_whose_session_has_begun_expires_instead_of_going(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), actor=CLI, class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     first = await first_session(database, sample_class.id)
     clock.set(first.starts_at + timedelta(minutes=1))  # the bot was down all night
@@ -348,3 +383,48 @@ def test_a_reminders_first_line_is_true_at_the_time_it_is_sent() -> None:
     body = "⏰ Còn 60 phút nữa đến giờ học lớp Lớp A.\nBuổi 1: …"
     reworded = notices.reword_reminder(body, name, starts, starts - timedelta(minutes=10), TZ)
     assert reworded.splitlines() == ["⏰ Còn 10 phút nữa đến giờ học lớp Lớp A.", "Buổi 1: …"]
+
+
+async def test_only_staff_of_the_classs_centre_act_on_it_and_nothing_changes_otherwise(
+    database: Database, sample_class: SampleClass, clock: FixedClock
+) -> None:
+    other_centre = Actor.cli(sample_class.centre_id + 1000)
+    for actor in (other_centre, Actor.system()):
+        with pytest.raises(Refused) as refused:
+            await notices.announce_class(
+                database.uow(), actor=actor, class_code=sample_class.code, settings=SETTINGS,
+                now=clock.now(),
+            )  # fmt: skip
+        assert say(refused.value) == f"Không tìm thấy lớp có mã «{sample_class.code}»."
+        with pytest.raises(Refused):
+            await notices.cancel_session(
+                database.uow(), actor=actor, class_code=sample_class.code, number=1,
+                reason=None, settings=SETTINGS, now=clock.now(),
+            )  # fmt: skip
+    assert await rows(database, kind="announcement") == []
+    async with database.uow() as uow:
+        statuses = set(
+            await uow.session.scalars(
+                select(Session.status).where(Session.class_id == sample_class.id)
+            )
+        )
+    assert statuses == {SessionStatus.SCHEDULED}
+
+
+async def test_moving_a_session_to_end_before_it_starts_is_refused(
+    database: Database, sample_class: SampleClass, clock: FixedClock
+) -> None:
+    starts = datetime(2024, 3, 20, 7, 30, tzinfo=TZ)
+    with pytest.raises(Refused) as refused:
+        await notices.move_session(
+            database.uow(), actor=staff(sample_class), class_code=sample_class.code, number=3,
+            starts_at=starts, ends_at=starts - timedelta(hours=1), settings=SETTINGS,
+            now=clock.now(),
+        )  # fmt: skip
+    assert say(refused.value) == "Không hiểu ngày giờ: giờ kết thúc trước giờ bắt đầu"
+    with pytest.raises(Refused) as missing:
+        await notices.cancel_session(
+            database.uow(), actor=staff(sample_class), class_code=sample_class.code,
+            number=99, reason=None, settings=SETTINGS, now=clock.now(),
+        )  # fmt: skip
+    assert say(missing.value) == f"Không tìm thấy buổi 99 của lớp {sample_class.code}."

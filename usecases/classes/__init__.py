@@ -26,6 +26,7 @@ from usecases.classes.setup import (
     list_learners,
     list_sessions,
     set_monitor,
+    staff_class,
 )
 
 __all__ = [
@@ -48,5 +49,6 @@ __all__ = [
     "matching",
     "set_monitor",
     "shifted_onto_weekend",
+    "staff_class",
     "units_by_key",
 ]

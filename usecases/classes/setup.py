@@ -40,6 +40,7 @@ __all__ = [
     "list_learners",
     "list_sessions",
     "set_monitor",
+    "staff_class",
 ]
 
 
@@ -100,6 +101,19 @@ async def class_by_code(session: AsyncSession, code: str, centre_id: int | None 
     if centre_id is not None:
         query = query.where(Class.centre_id == centre_id)
     klass = await session.scalar(query)
+    if klass is None:
+        raise Refused(ClassReason.NOT_FOUND, code=code)
+    return klass
+
+
+async def staff_class(session: AsyncSession, actor: Actor, code: str) -> Class:
+    """A class by its code among the centres the actor is staff of: staff act on their own
+    centre's classes, and nobody else acts on a class by its code."""
+    klass = await session.scalar(
+        select(Class).where(
+            Class.code == nfc(code).upper(), Class.centre_id.in_(actor.staff_centre_ids)
+        )
+    )
     if klass is None:
         raise Refused(ClassReason.NOT_FOUND, code=code)
     return klass

@@ -11,7 +11,7 @@ from db.database import UnitOfWork
 from db.models import ChatAccount, ChatStatus, Notification, Person
 from db.models import NotificationStatus as S
 from usecases.audit import record
-from usecases.classes import class_by_code
+from usecases.classes import staff_class
 from usecases.delivery.rules import FailedLine, KindCounts, count_kinds, failed_lines
 from usecases.identity import Actor
 
@@ -28,13 +28,11 @@ class DeliveryView:
     failed_total: int = 0
 
 
-async def delivery_view(
-    uow: UnitOfWork, *, class_code: str, centre_id: int | None = None
-) -> DeliveryView:
+async def delivery_view(uow: UnitOfWork, *, actor: Actor, class_code: str) -> DeliveryView:
     """Per notice kind: sent, pending, failed, expired; and who could not be reached, why."""
     async with uow:
         session = uow.session
-        klass = await class_by_code(session, class_code, centre_id)
+        klass = await staff_class(session, actor, class_code)
         counts = await session.execute(
             select(Notification.kind, Notification.status, Notification.channel, func.count())
             .where(Notification.class_id == klass.id)
@@ -66,14 +64,13 @@ async def resend_failed(
     class_code: str,
     now: datetime,
     kind: str | None = None,
-    centre_id: int | None = None,
 ) -> int:
     """Failed notices of a class get a new chance (same row, attempts start over). A person
     whose accounts were all blocked is tried again on them too: staff ask because they know
     the person is back."""
     async with uow:
         session = uow.session
-        klass = await class_by_code(session, class_code, centre_id)
+        klass = await staff_class(session, actor, class_code)
         where = [Notification.class_id == klass.id, Notification.status == S.FAILED]
         if kind:
             where.append(Notification.kind == kind)

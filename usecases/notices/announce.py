@@ -14,7 +14,7 @@ from db.database import UnitOfWork
 from db.models import Centre, Class, Enrollment, Person, Session, SessionStatus, Unit, UnitLeader
 from texts import notices as T
 from usecases.audit import record
-from usecases.classes import class_by_code
+from usecases.classes import staff_class
 from usecases.identity import Actor
 from usecases.notices import rules, wording
 from usecases.notices.planning import learner_ids, plan_reminders
@@ -45,14 +45,13 @@ async def announce_class(
     class_code: str,
     settings: Settings,
     now: datetime,
-    centre_id: int | None = None,
 ) -> Announced:
     """The class announcement to each learner and to each leader of the learners' units (one
     per leader, listing their learners), plus every session's reminders. Announcing again
     adds only what is missing (new learners, new leaders)."""
     async with uow:
         session = uow.session
-        klass = await class_by_code(session, class_code, centre_id)
+        klass = await staff_class(session, actor, class_code)
         sessions = list(
             await session.scalars(
                 select(Session).where(Session.class_id == klass.id).order_by(Session.starts_at)
@@ -134,7 +133,6 @@ async def broadcast(
     now: datetime,
     class_code: str | None = None,
     unit_id: int | None = None,
-    centre_id: int | None = None,
 ) -> int:
     """A staff message to every learner of a class, or of a unit (learners in any class).
     Each broadcast is one audit entry, whose id makes its keys unique. Returns the count."""
@@ -145,12 +143,12 @@ async def broadcast(
         session = uow.session
         class_id = None
         if class_code is not None:
-            klass = await class_by_code(session, class_code, centre_id)
+            klass = await staff_class(session, actor, class_code)
             class_id, centre_id = klass.id, klass.centre_id
             people = await learner_ids(session, klass.id)
         else:
-            people, centre_id = await _unit_learners(session, unit_id, centre_id)
-        centre = await session.get(Centre, centre_id) if centre_id else None
+            people, centre_id = await _unit_learners(session, actor, unit_id)
+        centre = await session.get(Centre, centre_id)
         entry = record(
             session, actor, "notice.broadcast", entity="class" if class_id else "unit",
             entity_id=class_id or unit_id, details={"recipients": len(people)},
@@ -168,9 +166,10 @@ async def broadcast(
 
 
 async def _unit_learners(
-    session: AsyncSession, unit_id: int | None, centre_id: int | None
+    session: AsyncSession, actor: Actor, unit_id: int | None
 ) -> tuple[list[int], int]:
-    """The learners (in any class) of a unit of the centre, and the unit's centre."""
+    """The learners (in any class) of a unit of a centre the actor is staff of, and the unit's
+    centre."""
     people = list(
         await session.scalars(
             select(Person.id)
@@ -181,6 +180,6 @@ async def _unit_learners(
         )
     )
     unit = await session.get(Unit, unit_id)
-    if unit is None or centre_id not in (None, unit.centre_id):
+    if unit is None or not actor.is_staff_of(unit.centre_id):
         raise Refused(NoticeReason.UNIT_NOT_FOUND)
     return people, unit.centre_id

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.database import UnitOfWork
 from db.models import Class, Session, SessionStatus
 from usecases.audit import record
-from usecases.classes import class_by_code
+from usecases.classes import staff_class
 from usecases.identity import Actor
 from usecases.notices.planning import learner_ids, session_moved, tell_change, withdraw_reminders
 from usecases.notices.rules import NoticeReason
@@ -24,10 +24,11 @@ __all__ = ["cancel_session", "find_session", "move_session"]
 
 
 async def find_session(
-    session: AsyncSession, code: str, number: int, centre_id: int | None
+    session: AsyncSession, actor: Actor, code: str, number: int
 ) -> tuple[Class, Session]:
-    """A session by its class's code and its number (Buổi), with its class."""
-    klass = await class_by_code(session, code, centre_id)
+    """A session by its class's code and its number (Buổi), with its class (of a centre the
+    actor is staff of)."""
+    klass = await staff_class(session, actor, code)
     found = await session.scalar(
         select(Session).where(Session.class_id == klass.id, Session.number == number)
     )
@@ -46,7 +47,6 @@ async def move_session(
     ends_at: datetime,
     settings: Settings,
     now: datetime,
-    centre_id: int | None = None,
 ) -> tuple[Session, int]:
     """Staff move one session; learners are told and reminders re-planned in the same
     transaction. Returns the session and how many learners were told."""
@@ -54,7 +54,7 @@ async def move_session(
         raise Refused(NoticeReason.ENDS_BEFORE_START)
     async with uow:
         session = uow.session
-        klass, moved = await find_session(session, class_code, number, centre_id)
+        klass, moved = await find_session(session, actor, class_code, number)
         old = moved.starts_at
         moved.starts_at, moved.ends_at = starts_at, ends_at
         moved.status = SessionStatus.SCHEDULED
@@ -80,12 +80,11 @@ async def cancel_session(
     reason: str | None,
     settings: Settings,
     now: datetime,
-    centre_id: int | None = None,
 ) -> tuple[Session, int]:
     """Staff cancel one session: its reminders are withdrawn and learners told."""
     async with uow:
         session = uow.session
-        klass, cancelled = await find_session(session, class_code, number, centre_id)
+        klass, cancelled = await find_session(session, actor, class_code, number)
         cancelled.status = SessionStatus.CANCELLED
         await withdraw_reminders(session, cancelled.id)
         told = 0
