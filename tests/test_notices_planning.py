@@ -9,12 +9,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.dispatch import Dispatcher
+from channels.incoming import Incoming
 from db.database import Database
 from db.models import Class, Notification, NotificationStatus, Person, Session, SessionStatus
+from handlers.base import Services
+from handlers.routes import ROUTES
 from sheets.schedule import parse_schedule
 from tests.conftest import SAMPLES, TZ, SampleClass
 from texts.refusals import say
-from usecases import classes, delivery, notices
+from usecases import classes, delivery, identity, notices
 from usecases.clock import FixedClock
 from usecases.identity import Actor
 from usecases.refusal import Refused
@@ -428,3 +432,22 @@ async def test_moving_a_session_to_end_before_it_starts_is_refused(
             number=99, reason=None, settings=SETTINGS, now=clock.now(),
         )  # fmt: skip
     assert say(missing.value) == f"Không tìm thấy buổi 99 của lớp {sample_class.code}."
+
+
+async def test_a_refused_broadcast_settles_what_the_bot_waited_for(
+    database: Database, sample_class: SampleClass, clock: FixedClock
+) -> None:
+    """A refusal is a reply like any other: the text the bot waited for is not awaited again."""
+    await identity.sync_staff(database.uow(), sample_class.centre_id, (4242,))
+    chat = Dispatcher(Services(database, clock, SETTINGS, sample_class.centre_id), ROUTES)
+
+    def typed(text: str, command: str | None = None, *args: str) -> Incoming:
+        return Incoming("telegram", "4242", "4242", text=text, command=command, args=args)
+
+    [ask] = await chat.handle(typed("/nhantin SC-XX", "nhantin", "SC-XX"))
+    assert "Bạn gửi nội dung tin cho cả lớp SC-XX" in ask.text
+    [refused] = await chat.handle(typed("Mai lớp nghỉ."))
+    assert refused.text == "Không tìm thấy lớp có mã «SC-XX»."
+    [after] = await chat.handle(typed("Cảm ơn."))
+    assert "SC-XX" not in after.text
+    assert await rows(database, kind="broadcast") == []
