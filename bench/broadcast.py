@@ -41,7 +41,7 @@ from db.models import ChatAccount, Notification, NotificationStatus, Person
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
 from usecases import identity
-from usecases.notices import enqueue_many
+from usecases.outbox import Notice, enqueue_all
 
 REPO = Path(__file__).resolve().parents[1]
 LEARNERS = 5_000
@@ -149,12 +149,10 @@ async def seed(
             )
             for u, p in zip(user_ids, people, strict=True)
         )
-        await enqueue_many(
+        await enqueue_all(
             uow.session,
             [
-                Notification(
-                    idempotency_key=f"bench:{u}", person_id=p.id, kind=KIND, text=TEXT, due_at=now
-                )
+                Notice(key=f"bench:{u}", person_id=p.id, kind=KIND, text=TEXT, due_at=now)
                 for u, p in zip(user_ids, people, strict=True)
             ],
         )

@@ -85,7 +85,9 @@ class Dispatcher:
         try:
             result = await route.handler(msg, actor, svc)
         except Refused as no:
-            return [Reply(say(no))]
+            # Like any reply: what the bot waited for is settled, and a refusal that left a
+            # trace (a notice to the person whose code was used) wakes the outbox.
+            result = Reply(say(no))
         except Exception:
             # Logs carry ids, never names or phone numbers (DESIGN §5).
             log.exception("handler %s failed for account %s", route.command, actor.account_id)

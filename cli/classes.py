@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,6 +20,7 @@ from cli.common import (
     write_file,
 )
 from cli.lecturers import link_schedule, report_schedule_links
+from texts import classes as T
 from vn.dates import DateError, format_date, format_time, format_when, parse_date, weekday_vi
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
@@ -44,10 +46,12 @@ def create_class(
 ) -> None:
     """Tạo một lớp học mới."""
     from usecases import classes
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await classes.create_class(
             db.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             code=ma,
             name=ten,
@@ -57,7 +61,7 @@ def create_class(
         )
 
     run(config, work)
-    out.print(f"Đã tạo lớp [bold]{ma.upper()}[/bold]: {ten}")
+    out.print(T.CREATED.format(code=ma.upper(), name=ten))
 
 
 @lop.command("nhap-hoc-vien")
@@ -69,35 +73,28 @@ def import_roster(
     """Nhập danh sách học viên từ tệp Excel/CSV của trung tâm (nhập lại thì cập nhật)."""
     from sheets.roster import parse_roster
     from usecases import classes
+    from usecases.identity import Actor
 
     parsed = progress_parse(parse_roster, tep)
     reject_if_errors(parsed.errors, tep)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> classes.RosterReport:
         klass = await classes.find_class(db.uow(), ma)
-        return await classes.import_roster(db.uow(), class_id=klass.id, rows=parsed.rows)
+        return await classes.import_roster(
+            db.uow(), actor=Actor.cli(centre_id), class_id=klass.id, rows=parsed.rows
+        )
 
     report = run(config, work)
-    out.print(
-        f"Đã nhập {len(parsed.rows)} học viên vào lớp {ma.upper()}: "
-        f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
-    )
+    out.print(T.ROSTER_IMPORTED.format(rows=len(parsed.rows), code=ma.upper(), **asdict(report)))
     known = report.enrolled - report.created
     if known > 0:
-        out.print(
-            f"{report.enrolled} học viên được ghi danh vào lớp, trong đó {known} người đã có "
-            "trong hệ thống (từ lớp trước)."
-        )
+        out.print(T.ROSTER_KNOWN.format(enrolled=report.enrolled, known=known))
     if report.phone_changed:
-        out.print(
-            f"Đã cập nhật số điện thoại mới của {len(report.phone_changed)} học viên: "
-            + ", ".join(report.phone_changed)
-        )
+        names = ", ".join(report.phone_changed)
+        out.print(T.ROSTER_PHONES.format(count=len(report.phone_changed), names=names))
     if report.not_in_file:
-        out.print(
-            f"[yellow]{len(report.not_in_file)} học viên đã có trong lớp nhưng không có trong "
-            f"tệp (vẫn giữ trong lớp):[/yellow] " + ", ".join(report.not_in_file)
-        )
+        names = ", ".join(report.not_in_file)
+        out.print(T.ROSTER_NOT_IN_FILE.format(count=len(report.not_in_file), names=names))
 
 
 @lop.command("nhap-lich")
@@ -117,6 +114,7 @@ def import_schedule(
     """Nhập lịch học của lớp (nhập lại thì cập nhật các buổi theo số buổi)."""
     from sheets.schedule import parse_schedule
     from usecases import classes
+    from usecases.identity import Actor
 
     shift_to: date | None = None
     if bat_dau:
@@ -129,23 +127,20 @@ def import_schedule(
     reject_if_errors(parsed.errors, tep)
     weekend = classes.shifted_onto_weekend(parsed.rows, shift_to) if shift_to else []
     if shift_to and weekend:
-        err.print(
-            f"[yellow]Dời lịch để bắt đầu ngày {format_date(shift_to)} làm {len(weekend)} buổi "
-            "rơi vào cuối tuần:[/yellow]"
-        )
+        err.print(T.SHIFT_WEEKEND.format(date=format_date(shift_to), count=len(weekend)))
         for row, day in weekend:
-            err.print(
-                f"  • Buổi {row.number or row.row}: {weekday_vi(row.day)} {format_date(row.day)}"
-                f" → {weekday_vi(day)} {format_date(day)}"
-            )
-        if not dong_y and not ask("Vẫn nhập lịch này?"):
-            out.print("Chưa nhập lịch. Chọn ngày bắt đầu khác với --bat-dau.")
+            old = f"{weekday_vi(row.day)} {format_date(row.day)}"
+            new = f"{weekday_vi(day)} {format_date(day)}"
+            err.print(T.SHIFT_WEEKEND_LINE.format(number=row.number or row.row, old=old, new=new))
+        if not dong_y and not ask(T.SHIFT_ASK):
+            out.print(T.SHIFT_NOT_IMPORTED)
             raise typer.Exit(0)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> classes.ScheduleReport:
         klass = await classes.find_class(db.uow(), ma)
         report = await classes.import_schedule(
             db.uow(),
+            actor=Actor.cli(centre_id),
             class_id=klass.id,
             rows=parsed.rows,
             tz=settings.timezone,
@@ -155,10 +150,7 @@ def import_schedule(
         return report
 
     report = run(config, work)
-    out.print(
-        f"Đã nhập {len(parsed.rows)} buổi học cho lớp {ma.upper()}: "
-        f"{report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi."
-    )
+    out.print(T.SCHEDULE_IMPORTED.format(rows=len(parsed.rows), code=ma.upper(), **asdict(report)))
 
 
 @lop.command("ds")
@@ -172,7 +164,7 @@ def list_classes(config: ConfigOption = None) -> None:
         return await classes.list_classes(db.uow(), centre_id=centre_id)
 
     rows = run(config, work)
-    table = Table("Mã lớp", "Tên lớp", "Loại", "Từ ngày", "Đến ngày", "Học viên", "Buổi")
+    table = Table(*T.CLASSES_HEADER)
     for c in rows:
         table.add_row(
             c.code,
@@ -183,7 +175,7 @@ def list_classes(config: ConfigOption = None) -> None:
             str(c.learners),
             str(c.sessions),
         )
-    out.print(table if rows else "Chưa có lớp nào.")
+    out.print(table if rows else T.NO_CLASSES)
 
 
 @lop.command("buoi")
@@ -201,7 +193,7 @@ def list_sessions(
 
     sessions, settings = run(config, work)
     tz = settings.timezone
-    table = Table("Buổi", "Thời gian", "Đến", "Chuyên đề", "Giảng viên", "Địa điểm", "Trạng thái")
+    table = Table(*T.SESSIONS_HEADER)
     for s in sessions:
         table.add_row(
             str(s.number or ""),
@@ -210,9 +202,9 @@ def list_sessions(
             s.topic or "",
             s.lecturer or "",
             s.place or "",
-            "Đã hoãn" if s.status == "cancelled" else "",
+            T.SESSION_CANCELLED if s.status == "cancelled" else "",
         )
-    out.print(table if sessions else "Lớp chưa có lịch học.")
+    out.print(table if sessions else T.NO_SESSIONS)
 
 
 @lop.command("hoc-vien")
@@ -230,7 +222,7 @@ def list_learners(
         return await classes.list_learners(db.uow(), class_id=klass.id)
 
     learners = run(config, work)
-    table = Table("TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Điện thoại", "Liên kết", "")
+    table = Table(*T.LEARNERS_HEADER)
     for line in learners:
         p = line.person
         table.add_row(
@@ -239,10 +231,10 @@ def list_learners(
             format_date(p.birth_date) if p.birth_date else "",
             line.unit_name or "",
             display_phone(p.phone) if p.phone else "",
-            ", ".join(line.linked_channels) or "chưa",
-            "lớp trưởng" if line.is_monitor else "",
+            ", ".join(line.linked_channels) or T.NOT_LINKED,
+            T.MONITOR if line.is_monitor else "",
         )
-    out.print(table if learners else "Lớp chưa có học viên.")
+    out.print(table if learners else T.NO_LEARNERS)
 
 
 @lop.command("lop-truong")
@@ -253,13 +245,16 @@ def set_monitor(
 ) -> None:
     """Chỉ định lớp trưởng (người điểm danh cho lớp)."""
     from usecases import classes
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         klass = await classes.find_class(db.uow(), ma)
-        return await classes.set_monitor(db.uow(), class_id=klass.id, who=ai)
+        return await classes.set_monitor(
+            db.uow(), actor=Actor.cli(centre_id), class_id=klass.id, who=ai
+        )
 
     person = run(config, work)
-    out.print(f"{person.full_name} là lớp trưởng lớp {ma.upper()}.")
+    out.print(T.MONITOR_SET.format(name=person.full_name, code=ma.upper()))
 
 
 @lop.command("bo-lop-truong")
@@ -270,13 +265,16 @@ def unset_monitor(
 ) -> None:
     """Thôi cử một học viên làm lớp trưởng (không điểm danh cho lớp nữa)."""
     from usecases import classes
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         klass = await classes.find_class(db.uow(), ma)
-        return await classes.set_monitor(db.uow(), class_id=klass.id, who=ai, monitor=False)
+        return await classes.set_monitor(
+            db.uow(), actor=Actor.cli(centre_id), class_id=klass.id, who=ai, monitor=False
+        )
 
     person = run(config, work)
-    out.print(f"{person.full_name} không còn là lớp trưởng lớp {ma.upper()}.")
+    out.print(T.MONITOR_UNSET.format(name=person.full_name, code=ma.upper()))
 
 
 @lop.command("loi-moi")
@@ -302,12 +300,15 @@ def invites(
     from sheets.writer import SheetSpec, write_xlsx
     from usecases import classes, linking
     from usecases.clock import SystemClock
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[Any, Settings]:
         klass = await classes.find_class(db.uow(), ma)
         now = SystemClock().now()
         if cap_lai is not None:
-            one = await linking.reissue_invite(db.uow(), class_id=klass.id, who=cap_lai, now=now)
+            one = await linking.reissue_invite(
+                db.uow(), actor=Actor.cli(centre_id), class_id=klass.id, who=cap_lai, now=now
+            )
             return [one], settings
         made = await linking.create_invites(db.uow(), class_id=klass.id, now=now)
         return made, settings
@@ -317,7 +318,7 @@ def invites(
     rows = [
         (
             p.full_name,
-            "học viên" if role == "learner" else "lãnh đạo đơn vị",
+            T.ROLE_NAMES.get(role, role),
             code,
             f"https://t.me/{username}?start={code}" if username else "",
         )
@@ -329,22 +330,22 @@ def invites(
             write_xlsx(
                 [
                     SheetSpec(
-                        "Mã mời",
-                        ("Họ và tên", "Vai trò", "Mã mời", "Đường liên kết"),
+                        T.INVITES_SHEET,
+                        T.INVITES_FILE_HEADER,
                         rows,
-                        title_lines=(f"MÃ MỜI LỚP {ma.upper()}",),
+                        title_lines=(T.INVITES_TITLE.format(code=ma.upper()),),
                     )
                 ]
             ),
         )
-        out.print(f"Đã ghi {len(rows)} mã mời vào {xuat}")
+        out.print(T.INVITES_WRITTEN.format(count=len(rows), path=xuat))
         return
-    table = Table("Họ và tên", "Vai trò", "Mã mời", "Đường liên kết (Telegram)")
+    table = Table(*T.INVITES_HEADER)
     for row in rows:
         table.add_row(*row)
-    out.print(table if rows else "Mọi người đã liên kết tài khoản, không cần mã mời.")
+    out.print(table if rows else T.NO_INVITES)
     if rows and not username:
-        out.print("[yellow]Đặt telegram.bot_username trong config.toml để in đường liên kết.")
+        out.print(T.NO_BOT_USERNAME)
 
 
 @don_vi.command("lanh-dao")
@@ -357,10 +358,12 @@ def add_leader(
 ) -> None:
     """Thêm lãnh đạo đơn vị (nhận báo vắng học và kết quả học tập của học viên đơn vị)."""
     from usecases import classes
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> Any:
         return await classes.add_unit_leader(
             db.uow(),
+            actor=Actor.cli(centre_id),
             centre_id=centre_id,
             unit_name=don_vi_ten,
             full_name=ten,
@@ -369,4 +372,4 @@ def add_leader(
         )
 
     person = run(config, work)
-    out.print(f"Đã thêm {person.full_name} là lãnh đạo đơn vị «{don_vi_ten}».")
+    out.print(T.LEADER_ADDED.format(name=person.full_name, unit=don_vi_ten))

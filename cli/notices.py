@@ -37,7 +37,7 @@ def _clock() -> Clock:
 
 
 def _refuse(exc: Exception) -> None:
-    err.print(f"[red]Không thực hiện được:[/red] {exc}")
+    err.print(T.CLI_REFUSED.format(error=exc))
     raise typer.Exit(1) from exc
 
 
@@ -45,11 +45,14 @@ def _refuse(exc: Exception) -> None:
 def view(ma: ClassArg, config: ConfigOption = None) -> None:
     """Xem số tin đã gửi, đang chờ, lỗi, hết hạn theo từng loại, và ai chưa nhận được."""
     from usecases import delivery
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> delivery.DeliveryView:
-        return await delivery.delivery_view(db.uow(), class_code=ma, centre_id=centre_id)
+        return await delivery.delivery_view(db.uow(), actor=Actor.cli(centre_id), class_code=ma)
 
-    out.print(delivery.describe_view(run(config, work)), highlight=False)
+    from render.delivery import describe_view
+
+    out.print(describe_view(run(config, work)), highlight=False)
 
 
 @tin.command("gui-lai")
@@ -60,11 +63,12 @@ def resend(
 ) -> None:
     """Gửi lại các tin bị lỗi của một lớp."""
     from usecases import delivery
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await delivery.resend_failed(
-            db.uow(), class_code=ma, now=_clock().now(), kind=loai, centre_id=centre_id
-        )
+            db.uow(), actor=Actor.cli(centre_id), class_code=ma, now=_clock().now(), kind=loai,
+        )  # fmt: skip
 
     count = run(config, work)
     out.print(T.RESENT.format(count=count) if count else T.RESENT_NONE)
@@ -74,11 +78,13 @@ def resend(
 def announce(ma: ClassArg, config: ConfigOption = None) -> None:
     """Gửi thông báo triệu tập lớp cho học viên và lãnh đạo đơn vị, lên lịch nhắc học."""
     from usecases import notices
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> notices.Announced:
         return await notices.announce_class(
-            db.uow(), class_code=ma, settings=settings, now=_clock().now(), centre_id=centre_id
-        )
+            db.uow(), actor=Actor.cli(centre_id), class_code=ma, settings=settings,
+            now=_clock().now(),
+        )  # fmt: skip
 
     done = run(config, work)
     out.print(T.ANNOUNCED.format(count=done.total, code=ma.upper()))
@@ -92,11 +98,12 @@ def broadcast(
 ) -> None:
     """Nhắn một tin cho toàn bộ học viên của lớp."""
     from usecases import notices
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
         return await notices.broadcast(
-            db.uow(), text=noi_dung, class_code=ma, settings=settings, now=_clock().now(),
-            centre_id=centre_id,
+            db.uow(), actor=Actor.cli(centre_id), text=noi_dung, class_code=ma,
+            settings=settings, now=_clock().now(),
         )  # fmt: skip
 
     out.print(T.BROADCAST_DONE.format(count=run(config, work), code=ma.upper()))
@@ -112,6 +119,7 @@ def move(
 ) -> None:
     """Dời một buổi học: báo học viên và lên lại lịch nhắc."""
     from usecases import notices
+    from usecases.identity import Actor
 
     try:
         day = parse_date(ngay)
@@ -123,14 +131,11 @@ def move(
     async def work(db: Database, settings: Settings, centre_id: int) -> tuple[datetime, int]:
         tz = settings.timezone
         starts = datetime.combine(day, start, tzinfo=tz)
-        try:
-            _, told = await notices.move_session(
-                db.uow(), class_code=ma, number=buoi, starts_at=starts,
-                ends_at=datetime.combine(day, end, tzinfo=tz), settings=settings,
-                now=_clock().now(), centre_id=centre_id,
-            )  # fmt: skip
-        except notices.SessionNotFound as exc:
-            _refuse(exc)
+        _, told = await notices.move_session(
+            db.uow(), actor=Actor.cli(centre_id), class_code=ma, number=buoi, starts_at=starts,
+            ends_at=datetime.combine(day, end, tzinfo=tz), settings=settings,
+            now=_clock().now(),
+        )  # fmt: skip
         return starts, told
 
     starts, told = run(config, work)
@@ -147,15 +152,13 @@ def cancel(
 ) -> None:
     """Hoãn một buổi học: báo học viên và hủy các tin nhắc của buổi đó."""
     from usecases import notices
+    from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> int:
-        try:
-            _, told = await notices.cancel_session(
-                db.uow(), class_code=ma, number=buoi, reason=ly_do, settings=settings,
-                now=_clock().now(), centre_id=centre_id,
-            )  # fmt: skip
-        except notices.SessionNotFound as exc:
-            _refuse(exc)
+        _, told = await notices.cancel_session(
+            db.uow(), actor=Actor.cli(centre_id), class_code=ma, number=buoi, reason=ly_do,
+            settings=settings, now=_clock().now(),
+        )  # fmt: skip
         return told
 
     told = run(config, work)

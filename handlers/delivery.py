@@ -7,62 +7,45 @@ from datetime import datetime
 
 from channels.incoming import Incoming
 from handlers.base import Services, is_number
+from render.delivery import describe_view
 from texts import notices as T
 from usecases import delivery, notices
-from usecases.classes import ClassNotFound, ImportRejected
 from usecases.identity import Actor
 from usecases.messages import Choice, Reply
 from vn.dates import DateError, format_when, parse_date, parse_time_range
 
 __all__ = ["announce", "broadcast", "cancel", "move", "resend", "view"]
 
-REFUSED = (ClassNotFound, ImportRejected, notices.SessionNotFound)
-
-
-def _label(actor: Actor) -> str:
-    return f"{actor.channel}:{actor.account_id}"
-
 
 def render_view(v: delivery.DeliveryView) -> Reply:
     choices = Reply.rows([Choice(T.RESEND_BUTTON, f"guilai {v.code}")]) if v.failed else ()
-    return Reply(delivery.describe_view(v), choices=choices)
+    return Reply(describe_view(v), choices=choices)
 
 
 async def view(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if not msg.args:
         return Reply(T.USAGE_VIEW)
-    try:
-        v = await delivery.delivery_view(
-            svc.db.uow(), class_code=msg.args[0], centre_id=svc.centre_id
-        )
-    except REFUSED as exc:
-        return Reply(str(exc))
+    v = await delivery.delivery_view(svc.db.uow(), actor=actor, class_code=msg.args[0])
     return render_view(v)
 
 
 async def resend(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if not msg.args:
         return Reply(T.USAGE_RESEND)
-    try:
-        count = await delivery.resend_failed(
-            svc.db.uow(), class_code=msg.args[0], now=svc.clock.now(),
-            actor_label=_label(actor), centre_id=svc.centre_id,
-        )  # fmt: skip
-    except REFUSED as exc:
-        return Reply(str(exc))
+    count = await delivery.resend_failed(
+        svc.db.uow(), class_code=msg.args[0], now=svc.clock.now(),
+        actor=actor,
+    )  # fmt: skip
     return Reply(T.RESENT.format(count=count) if count else T.RESENT_NONE)
 
 
 async def announce(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if not msg.args:
         return Reply(T.USAGE_ANNOUNCE)
-    try:
-        done = await notices.announce_class(
-            svc.db.uow(), class_code=msg.args[0], settings=svc.settings, now=svc.clock.now(),
-            actor_label=_label(actor), centre_id=svc.centre_id,
-        )  # fmt: skip
-    except REFUSED as exc:
-        return Reply(str(exc))
+    done = await notices.announce_class(
+        svc.db.uow(), class_code=msg.args[0], settings=svc.settings, now=svc.clock.now(),
+        actor=actor,
+    )  # fmt: skip
     return Reply(T.ANNOUNCED.format(count=done.total, code=msg.args[0].upper()))
 
 
@@ -77,14 +60,11 @@ async def move(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     except DateError as exc:
         return Reply(T.BAD_DATE.format(error=exc.reason))
     starts = datetime.combine(day, start, tzinfo=tz)
-    try:
-        moved, told = await notices.move_session(
-            svc.db.uow(), class_code=msg.args[0], number=int(msg.args[1]), starts_at=starts,
-            ends_at=datetime.combine(day, end, tzinfo=tz), settings=svc.settings,
-            now=svc.clock.now(), actor_label=_label(actor), centre_id=svc.centre_id,
-        )  # fmt: skip
-    except REFUSED as exc:
-        return Reply(str(exc))
+    moved, told = await notices.move_session(
+        svc.db.uow(), class_code=msg.args[0], number=int(msg.args[1]), starts_at=starts,
+        ends_at=datetime.combine(day, end, tzinfo=tz), settings=svc.settings,
+        now=svc.clock.now(), actor=actor,
+    )  # fmt: skip
     session = T.SESSION_LABEL.format(number=moved.number)
     return Reply(T.MOVED_DONE.format(session=session, when=format_when(starts), count=told))
 
@@ -94,14 +74,10 @@ async def cancel(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if len(msg.args) < 2 or not is_number(msg.args[1]):
         return Reply(T.USAGE_CANCEL)
     reason = " ".join(msg.args[2:]) or None
-    try:
-        cancelled, told = await notices.cancel_session(
-            svc.db.uow(), class_code=msg.args[0], number=int(msg.args[1]), reason=reason,
-            settings=svc.settings, now=svc.clock.now(), actor_label=_label(actor),
-            centre_id=svc.centre_id,
-        )  # fmt: skip
-    except REFUSED as exc:
-        return Reply(str(exc))
+    cancelled, told = await notices.cancel_session(
+        svc.db.uow(), class_code=msg.args[0], number=int(msg.args[1]), reason=reason,
+        settings=svc.settings, now=svc.clock.now(), actor=actor,
+    )  # fmt: skip
     session = T.SESSION_LABEL.format(number=cancelled.number)
     return Reply(T.CANCELLED_DONE.format(session=session, count=told))
 
@@ -114,12 +90,8 @@ async def broadcast(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     typed = msg.text.strip().startswith("/") or msg.pressed
     if typed:
         return Reply(T.ASK_BROADCAST.format(code=code), expect_input=f"nhantin {code}")
-    try:
-        count = await notices.broadcast(
-            svc.db.uow(), text=msg.text, class_code=code, settings=svc.settings,
-            now=svc.clock.now(), actor_label=_label(actor), actor_person_id=actor.person_id,
-            centre_id=svc.centre_id,
-        )  # fmt: skip
-    except REFUSED as exc:
-        return Reply(str(exc))
+    count = await notices.broadcast(
+        svc.db.uow(), text=msg.text, class_code=code, settings=svc.settings,
+        now=svc.clock.now(), actor=actor,
+    )  # fmt: skip
     return Reply(T.BROADCAST_DONE.format(count=count, code=code))

@@ -7,11 +7,14 @@ from handlers.base import Services, main_menu
 from texts import common as C
 from texts import lecturers as LT
 from texts import linking as T
+from texts.refusals import say
 from usecases import linking
 from usecases.identity import Actor
-from usecases.linking import INVITE_ALPHABET, INVITE_LENGTH, LinkOutcome, LinkStatus
+from usecases.linking import INVITE_ALPHABET, INVITE_LENGTH, LinkOutcome, LinkReason, LinkStatus
 from usecases.messages import Reply
-from vn.phones import mask_phone
+from usecases.refusal import Refused
+
+ASK_CONTACT_AGAIN = (LinkReason.NOT_OWN_CONTACT, LinkReason.BAD_PHONE)
 
 
 async def start(msg: Incoming, actor: Actor, svc: Services) -> Reply:
@@ -23,14 +26,19 @@ async def start(msg: Incoming, actor: Actor, svc: Services) -> Reply:
 
 
 async def contact(msg: Incoming, actor: Actor, svc: Services) -> Reply:
-    outcome = await linking.link_by_contact(
-        svc.db.uow(),
-        account_id=actor.account_id,
-        phone=msg.contact_phone or "",
-        is_own=msg.contact_is_own,
-        now=svc.clock.now(),
-    )
-    return _render(outcome, actor, svc)
+    try:
+        outcome = await linking.link_by_contact(
+            svc.db.uow(),
+            actor=actor,
+            phone=msg.contact_phone or "",
+            is_own=msg.contact_is_own,
+            now=svc.clock.now(),
+        )
+    except Refused as no:
+        if no.reason in ASK_CONTACT_AGAIN:  # the button to share their own number, again
+            return Reply(say(no), ask_contact=svc.can_share_contact)
+        raise
+    return _render(outcome, svc)
 
 
 async def text(msg: Incoming, actor: Actor, svc: Services) -> Reply:
@@ -60,44 +68,20 @@ def unlinked_welcome(svc: Services) -> Reply:
 
 
 async def _by_code(code: str, actor: Actor, svc: Services) -> Reply:
-    outcome = await linking.link_by_code(
-        svc.db.uow(), account_id=actor.account_id, code=code, now=svc.clock.now()
-    )
-    return _render(outcome, actor, svc, code=code)
+    outcome = await linking.link_by_code(svc.db.uow(), actor=actor, code=code, now=svc.clock.now())
+    return _render(outcome, svc)
 
 
-def _render(outcome: LinkOutcome, actor: Actor, svc: Services, code: str = "") -> Reply:
-    match outcome.status:
-        case LinkStatus.LINKED | LinkStatus.ALREADY:
-            if outcome.status == LinkStatus.ALREADY:
-                text = T.ALREADY_LINKED.format(name=outcome.name)
-            elif outcome.class_names:
-                text = T.LINKED_LEARNER.format(
-                    name=outcome.name, classes=", ".join(outcome.class_names)
-                )
-            elif outcome.actor is not None and outcome.actor.is_lecturer:
-                text = LT.LINKED_LECTURER.format(name=outcome.name)
-            elif outcome.unit_names:
-                text = T.LINKED_LEADER.format(
-                    name=outcome.name, units=", ".join(outcome.unit_names)
-                )
-            else:
-                text = T.LINKED_OTHER.format(name=outcome.name)
-            return Reply(text, choices=main_menu(outcome.actor or actor, svc))
-        case LinkStatus.UNKNOWN_CODE:
-            return Reply(T.CODE_UNKNOWN.format(code=code[:20]))
-        case LinkStatus.USED_CODE:
-            return Reply(T.CODE_USED)
-        case LinkStatus.OTHER_PERSON:
-            return Reply(T.CODE_FOR_SOMEONE_ELSE.format(name=outcome.name))
-        case LinkStatus.NOT_OWN_CONTACT:
-            return Reply(T.CONTACT_NOT_OWN, ask_contact=svc.can_share_contact)
-        case LinkStatus.BAD_PHONE:
-            return Reply(T.CONTACT_BAD, ask_contact=svc.can_share_contact)
-        case LinkStatus.THROTTLED:
-            return Reply(T.CODE_THROTTLED.format(minutes=outcome.wait_minutes))
-        case LinkStatus.TAKEN_ON_CHANNEL:
-            channel = T.CHANNEL_NAMES.get(actor.channel, actor.channel)
-            return Reply(T.TAKEN_ON_CHANNEL.format(channel=channel))
-        case LinkStatus.UNKNOWN_PHONE:
-            return Reply(T.CONTACT_UNKNOWN.format(phone=mask_phone(outcome.phone or "")))
+def _render(outcome: LinkOutcome, svc: Services) -> Reply:
+    """Linked (or already): who they are now, with the menu their new roles open."""
+    if outcome.status == LinkStatus.ALREADY:
+        text = T.ALREADY_LINKED.format(name=outcome.name)
+    elif outcome.class_names:
+        text = T.LINKED_LEARNER.format(name=outcome.name, classes=", ".join(outcome.class_names))
+    elif outcome.actor.is_lecturer:
+        text = LT.LINKED_LECTURER.format(name=outcome.name)
+    elif outcome.unit_names:
+        text = T.LINKED_LEADER.format(name=outcome.name, units=", ".join(outcome.unit_names))
+    else:
+        text = T.LINKED_OTHER.format(name=outcome.name)
+    return Reply(text, choices=main_menu(outcome.actor, svc))

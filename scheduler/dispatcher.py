@@ -36,7 +36,10 @@ IDLE_POLL_SECONDS = 2.0
 
 
 class Sender(Protocol):
-    channel: str
+    @property
+    def channel(self) -> str:
+        """The channel it sends on (a `Channel` value)."""
+        ...
 
     async def send(
         self,

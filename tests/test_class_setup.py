@@ -12,9 +12,11 @@ from db.models import Enrollment, Person, Session, Unit
 from sheets.roster import RosterRow, parse_roster
 from sheets.schedule import parse_schedule
 from tests.conftest import SAMPLES, TZ, SampleClass
+from texts.refusals import say
 from usecases import classes
 from usecases.clock import FixedClock
 from usecases.linking import INVITE_ALPHABET, INVITE_LENGTH, create_invites
+from usecases.refusal import Refused
 from vn.text import fold
 
 
@@ -144,8 +146,9 @@ async def test_monitor_named_by_number_phone_or_name(
         database.uow(), class_id=sample_class.id, who="giàng hữu trường"
     )
     assert by_name.full_name == "Giàng Hữu Trường"
-    with pytest.raises(classes.ImportRejected):
+    with pytest.raises(Refused) as caught:
         await classes.set_monitor(database.uow(), class_id=sample_class.id, who="Không Có Ai")
+    assert say(caught.value) == "Không tìm thấy học viên «Không Có Ai» trong lớp."
 
 
 async def test_invites_cover_unlinked_learners_and_leaders_and_are_stable(
@@ -170,8 +173,9 @@ async def test_invites_cover_unlinked_learners_and_leaders_and_are_stable(
 
 
 async def test_an_unknown_class_code_is_a_clear_error(database: Database) -> None:
-    with pytest.raises(classes.ClassNotFound, match="Không tìm thấy lớp có mã «khongco»"):
+    with pytest.raises(Refused) as caught:
         await classes.find_class(database.uow(), "khongco")
+    assert say(caught.value) == "Không tìm thấy lớp có mã «khongco»."
 
 
 def test_schedule_shift_keeps_weekday_spacing() -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from db.database import Database
 from db.models import ChatAccount, Invite
 from tests.conftest import SampleClass
+from texts.refusals import say
 from usecases import classes, identity, linking
 from usecases.clock import FixedClock
 from usecases.identity import Actor, Role
-from usecases.linking import LinkStatus
+from usecases.linking import LinkReason, LinkStatus
+from usecases.refusal import Refused
 
 LAN_PHONE = "0731706690"  # Lê Thị Ngọc Lan, row 1 of the sample roster (stored as 731706690)
 
@@ -39,7 +42,7 @@ async def test_own_contact_on_the_roster_links_the_learner(
     actor = await _speaker(database, clock, "501")
     outcome = await linking.link_by_contact(
         database.uow(),
-        account_id=actor.account_id,
+        actor=actor,
         phone="+84 73 170 6690",
         is_own=True,
         now=clock.now(),
@@ -56,14 +59,15 @@ async def test_someone_elses_contact_card_is_refused_and_changes_nothing(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     actor = await _speaker(database, clock, "502")
-    outcome = await linking.link_by_contact(
-        database.uow(),
-        account_id=actor.account_id,
-        phone=LAN_PHONE,
-        is_own=False,
-        now=clock.now(),
-    )
-    assert outcome.status == LinkStatus.NOT_OWN_CONTACT
+    with pytest.raises(Refused) as refused:
+        await linking.link_by_contact(
+            database.uow(),
+            actor=actor,
+            phone=LAN_PHONE,
+            is_own=False,
+            now=clock.now(),
+        )
+    assert refused.value.reason == LinkReason.NOT_OWN_CONTACT
     assert await _linked_person(database, actor.account_id) is None
 
 
@@ -71,18 +75,21 @@ async def test_an_unknown_or_unreadable_number_changes_nothing(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     actor = await _speaker(database, clock, "503")
-    unknown = await linking.link_by_contact(
-        database.uow(),
-        account_id=actor.account_id,
-        phone="0912000111",
-        is_own=True,
-        now=clock.now(),
-    )
-    assert unknown.status == LinkStatus.UNKNOWN_PHONE
-    bad = await linking.link_by_contact(
-        database.uow(), account_id=actor.account_id, phone="12", is_own=True, now=clock.now()
-    )
-    assert bad.status == LinkStatus.BAD_PHONE
+    with pytest.raises(Refused) as unknown:
+        await linking.link_by_contact(
+            database.uow(),
+            actor=actor,
+            phone="0912000111",
+            is_own=True,
+            now=clock.now(),
+        )
+    assert unknown.value.reason == LinkReason.UNKNOWN_PHONE
+    assert "0912000111" not in say(unknown.value)  # the number is masked in the reply
+    with pytest.raises(Refused) as bad:
+        await linking.link_by_contact(
+            database.uow(), actor=actor, phone="12", is_own=True, now=clock.now()
+        )
+    assert bad.value.reason == LinkReason.BAD_PHONE
     assert await _linked_person(database, actor.account_id) is None
 
 
@@ -94,20 +101,17 @@ async def test_an_invite_code_links_once_and_only_once(
     )[5]
     first = await _speaker(database, clock, "601")
     outcome = await linking.link_by_code(
-        database.uow(), account_id=first.account_id, code=code.lower(), now=clock.now()
+        database.uow(), actor=first, code=code.lower(), now=clock.now()
     )
     assert (outcome.status, outcome.name) == (LinkStatus.LINKED, person.full_name)
 
-    repeat = await linking.link_by_code(
-        database.uow(), account_id=first.account_id, code=code, now=clock.now()
-    )
+    repeat = await linking.link_by_code(database.uow(), actor=first, code=code, now=clock.now())
     assert repeat.status == LinkStatus.ALREADY
 
     second = await _speaker(database, clock, "602")
-    used = await linking.link_by_code(
-        database.uow(), account_id=second.account_id, code=code, now=clock.now()
-    )
-    assert used.status == LinkStatus.USED_CODE
+    with pytest.raises(Refused) as used:
+        await linking.link_by_code(database.uow(), actor=second, code=code, now=clock.now())
+    assert used.value.reason == LinkReason.USED_CODE
     assert await _linked_person(database, second.account_id) is None
 
 
@@ -115,10 +119,10 @@ async def test_an_unknown_code_changes_nothing(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     actor = await _speaker(database, clock, "603")
-    outcome = await linking.link_by_code(
-        database.uow(), account_id=actor.account_id, code="ZZZZZZZZZZ", now=clock.now()
-    )
-    assert outcome.status == LinkStatus.UNKNOWN_CODE
+    with pytest.raises(Refused) as refused:
+        await linking.link_by_code(database.uow(), actor=actor, code="ZZZZZZZZZZ", now=clock.now())
+    assert refused.value.reason == LinkReason.UNKNOWN_CODE
+    assert "«ZZZZZZZZZZ» không đúng" in say(refused.value)
     assert await _linked_person(database, actor.account_id) is None
 
 
@@ -128,7 +132,7 @@ async def test_a_linked_account_cannot_take_someone_elses_code(
     actor = await _speaker(database, clock, "604")
     await linking.link_by_contact(
         database.uow(),
-        account_id=actor.account_id,
+        actor=actor,
         phone=LAN_PHONE,
         is_own=True,
         now=clock.now(),
@@ -137,10 +141,10 @@ async def test_a_linked_account_cannot_take_someone_elses_code(
         database.uow(), class_id=sample_class.id, now=clock.now()
     )
     other_code = next(code for p, code, _ in invites if p.full_name == "Bùi Đức Hải")
-    outcome = await linking.link_by_code(
-        database.uow(), account_id=actor.account_id, code=other_code, now=clock.now()
-    )
-    assert (outcome.status, outcome.name) == (LinkStatus.OTHER_PERSON, "Lê Thị Ngọc Lan")
+    with pytest.raises(Refused) as refused:
+        await linking.link_by_code(database.uow(), actor=actor, code=other_code, now=clock.now())
+    assert refused.value.reason == LinkReason.OTHER_PERSON
+    assert refused.value.details == {"name": "Lê Thị Ngọc Lan"}
     async with database.uow() as uow:
         invite = await uow.session.scalar(select(Invite).where(Invite.code == other_code))
         assert invite is not None and invite.used_at is None
@@ -161,9 +165,7 @@ async def test_a_unit_leader_links_by_code_and_gets_the_leader_role(
     )
     code = next(code for _, code, role in invites if role == "leader")
     actor = await _speaker(database, clock, "605")
-    outcome = await linking.link_by_code(
-        database.uow(), account_id=actor.account_id, code=code, now=clock.now()
-    )
+    outcome = await linking.link_by_code(database.uow(), actor=actor, code=code, now=clock.now())
     assert outcome.unit_names == ("Đoàn xã Phiêng Ban",)
     assert outcome.actor is not None and outcome.actor.roles == {Role.LEADER}
 

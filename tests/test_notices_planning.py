@@ -6,18 +6,31 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
+from bot.dispatch import Dispatcher
+from channels.incoming import Incoming
 from db.database import Database
-from db.models import Class, Notification, NotificationStatus, Person, Session
+from db.models import Class, Notification, NotificationStatus, Person, Session, SessionStatus
+from handlers.base import Services
+from handlers.routes import ROUTES
 from sheets.schedule import parse_schedule
 from tests.conftest import SAMPLES, TZ, SampleClass
-from usecases import classes, delivery, notices
+from texts.refusals import say
+from usecases import classes, delivery, identity, notices
 from usecases.clock import FixedClock
+from usecases.identity import Actor
+from usecases.refusal import Refused
 from usecases.settings import NoticeSettings, Settings
 
 SETTINGS = Settings()
 S = NotificationStatus
+
+
+def staff(sample: SampleClass) -> Actor:
+    """The staff command line of the sample class's centre (audit entries say "cli")."""
+    return Actor.cli(sample.centre_id)
 
 
 async def rows(db: Database, **where: Any) -> list[Notification]:
@@ -47,7 +60,11 @@ async def test_announcement_reaches_each_learner_and_each_unit_leader_once(
 ) -> None:
     leader = await add_leader(database, sample_class.centre_id)
     result = await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     assert (result.learners, result.leaders) == (45, 1)
     announcements = await rows(database, kind="announcement")
@@ -62,7 +79,11 @@ async def test_announcement_reaches_each_learner_and_each_unit_leader_once(
     assert "Lê Thị Ngọc Lan" in to_leader[0].text
 
     again = await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.advance(hours=1)
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.advance(hours=1),
     )
     assert (again.learners, again.leaders, again.reminders) == (0, 0, 0)
     assert len(await rows(database, kind="announcement")) == 46
@@ -72,7 +93,11 @@ async def test_every_session_gets_an_evening_and_an_hour_before_reminder(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     result = await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     assert result.reminders == 16 * 2 * 45
     first = await first_session(database, sample_class.id)
@@ -91,7 +116,11 @@ async def test_reminder_times_follow_the_settings(
 ) -> None:
     settings = Settings(notices=NoticeSettings(evening_before_at=time(20, 30), minutes_before=30))
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=settings, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=settings,
+        now=clock.now(),
     )
     first = await first_session(database, sample_class.id)
     due = sorted({r.due_at.astimezone(TZ) for r in await rows(database, session_id=first.id)})
@@ -102,7 +131,11 @@ async def test_a_moved_session_cancels_old_reminders_plans_new_ones_and_tells_le
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     schedule = parse_schedule(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx")
     first_row = schedule.rows[0]
@@ -157,10 +190,15 @@ async def test_a_cancelled_session_withdraws_its_reminders_and_tells_learners(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     cancelled, told = await notices.cancel_session(
         database.uow(),
+        actor=staff(sample_class),
         class_code=sample_class.code,
         number=2,
         reason="Giảng viên bận công tác",
@@ -179,11 +217,16 @@ async def test_moving_a_session_by_command_replans_reminders(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     new_start = datetime(2024, 3, 20, 7, 30, tzinfo=TZ)
     moved, told = await notices.move_session(
         database.uow(),
+        actor=staff(sample_class),
         class_code=sample_class.code,
         number=3,
         starts_at=new_start,
@@ -202,6 +245,7 @@ async def test_a_broadcast_goes_to_every_learner_of_the_class_once(
 ) -> None:
     count = await notices.broadcast(
         database.uow(),
+        actor=staff(sample_class),
         text="Lớp nghỉ học chiều thứ Sáu.",
         class_code=sample_class.code,
         settings=SETTINGS,
@@ -213,6 +257,7 @@ async def test_a_broadcast_goes_to_every_learner_of_the_class_once(
     # A second broadcast with the same words is a new message, not a duplicate key.
     await notices.broadcast(
         database.uow(),
+        actor=staff(sample_class),
         text="Lớp nghỉ học chiều thứ Sáu.",
         class_code=sample_class.code,
         settings=SETTINGS,
@@ -232,7 +277,12 @@ async def test_a_broadcast_to_a_unit_reaches_its_learners(
             select(func.count()).select_from(Person).where(Person.unit_id == unit_id)
         )
     count = await notices.broadcast(
-        database.uow(), text="Họp đơn vị.", unit_id=unit_id, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        text="Họp đơn vị.",
+        unit_id=unit_id,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     assert count == in_unit
     assert lan.id in {r.person_id for r in await rows(database, kind="broadcast")}
@@ -243,13 +293,22 @@ async def test_quiet_hours_hold_ordinary_notices_until_morning_but_not_urgent_on
 ) -> None:
     clock.set(datetime(2024, 3, 3, 22, 15, tzinfo=TZ))
     await notices.broadcast(
-        database.uow(), text="Tin thường.", class_code=sample_class.code, settings=SETTINGS,
+        database.uow(),
+        actor=staff(sample_class),
+        text="Tin thường.",
+        class_code=sample_class.code,
+        settings=SETTINGS,
         now=clock.now(),
-    )  # fmt: skip
+    )
     await notices.cancel_session(
-        database.uow(), class_code=sample_class.code, number=1, reason=None, settings=SETTINGS,
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        number=1,
+        reason=None,
+        settings=SETTINGS,
         now=clock.now(),
-    )  # fmt: skip
+    )
     claimed = await delivery.claim_due(database.uow(), settings=SETTINGS, now=clock.now())
     assert claimed == []  # the class was never announced, so no change notice either
     held = await rows(database, kind="broadcast")
@@ -262,9 +321,14 @@ async def test_quiet_hours_hold_ordinary_notices_until_morning_but_not_urgent_on
         klass.announced_at = clock.now()
         await uow.commit()
     await notices.cancel_session(
-        database.uow(), class_code=sample_class.code, number=2, reason=None, settings=SETTINGS,
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        number=2,
+        reason=None,
+        settings=SETTINGS,
         now=clock.now(),
-    )  # fmt: skip
+    )
     claimed = await delivery.claim_due(database.uow(), settings=SETTINGS, now=clock.now())
     assert len(claimed) == 45 and {c.kind for c in claimed} == {"change"}  # urgent: goes now
 
@@ -275,7 +339,10 @@ async def test_quiet_hours_hold_ordinary_notices_until_morning_but_not_urgent_on
 
 def test_quiet_hours_wrap_midnight() -> None:
     n = NoticeSettings(quiet_start=time(21, 30), quiet_end=time(6, 0))
-    at = lambda h, m: datetime(2024, 3, 3, h, m, tzinfo=TZ)  # noqa: E731
+
+    def at(h: int, m: int) -> datetime:
+        return datetime(2024, 3, 3, h, m, tzinfo=TZ)
+
     assert notices.in_quiet_hours(at(21, 30), n, TZ)
     assert notices.in_quiet_hours(at(2, 0), n, TZ)
     assert not notices.in_quiet_hours(at(6, 0), n, TZ)
@@ -288,7 +355,11 @@ async def test_a_reminder_whose_session_has_begun_expires_instead_of_going(
     database: Database, sample_class: SampleClass, clock: FixedClock
 ) -> None:
     await notices.announce_class(
-        database.uow(), class_code=sample_class.code, settings=SETTINGS, now=clock.now()
+        database.uow(),
+        actor=staff(sample_class),
+        class_code=sample_class.code,
+        settings=SETTINGS,
+        now=clock.now(),
     )
     first = await first_session(database, sample_class.id)
     clock.set(first.starts_at + timedelta(minutes=1))  # the bot was down all night
@@ -316,3 +387,67 @@ def test_a_reminders_first_line_is_true_at_the_time_it_is_sent() -> None:
     body = "⏰ Còn 60 phút nữa đến giờ học lớp Lớp A.\nBuổi 1: …"
     reworded = notices.reword_reminder(body, name, starts, starts - timedelta(minutes=10), TZ)
     assert reworded.splitlines() == ["⏰ Còn 10 phút nữa đến giờ học lớp Lớp A.", "Buổi 1: …"]
+
+
+async def test_only_staff_of_the_classs_centre_act_on_it_and_nothing_changes_otherwise(
+    database: Database, sample_class: SampleClass, clock: FixedClock
+) -> None:
+    other_centre = Actor.cli(sample_class.centre_id + 1000)
+    for actor in (other_centre, Actor.system()):
+        with pytest.raises(Refused) as refused:
+            await notices.announce_class(
+                database.uow(), actor=actor, class_code=sample_class.code, settings=SETTINGS,
+                now=clock.now(),
+            )  # fmt: skip
+        assert say(refused.value) == f"Không tìm thấy lớp có mã «{sample_class.code}»."
+        with pytest.raises(Refused):
+            await notices.cancel_session(
+                database.uow(), actor=actor, class_code=sample_class.code, number=1,
+                reason=None, settings=SETTINGS, now=clock.now(),
+            )  # fmt: skip
+    assert await rows(database, kind="announcement") == []
+    async with database.uow() as uow:
+        statuses = set(
+            await uow.session.scalars(
+                select(Session.status).where(Session.class_id == sample_class.id)
+            )
+        )
+    assert statuses == {SessionStatus.SCHEDULED}
+
+
+async def test_moving_a_session_to_end_before_it_starts_is_refused(
+    database: Database, sample_class: SampleClass, clock: FixedClock
+) -> None:
+    starts = datetime(2024, 3, 20, 7, 30, tzinfo=TZ)
+    with pytest.raises(Refused) as refused:
+        await notices.move_session(
+            database.uow(), actor=staff(sample_class), class_code=sample_class.code, number=3,
+            starts_at=starts, ends_at=starts - timedelta(hours=1), settings=SETTINGS,
+            now=clock.now(),
+        )  # fmt: skip
+    assert say(refused.value) == "Không hiểu ngày giờ: giờ kết thúc trước giờ bắt đầu"
+    with pytest.raises(Refused) as missing:
+        await notices.cancel_session(
+            database.uow(), actor=staff(sample_class), class_code=sample_class.code,
+            number=99, reason=None, settings=SETTINGS, now=clock.now(),
+        )  # fmt: skip
+    assert say(missing.value) == f"Không tìm thấy buổi 99 của lớp {sample_class.code}."
+
+
+async def test_a_refused_broadcast_settles_what_the_bot_waited_for(
+    database: Database, sample_class: SampleClass, clock: FixedClock
+) -> None:
+    """A refusal is a reply like any other: the text the bot waited for is not awaited again."""
+    await identity.sync_staff(database.uow(), sample_class.centre_id, (4242,))
+    chat = Dispatcher(Services(database, clock, SETTINGS, sample_class.centre_id), ROUTES)
+
+    def typed(text: str, command: str | None = None, *args: str) -> Incoming:
+        return Incoming("telegram", "4242", "4242", text=text, command=command, args=args)
+
+    [ask] = await chat.handle(typed("/nhantin SC-XX", "nhantin", "SC-XX"))
+    assert "Bạn gửi nội dung tin cho cả lớp SC-XX" in ask.text
+    [refused] = await chat.handle(typed("Mai lớp nghỉ."))
+    assert refused.text == "Không tìm thấy lớp có mã «SC-XX»."
+    [after] = await chat.handle(typed("Cảm ơn."))
+    assert "SC-XX" not in after.text
+    assert await rows(database, kind="broadcast") == []

@@ -36,9 +36,9 @@ async def test_a_reminder_sent_late_after_a_restart_counts_the_minutes_left_then
     back = (FIRST_SESSION - timedelta(minutes=10)).astimezone(TZ)
     bot = await start_bot(local_telegram, db_url, tmp_path, SLL_FAKE_NOW=back.isoformat())
     try:
-        reminder = await lan.wait_for(lambda m: "⏰" in (m.text or "") and FIRST in m.text, 30)
+        reminder = await lan.wait_for(lambda m: _reminder_of(m.text, FIRST), 30)
         # The afternoon session's evening reminder, late too, says "today" (not "tomorrow").
-        later = await lan.wait_for(lambda m: "⏰" in (m.text or "") and SECOND in m.text, 30)
+        later = await lan.wait_for(lambda m: _reminder_of(m.text, SECOND), 30)
     finally:
         assert await bot.stop() == 0, bot.log()
     text = reminder.text or ""
@@ -49,3 +49,7 @@ async def test_a_reminder_sent_late_after_a_restart_counts_the_minutes_left_then
     assert "hôm nay" in (later.text or "")
     firsts = [m for m in lan.messages() if "⏰" in (m.text or "") and FIRST in (m.text or "")]
     assert len(firsts) == 1, [m.text for m in firsts]  # last night's is superseded
+
+
+def _reminder_of(text: str | None, session: str) -> bool:
+    return "⏰" in (text or "") and session in (text or "")

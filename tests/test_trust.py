@@ -4,6 +4,7 @@ outbox dispatcher and PTB `Bot` against the local Telegram, a clock that moves w
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.dispatch import Dispatcher
@@ -18,9 +19,12 @@ from tests.conftest import BotProcess, SampleClass
 from tests.test_delivery import add_notice, add_person, dispatcher
 from tests.test_linking import LAN_PHONE
 from tests.test_private_chats import LAN, outbox
+from texts.refusals import say
 from usecases import identity, linking
 from usecases.clock import FixedClock
-from usecases.linking import LinkStatus
+from usecases.identity import Actor
+from usecases.linking import LinkReason, LinkStatus
+from usecases.refusal import Refused
 from usecases.settings import Settings
 
 STAFF_TG = 4_900_001
@@ -48,21 +52,19 @@ async def test_staff_are_told_each_time_a_person_becomes_unreachable(
                 now=clock.now(),
             )
             clock.advance(hours=1)
-    alerts = [
-        m for m in local_telegram.sent(STAFF_TG) if "Không gửi được tin cho Lò Văn Minh" in m.text
-    ]
+    about_minh = "Không gửi được tin cho Lò Văn Minh"
+    alerts = [m for m in local_telegram.sent(STAFF_TG) if about_minh in (m.text or "")]
     assert len(alerts) == 2
 
 
 # --- one person, one account per channel, and they are told ---------------------------------
 
 
-async def _account(db: Database, clock: FixedClock, channel: str, user_id: str) -> int:
-    actor = await identity.identify(
+async def _speaker(db: Database, clock: FixedClock, channel: str, user_id: str) -> Actor:
+    return await identity.identify(
         db.uow(), channel=channel, user_id=user_id, chat_id=user_id, display_name="x",
         now=clock.now(),
     )  # fmt: skip
-    return actor.account_id
 
 
 async def _person_of(db: Database, account_id: int) -> int | None:
@@ -89,41 +91,44 @@ async def test_a_person_has_one_account_per_channel_and_is_told_of_every_link(
     local_zalo.user(lan_zalo, "x")
 
     # She links by sharing her phone; her printed code no longer links another Telegram account.
-    lan = await _account(database, clock, "telegram", lan_tg)
+    lan = await _speaker(database, clock, "telegram", lan_tg)
     shared = await linking.link_by_contact(
-        database.uow(), account_id=lan, phone=LAN_PHONE, is_own=True, now=clock.now()
+        database.uow(), actor=lan, phone=LAN_PHONE, is_own=True, now=clock.now()
     )
     assert shared.status == LinkStatus.LINKED
-    other = await _account(database, clock, "telegram", other_tg)
-    by_code = await linking.link_by_code(
-        database.uow(), account_id=other, code=lan_code, now=clock.now()
-    )
-    by_phone = await linking.link_by_contact(
-        database.uow(), account_id=other, phone=LAN_PHONE, is_own=True, now=clock.now()
-    )
-    assert by_code.status == by_phone.status == LinkStatus.TAKEN_ON_CHANNEL
-    assert await _person_of(database, other) is None
+    other = await _speaker(database, clock, "telegram", other_tg)
+    with pytest.raises(Refused) as by_code:
+        await linking.link_by_code(database.uow(), actor=other, code=lan_code, now=clock.now())
+    with pytest.raises(Refused) as by_phone:
+        await linking.link_by_contact(
+            database.uow(), actor=other, phone=LAN_PHONE, is_own=True, now=clock.now()
+        )
+    taken = LinkReason.TAKEN_ON_CHANNEL
+    assert by_code.value.reason == by_phone.value.reason == taken
+    assert "tài khoản Telegram khác" in say(by_code.value)
+    assert await _person_of(database, other.account_id) is None
 
     # On Zalo (one account there) the code links, and her Telegram account is told.
     clock.advance(minutes=1)
-    zalo = await _account(database, clock, "zalo", lan_zalo)
-    on_zalo = await linking.link_by_code(
-        database.uow(), account_id=zalo, code=lan_code, now=clock.now()
-    )
+    zalo = await _speaker(database, clock, "zalo", lan_zalo)
+    on_zalo = await linking.link_by_code(database.uow(), actor=zalo, code=lan_code, now=clock.now())
     assert on_zalo.status == LinkStatus.LINKED
 
     # Staff issue a fresh code: it replaces her Telegram account, which is unlinked and told.
     clock.advance(minutes=1)
     _, fresh, _ = await linking.reissue_invite(
-        database.uow(), class_id=sample_class.id, who=LAN, now=clock.now()
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        class_id=sample_class.id,
+        who=LAN,
+        now=clock.now(),
     )
-    new = await _account(database, clock, "telegram", new_tg)
-    replaced = await linking.link_by_code(
-        database.uow(), account_id=new, code=fresh, now=clock.now()
-    )
+    new = await _speaker(database, clock, "telegram", new_tg)
+    replaced = await linking.link_by_code(database.uow(), actor=new, code=fresh, now=clock.now())
     assert replaced.status == LinkStatus.LINKED and replaced.name == LAN
-    assert await _person_of(database, lan) is None
-    assert await _person_of(database, new) == await _person_of(database, zalo) is not None
+    assert await _person_of(database, lan.account_id) is None
+    new_person = await _person_of(database, new.account_id)
+    assert new_person == await _person_of(database, zalo.account_id) is not None
 
     async with outbox(database, clock, local_telegram, local_zalo) as d:
         await d.run_until_idle()

@@ -75,3 +75,15 @@ LINK_REFUSED_ELSEWHERE = (
 )
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 REISSUE_NOT_FOUND = "Không xác định được người «{who}» trong lớp (tìm thấy {count})."
+# How each `usecases.linking.LinkReason` is worded.
+REFUSALS = {
+    "linking.unknown_code": CODE_UNKNOWN,
+    "linking.used_code": CODE_USED,
+    "linking.other_person": CODE_FOR_SOMEONE_ELSE,
+    "linking.not_own_contact": CONTACT_NOT_OWN,
+    "linking.bad_phone": CONTACT_BAD,
+    "linking.unknown_phone": CONTACT_UNKNOWN,
+    "linking.throttled": CODE_THROTTLED,
+    "linking.taken_on_channel": TAKEN_ON_CHANNEL,
+    "linking.reissue_not_found": REISSUE_NOT_FOUND,
+}

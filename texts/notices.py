@@ -142,10 +142,15 @@ MOVED_DONE = "Đã dời {session} sang {when}; đã báo {count} học viên v�
 CANCELLED_DONE = "Đã hoãn {session}; đã báo {count} học viên và hủy các tin nhắc."
 ASK_BROADCAST = "Bạn gửi nội dung tin cho cả lớp {code} (gõ vào ô chat):"
 BROADCAST_DONE = "Đã xếp {count} tin để gửi cho lớp {code}."
-EMPTY_TEXT = "Nội dung tin đang trống."
-SESSION_NOT_FOUND = "Không tìm thấy buổi {number} của lớp {code}."
-UNIT_NOT_FOUND = "Không tìm thấy đơn vị này."
 BAD_DATE = "Không hiểu ngày giờ: {error}"
+CLI_REFUSED = "[red]Không thực hiện được:[/red] {error}"
+# How each `usecases.notices.NoticeReason` is worded.
+REFUSALS = {
+    "notices.session_not_found": "Không tìm thấy buổi {number} của lớp {code}.",
+    "notices.ends_before_start": "Không hiểu ngày giờ: giờ kết thúc trước giờ bắt đầu",
+    "notices.empty_text": "Nội dung tin đang trống.",
+    "notices.unit_not_found": "Không tìm thấy đơn vị này.",
+}
 
 # --- command descriptions (help and Telegram's menu) ----------------------------------------
 VIEW_DESCRIPTION = "Cán bộ: xem tình hình gửi tin của một lớp"

@@ -28,10 +28,34 @@ class _Refusal(Protocol):
 
 def _all() -> dict[str, str]:
     table: dict[str, str] = {}
-    from texts import attendance, leave, lecturers, questions, results, stats, survey, web
+    from texts import (
+        attendance,
+        classes,
+        leave,
+        lecturers,
+        linking,
+        notices,
+        questions,
+        results,
+        stats,
+        survey,
+        web,
+    )
 
-    # every feature's texts module with a REFUSALS table is listed here
-    for module in (attendance, leave, lecturers, questions, results, stats, survey, web):
+    # every feature's texts module with a REFUSALS table is listed here, once
+    for module in (
+        attendance,
+        classes,
+        leave,
+        lecturers,
+        linking,
+        notices,
+        questions,
+        results,
+        stats,
+        survey,
+        web,
+    ):
         table.update(module.REFUSALS)
     return table
 

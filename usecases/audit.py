@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,15 +21,21 @@ def record(
     entity: str | None = None,
     entity_id: int | None = None,
     details: dict[str, Any] | None = None,
-) -> None:
-    """Add an entry to the caller's transaction: it is kept only if the change is."""
-    session.add(
-        AuditEntry(
-            actor_person_id=actor.person_id,
-            actor_label=actor.label,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            details=details,
-        )
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Add an entry to the caller's transaction: it is kept only if the change is. Returns it
+    (flushed, it has the id some notice keys carry). `at` is the use case's clock when an
+    entry's time is read back (wrong invite codes are counted in a window); else the
+    database's."""
+    entry = AuditEntry(
+        actor_person_id=actor.person_id,
+        actor_label=actor.label,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        details=details,
     )
+    if at is not None:
+        entry.at = at
+    session.add(entry)
+    return entry

@@ -11,7 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import CompoundSelect, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
 from db.models import (
@@ -29,6 +30,7 @@ from vn.text import name_key
 __all__ = [
     "Actor",
     "Role",
+    "active_staff_ids",
     "ensure_centre",
     "identify",
     "load_actor",
@@ -97,7 +99,7 @@ class Actor:
 
     @property
     def roles(self) -> frozenset[Role]:
-        roles = set()
+        roles: set[Role] = set()
         if self.learner_class_ids:
             roles.add(Role.LEARNER)
         if self.monitor_class_ids:
@@ -164,7 +166,7 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
     if account.person_id is None:
         return base
     pid = account.person_id
-    roles = union_all(
+    roles: CompoundSelect[Any] = union_all(
         select(literal("name"), literal(0), literal(False), Person.full_name).where(
             Person.id == pid
         ),
@@ -181,7 +183,11 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
             Lecturer.person_id == pid, Lecturer.active.is_(True)
         ),
     )
-    name, classes, monitor, units, centres = None, set(), set(), set(), set()
+    name: str | None = None
+    classes: set[int] = set()
+    monitor: set[int] = set()
+    units: set[int] = set()
+    centres: set[int] = set()
     lecturers: set[int] = set()
     for kind, ref, is_monitor, text in (await uow.session.execute(roles)).all():
         if kind == "name":
@@ -240,26 +246,35 @@ async def sync_staff(uow: UnitOfWork, centre_id: int, telegram_ids: tuple[int, .
                 .where(StaffMember.centre_id == centre_id, ChatAccount.channel == "telegram")
             )
         ).all()
-        seen = set()
+        seen: set[str] = set()
         for member, account in members:
             member.active = account.external_id in wanted
             seen.add(account.external_id)
         for external_id in sorted(wanted - seen):
-            account = await session.scalar(
+            found = await session.scalar(
                 select(ChatAccount).where(
                     ChatAccount.channel == "telegram", ChatAccount.external_id == external_id
                 )
             )
-            if account is None:
-                account = ChatAccount(
+            if found is None:
+                found = ChatAccount(
                     channel="telegram", external_id=external_id, chat_id=external_id
                 )
-                session.add(account)
-            if account.person_id is None:
+                session.add(found)
+            if found.person_id is None:
                 label = f"Cán bộ {external_id}"
                 person = Person(full_name=label, name_key=name_key(label))
                 session.add(person)
                 await session.flush()
-                account.person_id = person.id
-            session.add(StaffMember(centre_id=centre_id, person_id=account.person_id))
+                found.person_id = person.id
+            session.add(StaffMember(centre_id=centre_id, person_id=found.person_id))
         await uow.commit()
+
+
+async def active_staff_ids(session: AsyncSession, centre_id: int | None = None) -> list[int]:
+    """The people who are active staff (of `centre_id`, or of any centre): who hears that
+    something needs a person. In the caller's transaction."""
+    query = select(StaffMember.person_id).where(StaffMember.active.is_(True))
+    if centre_id is not None:
+        query = query.where(StaffMember.centre_id == centre_id)
+    return list(await session.scalars(query.distinct()))

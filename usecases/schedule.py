@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
 from db.models import Class, Enrollment, Person, Session, SessionStatus
@@ -44,24 +45,11 @@ async def upcoming_for(
     the classes their unit's learners attend as a leader, the centre's classes as staff."""
     async with uow:
         session = uow.session
-        class_ids = set(actor.learner_class_ids)
-        if actor.leader_unit_ids:
-            class_ids |= set(
-                await session.scalars(
-                    select(Enrollment.class_id)
-                    .join(Person, Person.id == Enrollment.person_id)
-                    .where(Person.unit_id.in_(actor.leader_unit_ids))
-                )
-            )
-        if actor.staff_centre_ids:
-            class_ids |= set(
-                await session.scalars(
-                    select(Class.id).where(Class.centre_id.in_(actor.staff_centre_ids))
-                )
-            )
         out: list[ClassSchedule] = []
         classes = await session.scalars(
-            select(Class).where(Class.id.in_(class_ids)).order_by(Class.start_date, Class.id)
+            select(Class)
+            .where(Class.id.in_(await _visible_class_ids(session, actor)))
+            .order_by(Class.start_date, Class.id)
         )
         for klass in classes:
             rows = list(
@@ -90,3 +78,24 @@ async def upcoming_for(
                 ClassSchedule(klass.id, klass.code, klass.name, views, max(0, len(rows) - limit))
             )
         return out
+
+
+async def _visible_class_ids(session: AsyncSession, actor: Actor) -> set[int]:
+    """Their own classes as a learner, their units' learners' classes as a leader, the
+    centre's classes as staff."""
+    class_ids = set(actor.learner_class_ids)
+    if actor.leader_unit_ids:
+        class_ids |= set(
+            await session.scalars(
+                select(Enrollment.class_id)
+                .join(Person, Person.id == Enrollment.person_id)
+                .where(Person.unit_id.in_(actor.leader_unit_ids))
+            )
+        )
+    if actor.staff_centre_ids:
+        class_ids |= set(
+            await session.scalars(
+                select(Class.id).where(Class.centre_id.in_(actor.staff_centre_ids))
+            )
+        )
+    return class_ids
