@@ -86,17 +86,17 @@ async def _classes(console: Console, actor: Actor) -> list[tuple[int, str, str]]
 
 async def _write(console: Console, actor: Actor, up: Upload, rows: Sequence[Any]) -> Any:
     """The use case of each kind; all rows or none."""
-    uow, tz, label = console.db.uow(), console.settings.timezone, actor.label
+    uow, tz = console.db.uow(), console.settings.timezone
     if up.kind == "roster":
-        return await C.import_roster(uow, class_id=up.class_id, rows=rows, actor_label=label)
+        return await C.import_roster(uow, class_id=up.class_id, rows=rows, actor=actor)
     if up.kind == "schedule":
         return await C.import_schedule(
-            uow, class_id=up.class_id, rows=rows, tz=tz, actor_label=label,
+            uow, class_id=up.class_id, rows=rows, tz=tz, actor=actor,
             notices=console.settings.notices, now=console.clock.now(),
         )  # fmt: skip
     return await R.import_results(
         uow, class_id=up.class_id, rows=rows, grade_scale=console.settings.grade_scale, tz=tz,
-        actor_label=label,
+        actor=actor,
     )  # fmt: skip
 
 

@@ -7,20 +7,17 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
+from render.results import unit_xlsx
 from texts import results as RT
+from texts.refusals import say
 from usecases import results as R
-from usecases.classes import ClassNotFound, ImportRejected
+from usecases.classes import ImportRejected
 from usecases.identity import Actor
+from usecases.refusal import Refused
 from vn.numbers import format_score
 from web.console import CONSOLE, Console, actor_of, page, render, see_other
 
 __all__ = ["publish", "publish_confirm", "result_page", "results_page"]
-
-
-def _person(actor: Actor) -> int:
-    # Never None here: `None` is how the CLI skips the staff check in the results use cases.
-    assert actor.person_id is not None
-    return actor.person_id
 
 
 async def _classes(console: Console, actor: Actor) -> list[tuple[str, bool]]:
@@ -33,19 +30,21 @@ async def _classes(console: Console, actor: Actor) -> list[tuple[str, bool]]:
 async def _preview(console: Console, actor: Actor, code: str) -> R.ResultsPreview:
     return await R.preview_results(
         console.db.uow(), centre_id=console.centre_id, code=code,
-        actor_person_id=_person(actor), now=console.clock.now(),
+        actor=actor, now=console.clock.now(),
     )  # fmt: skip
 
 
 async def _publish(console: Console, actor: Actor, code: str) -> R.PublishReport:
     return await R.publish_results(
         console.db.uow(), centre_id=console.centre_id, code=code,
-        actor_person_id=_person(actor), now=console.clock.now(),
-        tz=console.settings.timezone, actor_label=actor.label,
+        actor=actor, now=console.clock.now(), tz=console.settings.timezone,
+        unit_file=unit_xlsx,
     )  # fmt: skip
 
 
 def _refusal(exc: Exception) -> str:
+    if isinstance(exc, Refused):
+        return say(exc)
     return "\n".join(exc.errors) if isinstance(exc, ImportRejected) else str(exc)
 
 
@@ -58,7 +57,7 @@ async def _shown(request: web.Request, template: str) -> web.StreamResponse:
     console = request.app[CONSOLE]
     try:
         p = await _preview(console, actor_of(request), request.match_info["code"])
-    except (ImportRejected, ClassNotFound) as exc:
+    except (Refused, ImportRejected) as exc:
         return page(request, _refusal(exc), status=403)
     grades = ", ".join(RT.PREVIEW_GRADE_COUNT.format(grade=g, count=n) for g, n in p.grades.items())
     sample = R.learner_text(p.results[0]) if p.results else ""
@@ -79,7 +78,7 @@ async def publish(request: web.Request) -> web.StreamResponse:
     code = request.match_info["code"]
     try:
         report = await _publish(console, actor_of(request), code)
-    except (ImportRejected, ClassNotFound) as exc:
+    except (Refused, ImportRejected) as exc:
         return page(request, _refusal(exc), status=400)
     console.wake()
     ok = RT.PUBLISHED.format(code=code.upper(), learners=report.learners, leaders=report.leaders)

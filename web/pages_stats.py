@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from render import stats as RS
 from texts import stats as ST
+from texts.refusals import say
 from usecases import stats as S
-from usecases.classes import ImportRejected
 from usecases.identity import Actor
+from usecases.refusal import Refused
 from vn.numbers import format_percent
 from web.console import CONSOLE, Console, actor_of, page, render
 
@@ -32,7 +34,7 @@ def _period(console: Console, request: web.Request) -> S.Period:
 async def _stats(console: Console, actor: Actor, period: S.Period) -> S.Stats:
     return await S.compute_stats(
         console.db.uow(), centre_id=console.centre_id, period=period, now=console.clock.now(),
-        tz=console.settings.timezone, actor_person_id=actor.person_id,
+        tz=console.settings.timezone, actor=actor,
     )  # fmt: skip
 
 
@@ -41,8 +43,8 @@ async def _load(request: web.Request) -> tuple[S.Period, S.Stats] | web.Response
     try:
         period = _period(console, request)
         return period, await _stats(console, actor_of(request), period)
-    except ImportRejected as exc:  # a period we do not understand; not staff
-        return page(request, "\n".join(exc.errors), status=400)
+    except Refused as no:  # a period we do not understand; not staff
+        return page(request, say(no), status=400)
 
 
 async def stats_page(request: web.Request) -> web.StreamResponse:
@@ -51,7 +53,7 @@ async def stats_page(request: web.Request) -> web.StreamResponse:
         return loaded
     period, stats = loaded
     query = urlencode({"loai": period.kind.value, "ky": _value(period)})
-    return render(request, "stats.html", stats=stats, period=period, text=S.stats_text(stats),
+    return render(request, "stats.html", stats=stats, period=period, text=RS.stats_text(stats),
                   query=query, rate=_rate, value=_value(period))  # fmt: skip
 
 
@@ -59,7 +61,7 @@ async def stats_xlsx(request: web.Request) -> web.StreamResponse:
     loaded = await _load(request)
     if isinstance(loaded, web.Response):
         return loaded
-    document = await asyncio.to_thread(S.stats_xlsx, loaded[1])
+    document = await asyncio.to_thread(RS.stats_xlsx, loaded[1])
     disposition = f'attachment; filename="{document.filename}"'
     return web.Response(body=document.data, content_type=document.mime_type,
                         headers={"Content-Disposition": disposition})  # fmt: skip
@@ -69,7 +71,7 @@ async def stats_chart(request: web.Request) -> web.StreamResponse:
     loaded = await _load(request)
     if isinstance(loaded, web.Response):
         return loaded
-    png = await asyncio.to_thread(S.stats_chart, loaded[1])  # matplotlib: off the event loop
+    png = await asyncio.to_thread(RS.stats_chart, loaded[1])  # matplotlib: off the event loop
     return web.Response(body=png, content_type="image/png")
 
 
