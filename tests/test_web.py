@@ -39,6 +39,7 @@ from usecases import leave as L
 from usecases import questions as Q
 from usecases import results as R
 from usecases.clock import FixedClock
+from usecases.identity import Actor
 from usecases.refusal import Refused
 from usecases.settings import Settings
 from web.auth import COOKIE
@@ -346,7 +347,7 @@ async def test_results_are_published_after_a_confirmation(
     parsed = parse_results(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx")
     await R.import_results(
         site.db.uow(), class_id=sample_class.id, rows=parsed.rows,
-        grade_scale=Settings().grade_scale, tz=TZ,
+        grade_scale=Settings().grade_scale, tz=TZ, actor=Actor.cli(sample_class.centre_id),
     )  # fmt: skip
     await site.login()
     listing = await (await site.client.get("/ket-qua")).text()
@@ -421,11 +422,15 @@ async def test_leave_is_decided_on_the_page_and_the_learner_told(
 ) -> None:
     learner = await _first_learner(site.db, sample_class.id)
     settings = Settings()
+    as_learner = Actor(
+        account_id=0, channel="telegram", chat_id="", person_id=learner.id,
+        learner_class_ids=frozenset({sample_class.id}),
+    )  # fmt: skip
     [first, *_] = await L.leave_sessions(
-        site.db.uow(), person_id=learner.id, now=NOW, settings=settings.attendance
+        site.db.uow(), actor=as_learner, now=NOW, settings=settings.attendance
     )
     await L.request_leave(
-        site.db.uow(), person_id=learner.id, session_id=first.id, reason="Đi viện khám bệnh",
+        site.db.uow(), actor=as_learner, session_id=first.id, reason="Đi viện khám bệnh",
         now=NOW, settings=settings.attendance, tz=TZ,
     )  # fmt: skip
     await site.login()
