@@ -29,6 +29,7 @@ from scheduler import attendance as attendance_jobs
 from scheduler import backup as backup_jobs
 from scheduler import questions as question_jobs
 from scheduler import reports as report_jobs
+from scheduler import units as unit_jobs
 from scheduler.clock import build_scheduler
 from scheduler.jobs import start_notice_delivery
 from usecases import identity
@@ -101,6 +102,7 @@ async def run(
         attendance_jobs.register(scheduler, db, clock, settings)
         report_jobs.register(scheduler, db, clock, settings)
         backup_jobs.register(scheduler, clock, settings)
+        unit_jobs.register(scheduler, db, clock, settings)
 
         tg = settings.telegram
         # A getMe that fails leaves PTB uninitialised, so its shutdown would not close these.

@@ -30,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "AckKind",
+    "Acknowledgment",
     "Attachment",
     "Attendance",
     "AttendanceChange",
@@ -162,6 +164,13 @@ class NotificationStatus(StrEnum):
     FAILED = "failed"
     EXPIRED = "expired"
     CANCELLED = "cancelled"  # withdrawn before sending, e.g. a reminder of a cancelled session
+
+
+class AckKind(StrEnum):
+    """What a unit leader acknowledges having received (issue 18)."""
+
+    RESULTS = "results"  # a class's results summary
+    ABSENCE = "absence"  # a session's absence alert
 
 
 class Centre(Base):
@@ -481,3 +490,22 @@ class AuditEntry(Base):
     entity: Mapped[str | None] = mapped_column(String(50))
     entity_id: Mapped[int | None]
     details: Mapped[dict[str, Any] | None]
+
+
+class Acknowledgment(Base):
+    """A unit leader's "✅ Đã nhận" on a results summary or an absence alert (issue 18): one
+    row per leader and subject, kept with when; a unit has acknowledged when one of its leaders
+    has."""
+
+    __tablename__ = "acknowledgments"
+    __table_args__ = (UniqueConstraint("kind", "subject_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # AckKind
+    subject_id: Mapped[int]  # the class (results) or the session (absence)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_accounts.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from handlers import attendance, help, leave, linking, questions, results, schedule, stats, survey
 from handlers import delivery as notices
+from handlers import units as unit_links
 from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
 from texts import attendance as AT
 from texts import leave as LT
@@ -15,6 +16,7 @@ from texts import questions as QT
 from texts import results as RT
 from texts import stats as ST
 from texts import survey as SVT
+from texts import units as UT
 from usecases.identity import Role
 
 __all__ = ["ROUTES"]
@@ -136,6 +138,14 @@ ROUTES: tuple[Route, ...] = (
         button=ST.BUTTON,
     ),
     Route("khaosat", survey.answer, frozenset({Role.LEADER}), description=SVT.DESCRIPTION),
+    # Two-way with home units (issue 18): leaders acknowledge, staff see who has not.
+    Route("danhan", unit_links.acknowledge, frozenset({Role.LEADER})),
+    Route(
+        "chuanhan",
+        unit_links.not_acknowledged,
+        frozenset({Role.STAFF}),
+        description=UT.STATUS_DESCRIPTION,
+    ),
     # Notices (issue 3): delivery view, resend, announce, move/cancel a session, broadcast.
     Route("guitin", notices.view, frozenset({Role.STAFF}), description=NT.VIEW_DESCRIPTION),
     Route("guilai", notices.resend, frozenset({Role.STAFF})),

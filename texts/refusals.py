@@ -19,8 +19,10 @@ class _Refusal(Protocol):
 
 
 def _all() -> dict[str, str]:
+    from texts import units
+
     table: dict[str, str] = {}
-    for module in ():  # each feature's texts module with a REFUSALS table is listed here
+    for module in (units,):  # each feature's texts module with a REFUSALS table is listed here
         table.update(module.REFUSALS)
     return table
 

@@ -53,6 +53,7 @@ from texts import attendance as T
 from usecases.identity import Actor
 from usecases.outbox import Notice, enqueue
 from usecases.settings import AttendanceSettings, Settings
+from usecases.units import AckKind, ack_choices  # issue 18: "✅ Đã nhận"
 from vn.dates import format_date, format_time, format_when
 
 __all__ = [
@@ -1117,6 +1118,7 @@ async def _alert_units(
                 due_at=now,
                 class_id=klass.id,
                 session_id=lesson.id,
+                choices=ack_choices(AckKind.ABSENCE, lesson.id),  # issue 18
             ),
         )
         sent += made is not None

@@ -51,6 +51,7 @@ from texts import results as T
 from usecases.classes import ClassNotFound, ImportRejected
 from usecases.messages import Document
 from usecases.outbox import Notice, enqueue
+from usecases.units import AckKind, ack_choices  # issue 18: "✅ Đã nhận"
 from vn.dates import format_date, format_when
 from vn.numbers import ScoreError, format_percent, format_score, parse_score
 from vn.text import fold, name_key, nfc
@@ -757,6 +758,7 @@ async def publish_results(
                     text=unit_text(summary),
                     due_at=now,
                     class_id=klass.id,
+                    choices=ack_choices(AckKind.RESULTS, klass.id),  # issue 18
                 ),
             )
             document = unit_xlsx(summary)

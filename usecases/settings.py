@@ -25,6 +25,7 @@ __all__ = [
     "QuestionSettings",
     "Settings",
     "TelegramSettings",
+    "UnitSettings",
     "ZaloSettings",
 ]
 
@@ -119,6 +120,15 @@ class HealthSettings:
 
 
 @dataclass(frozen=True)
+class UnitSettings:
+    """Two-way with home units (issue 18)."""
+
+    # A leader whose unit has not pressed "✅ Đã nhận" on a class's results this many days
+    # after publishing gets one reminder; 0: no reminder.
+    ack_remind_after_days: int = 3
+
+
+@dataclass(frozen=True)
 class Settings:
     centre_name: str = field(default="Trung tâm Chính trị", metadata={KEY: "centre.name"})
     timezone: ZoneInfo = field(
@@ -132,6 +142,7 @@ class Settings:
     questions: QuestionSettings = field(default_factory=QuestionSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
     health: HealthSettings = field(default_factory=HealthSettings)
+    units: UnitSettings = field(default_factory=UnitSettings)
     # Grade from the average score when the results sheet gives none, highest threshold first.
     grade_scale: tuple[tuple[float, str], ...] = field(
         default=(

@@ -1,0 +1,43 @@
+"""two-way with home units: unit leaders acknowledge results and absence alerts
+
+Revision ID: 0004
+Revises: 0002
+Create Date: 2026-12-01
+
+Issue 18. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
+alert is one row per leader and subject, kept with when and from which chat account.
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0004'
+down_revision: str | None = '0002'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('acknowledgments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('class_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=True),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['chat_accounts.id'], name=op.f('fk_acknowledgments_account_id_chat_accounts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['class_id'], ['classes.id'], name=op.f('fk_acknowledgments_class_id_classes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_acknowledgments_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_acknowledgments')),
+    sa.UniqueConstraint('kind', 'subject_id', 'person_id', name=op.f('uq_acknowledgments_kind_subject_id_person_id'))
+    )
+    op.create_index(op.f('ix_acknowledgments_class_id'), 'acknowledgments', ['class_id'], unique=False)
+    op.create_index(op.f('ix_acknowledgments_person_id'), 'acknowledgments', ['person_id'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f('ix_acknowledgments_person_id'), table_name='acknowledgments')
+    op.drop_index(op.f('ix_acknowledgments_class_id'), table_name='acknowledgments')
+    op.drop_table('acknowledgments')

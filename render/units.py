@@ -1,0 +1,83 @@
+"""Files of the two-way loop with home units: which units acknowledged a class's results."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sheets.writer import SheetSpec, write_xlsx
+from texts import units as T
+from usecases.messages import Document
+from usecases.units import AckStatus
+from vn.dates import format_datetime_short, format_when
+from vn.text import fold
+
+__all__ = ["ack_xlsx", "status_text"]
+
+
+def ack_xlsx(status: AckStatus, tz: ZoneInfo) -> Document:
+    """One row per unit of the class: its leaders, acknowledged or not, by whom and when;
+    units without a leader last."""
+    rows: list[list[object]] = []
+    for unit in status.units:
+        at = unit.acked_at
+        rows.append(
+            [
+                len(rows) + 1,
+                unit.unit_name,
+                T.NAME_JOIN.join(unit.leaders),
+                T.SHEET_YES if unit.acked_by else T.SHEET_NO,
+                unit.acked_by or "",
+                format_datetime_short(at.astimezone(tz)) if at else "",
+            ]
+        )
+    for name in status.without_leader:
+        rows.append([len(rows) + 1, name, "", T.SHEET_NO_LEADER, "", ""])
+    published = status.published_at
+    when = format_when(published.astimezone(tz)) if published else ""
+    data = write_xlsx(
+        [
+            SheetSpec(
+                title=T.SHEET,
+                header=T.SHEET_HEADER,
+                rows=rows,
+                title_lines=(
+                    T.SHEET_TITLE.format(code=status.class_code),
+                    T.SHEET_SUBTITLE.format(name=status.class_name, when=when),
+                ),
+            )
+        ]
+    )
+    slug = "-".join(fold(status.class_code).split()) or "lop"
+    return Document(T.SHEET_FILE.format(code=slug), data)
+
+
+def status_text(status: AckStatus, tz: ZoneInfo) -> str:
+    """The class's units: those that have not acknowledged first, with their leaders."""
+    lines = [T.STATUS_HEADER.format(code=status.class_code, name=status.class_name)]
+    if status.published_at is not None:
+        lines.append(
+            T.STATUS_PUBLISHED.format(when=format_when(status.published_at.astimezone(tz)))
+        )
+    acked = [u for u in status.units if u.acked_by is not None]
+    lines.append(T.STATUS_COUNTS.format(acked=len(acked), total=len(status.units)))
+    if status.not_acked:
+        lines.append(T.STATUS_NOT_ACKED)
+        lines += [
+            T.STATUS_NOT_ACKED_LINE.format(unit=u.unit_name, leaders=T.NAME_JOIN.join(u.leaders))
+            for u in status.not_acked
+        ]
+    elif status.units:
+        lines.append(T.STATUS_ALL_ACKED)
+    if acked:
+        lines.append(T.STATUS_ACKED)
+        lines += [
+            T.STATUS_ACKED_LINE.format(
+                unit=u.unit_name,
+                leader=u.acked_by,
+                when=format_datetime_short(u.acked_at.astimezone(tz)) if u.acked_at else "",
+            )
+            for u in acked
+        ]
+    if status.without_leader:
+        lines.append(T.STATUS_NO_LEADER.format(units=T.NAME_JOIN.join(status.without_leader)))
+    return "\n".join(lines)

@@ -1,0 +1,48 @@
+"""The units rules at their boundaries, as pure functions: no database, milliseconds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from usecases.units import rules
+
+PUBLISHED = datetime(2024, 3, 14, 2, 0, tzinfo=UTC)
+A, B, C = 101, 102, 103  # leaders
+X, Y, Z = 1, 2, 3  # units
+
+
+def test_a_unit_has_acknowledged_when_any_one_of_its_leaders_has() -> None:
+    leaders = {A: {X, Y}, B: {Y}, C: {Z}}
+    assert rules.acknowledged_units(leaders, set()) == frozenset()
+    assert rules.acknowledged_units(leaders, {B}) == {Y}
+    assert rules.acknowledged_units(leaders, {A}) == {X, Y}
+    assert rules.acknowledged_units(leaders, {A, B, C}) == {X, Y, Z}
+
+
+def test_units_without_a_leader_are_those_nobody_leads() -> None:
+    assert rules.units_without_leader({X, Y, Z}, {A: {X}, B: {X, Y}}) == {Z}
+    assert rules.units_without_leader({X}, {}) == {X}
+    assert rules.units_without_leader(set(), {A: {X}}) == frozenset()
+
+
+def test_the_reminder_falls_due_exactly_at_the_configured_days_and_never_when_off() -> None:
+    at_limit = PUBLISHED + timedelta(days=3)
+    assert not rules.reminder_due(PUBLISHED, at_limit - timedelta(seconds=1), 3)
+    assert rules.reminder_due(PUBLISHED, at_limit, 3)
+    assert rules.reminder_due(PUBLISHED, at_limit + timedelta(days=2), 3)
+    assert not rules.reminder_due(PUBLISHED, at_limit + timedelta(days=30), 0)
+
+
+def test_only_leaders_told_who_have_not_pressed_and_lead_an_unacknowledged_unit_are_reminded() -> (
+    None
+):
+    leaders = {A: {X, Y}, B: {Y}, C: {Z}}
+    told = {A, B, C}
+    assert rules.leaders_to_remind(leaders, told, set()) == [A, B, C]
+    # B pressed for Y: A still leads X, which nobody acknowledged; C leads Z.
+    assert rules.leaders_to_remind(leaders, told, {B}) == [A, C]
+    # A pressed for X and Y: B's only unit is done through A, so B is not reminded.
+    assert rules.leaders_to_remind(leaders, told, {A}) == [C]
+    # A leader who was never sent the summary (added after publishing) is not reminded.
+    assert rules.leaders_to_remind(leaders, {A, B}, set()) == [A, B]
+    assert rules.leaders_to_remind(leaders, told, {A, B, C}) == []

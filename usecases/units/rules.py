@@ -1,0 +1,50 @@
+"""Decisions about units and their leaders, as pure functions over plain values.
+
+No I/O, no database, no clock: the service modules load the values, pass `now` in and write
+what these decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from datetime import datetime, timedelta
+
+__all__ = [
+    "acknowledged_units",
+    "leaders_to_remind",
+    "reminder_due",
+    "units_without_leader",
+]
+
+
+def acknowledged_units(leaders: Mapping[int, Set[int]], acked_leaders: Set[int]) -> frozenset[int]:
+    """The units that have acknowledged: a unit has when any one of its leaders has pressed
+    "✅ Đã nhận" (`leaders` maps each leader to the units of the subject they lead)."""
+    return frozenset(
+        u for leader, units in leaders.items() if leader in acked_leaders for u in units
+    )
+
+
+def units_without_leader(units: Set[int], leaders: Mapping[int, Set[int]]) -> frozenset[int]:
+    """Units with learners in the subject but no leader to tell: nobody there can answer."""
+    led = {u for units_of in leaders.values() for u in units_of}
+    return frozenset(units - led)
+
+
+def reminder_due(published_at: datetime, now: datetime, after_days: int) -> bool:
+    """One reminder is due once `after_days` full days have passed since publishing; 0 turns
+    reminders off."""
+    return after_days > 0 and now >= published_at + timedelta(days=after_days)
+
+
+def leaders_to_remind(
+    leaders: Mapping[int, Set[int]], told: Set[int], acked_leaders: Set[int]
+) -> list[int]:
+    """Leaders who were sent the summary, have not acknowledged, and lead at least one unit
+    that no leader has acknowledged for (a co-leader's press counts for the unit)."""
+    done = acknowledged_units(leaders, acked_leaders)
+    return sorted(
+        leader
+        for leader, units in leaders.items()
+        if leader in told and leader not in acked_leaders and set(units) - done
+    )
