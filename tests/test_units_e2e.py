@@ -84,9 +84,8 @@ async def test_a_leader_on_telegram_presses_received_and_staff_see_it(
     assert f"{UNIT} — {LEADER}, lúc" in (status.text or "")
     sheet = await staff.wait_for(lambda m: m.document is not None, timeout=10)
     assert sheet.document is not None
-    rows = list(
-        openpyxl.load_workbook(io.BytesIO(sheet.document[1])).active.iter_rows(values_only=True)
-    )  # type: ignore[union-attr]
+    book = openpyxl.load_workbook(io.BytesIO(sheet.document[1]))
+    rows = list(book.active.iter_rows(values_only=True))  # type: ignore[union-attr]
     (row,) = [r for r in rows if r and r[1] == UNIT]
     assert row[3] == "Đã nhận" and row[4] == LEADER
 
