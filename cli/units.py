@@ -1,8 +1,11 @@
 """`sll don-vi …` for the two-way loop with home units (issue 18): which units have not
-acknowledged a class's results, as a table or a spreadsheet."""
+acknowledged a class's results (as text or a spreadsheet), and the units' answers for the
+learners they send to a class, with one reminder."""
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,10 +16,11 @@ from cli.common import ConfigOption, out, run
 
 if TYPE_CHECKING:
     from db.database import Database
+    from usecases.clock import Clock
     from usecases.settings import Settings
     from usecases.units import AckStatus
 
-__all__ = ["not_acknowledged"]
+__all__ = ["nominations", "not_acknowledged"]
 
 
 @don_vi.command("chua-nhan")
@@ -50,3 +54,47 @@ def _settings(config: Path | None) -> Settings:
     from cli.common import settings_or_exit
 
     return settings_or_exit(config)
+
+
+@don_vi.command("cu-di")
+def nominations(
+    ma_lop: Annotated[str, typer.Argument(metavar="MA_LOP", help="Mã lớp đã thông báo.")],
+    nhac: Annotated[
+        bool, typer.Option("--nhac", help="Nhắc một lần lãnh đạo đơn vị chưa trả lời.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Đơn vị xác nhận học viên cử đi học: sẽ đi / không đi (lý do, người thay) / chưa trả lời."""
+    from render.units import nominations_text
+    from texts import units as T
+    from usecases import units
+    from usecases.identity import Actor
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, str | None]:
+        actor = Actor.cli(centre_id)
+        klass, by_unit = await units.nomination_status(
+            db.uow(), actor, centre_id=centre_id, code=ma_lop
+        )
+        text = nominations_text(klass.code, klass.name, by_unit)
+        if not nhac:
+            return text, None
+        new, old = await units.remind_nominations(
+            db.uow(), actor, centre_id=centre_id, code=ma_lop, now=_clock().now()
+        )
+        if not new and not old:
+            return text, T.NOMINATIONS_NOTHING_TO_REMIND
+        said = T.NOMINATIONS_REMINDED.format(new=new)
+        return text, said + (T.NOMINATIONS_REMINDED_BEFORE.format(old=old) if old else "")
+
+    text, reminded = run(config, work)
+    out.print(text, markup=False, highlight=False)
+    if reminded:
+        out.print(reminded, markup=False, highlight=False)
+
+
+def _clock() -> Clock:
+    """The bot's clock: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
+    from usecases.clock import OffsetClock, SystemClock
+
+    start = os.environ.get("SLL_FAKE_NOW")
+    return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()

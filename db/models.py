@@ -49,6 +49,8 @@ __all__ = [
     "InviteRole",
     "LeaveRequest",
     "LeaveStatus",
+    "Nomination",
+    "NominationStatus",
     "Notification",
     "NotificationStatus",
     "Person",
@@ -171,6 +173,13 @@ class AckKind(StrEnum):
 
     RESULTS = "results"  # a class's results summary
     ABSENCE = "absence"  # a session's absence alert
+
+
+class NominationStatus(StrEnum):
+    """A unit leader's answer for one learner sent to a class (issue 18); no row: no answer."""
+
+    CONFIRMED = "confirmed"  # will attend
+    DECLINED = "declined"  # cannot, with a reason (and perhaps a replacement for staff to enrol)
 
 
 class Centre(Base):
@@ -509,3 +518,20 @@ class Acknowledgment(Base):
         ForeignKey("chat_accounts.id", ondelete="SET NULL")
     )
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Nomination(Base):
+    """A unit leader's answer for one of their learners in an announced class (issue 18): will
+    attend, or cannot with a reason and perhaps a replacement's name for staff to enrol."""
+
+    __tablename__ = "nominations"
+    __table_args__ = (UniqueConstraint("class_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # NominationStatus
+    reason: Mapped[str | None] = mapped_column(Text)
+    replacement: Mapped[str | None] = mapped_column(String(200))
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from handlers import attendance, help, leave, linking, questions, results, schedule, stats, survey
 from handlers import delivery as notices
+from handlers import nominations as nominees
 from handlers import units as unit_links
 from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
 from texts import attendance as AT
@@ -140,6 +141,19 @@ ROUTES: tuple[Route, ...] = (
     Route("khaosat", survey.answer, frozenset({Role.LEADER}), description=SVT.DESCRIPTION),
     # Two-way with home units (issue 18): leaders acknowledge, staff see who has not.
     Route("danhan", unit_links.acknowledge, frozenset({Role.LEADER})),
+    Route(
+        "cudi",
+        nominees.leader_answers,
+        frozenset({Role.LEADER}),
+        description=UT.NOMINATE_DESCRIPTION,
+    ),
+    Route(
+        "cudilop",
+        nominees.staff_view,
+        frozenset({Role.STAFF}),
+        description=UT.NOMINATIONS_DESCRIPTION,
+    ),
+    Route("nhaccudi", nominees.remind, frozenset({Role.STAFF})),
     Route(
         "chuanhan",
         unit_links.not_acknowledged,

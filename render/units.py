@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from db.models import NominationStatus
 from sheets.writer import SheetSpec, write_xlsx
 from texts import units as T
 from usecases.messages import Document
-from usecases.units import AckStatus
+from usecases.units import AckStatus, NomineeLine, UnitNominees
 from vn.dates import format_datetime_short, format_when
 from vn.text import fold
 
-__all__ = ["ack_xlsx", "status_text"]
+__all__ = ["ack_xlsx", "nominations_text", "nominee_state", "status_text"]
 
 
 def ack_xlsx(status: AckStatus, tz: ZoneInfo) -> Document:
@@ -80,4 +82,54 @@ def status_text(status: AckStatus, tz: ZoneInfo) -> str:
         ]
     if status.without_leader:
         lines.append(T.STATUS_NO_LEADER.format(units=T.NAME_JOIN.join(status.without_leader)))
+    return "\n".join(lines)
+
+
+def nominee_state(line: NomineeLine) -> str:
+    """ "⏳ chưa trả lời", "✅ sẽ đi học" or "❌ không đi được (lý do); người thay: …"."""
+    if line.status is None:
+        return T.STATE_NONE
+    if line.status == NominationStatus.CONFIRMED:
+        return T.STATE_CONFIRMED
+    state = T.STATE_DECLINED
+    if line.reason:
+        state += T.STATE_REASON.format(reason=line.reason)
+    if line.replacement:
+        state += T.STATE_REPLACEMENT.format(name=line.replacement)
+    return state
+
+
+def nominations_text(code: str, name: str, units: Sequence[UnitNominees]) -> str:
+    """Staff's view of a class: per unit, confirmed / declined / no answer, the reasons and
+    replacements, and who has not been answered for."""
+    lines = [T.NOMINATIONS_HEADER.format(code=code, name=name)]
+    tallies = [u.tally for u in units]
+    lines.append(
+        T.NOMINATIONS_TOTAL.format(
+            confirmed=sum(t.confirmed for t in tallies),
+            declined=sum(t.declined for t in tallies),
+            no_answer=sum(t.no_answer for t in tallies),
+        )
+    )
+    for unit, t in zip(units, tallies, strict=True):
+        leaders = T.NAME_JOIN.join(unit.leaders) or T.NOMINATIONS_NO_LEADER
+        lines.append(
+            T.NOMINATIONS_UNIT.format(
+                unit=unit.unit_name, leaders=leaders, confirmed=t.confirmed,
+                declined=t.declined, no_answer=t.no_answer,
+            )
+        )  # fmt: skip
+        for x in unit.lines:
+            if x.status == NominationStatus.DECLINED:
+                replacement = (
+                    T.STATE_REPLACEMENT.format(name=x.replacement) if x.replacement else ""
+                )
+                lines.append(
+                    T.NOMINATIONS_DECLINED_LINE.format(
+                        name=x.full_name, reason=x.reason or "—", replacement=replacement
+                    )
+                )
+        waiting = [x.full_name for x in unit.lines if x.status is None]
+        if waiting:
+            lines.append(T.NOMINATIONS_WAITING_LINE.format(names=T.NAME_JOIN.join(waiting)))
     return "\n".join(lines)

@@ -46,3 +46,23 @@ def test_only_leaders_told_who_have_not_pressed_and_lead_an_unacknowledged_unit_
     # A leader who was never sent the summary (added after publishing) is not reminded.
     assert rules.leaders_to_remind(leaders, {A, B}, set()) == [A, B]
     assert rules.leaders_to_remind(leaders, told, {A, B, C}) == []
+
+
+def test_nominations_are_open_until_the_first_session_starts_exactly() -> None:
+    start = datetime(2024, 3, 4, 0, 30, tzinfo=UTC)
+    assert rules.nomination_open(start, start - timedelta(seconds=1))
+    assert not rules.nomination_open(start, start)
+    assert rules.nomination_open(None, start)
+
+
+def test_a_units_tally_counts_each_answer_and_the_silence() -> None:
+    t = rules.tally(["confirmed", None, "declined", "confirmed", None, None])
+    assert (t.confirmed, t.declined, t.no_answer, t.total) == (2, 1, 3, 6)
+    assert rules.tally([]).total == 0
+
+
+def test_only_leaders_of_units_with_an_unanswered_learner_are_nudged() -> None:
+    leaders = {A: {X, Y}, B: {Y}, C: {Z}}
+    assert rules.leaders_to_nudge(leaders, {Y}) == [A, B]
+    assert rules.leaders_to_nudge(leaders, {Z}) == [C]
+    assert rules.leaders_to_nudge(leaders, set()) == []

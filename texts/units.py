@@ -49,6 +49,54 @@ SHEET_NO_LEADER = "Chưa có lãnh đạo"
 SHEET_CAPTION = "📎 Bảng xác nhận của các đơn vị, lớp {code}"
 SHEET_FILE = "xac-nhan-{code}.xlsx"
 
+# --- nominees confirmed before the class opens ------------------------------------------------
+NOMINATE_BUTTON = "📝 Xác nhận học viên cử đi học"
+NOMINATE_DESCRIPTION = "Xác nhận học viên đơn vị cử đi học"
+NOMINATE_PICK_CLASS = "Chọn lớp để xác nhận học viên đơn vị cử đi học:"
+NOMINATE_NO_CLASS = "Hiện không có lớp nào cần đơn vị xác nhận học viên."
+NOMINATE_HEADER = "📝 Lớp {code} – {name}\nHọc viên đơn vị cử đi học ({count} người):"
+NOMINATE_LINE = "{number}. {name} — {state}"
+NOMINATE_HINT = "Chọn từng người để xác nhận có đi học được không."
+NOMINATE_CLOSED = "Lớp đã bắt đầu, không sửa được nữa."
+NOMINATE_ALL_BUTTON = "✅ Tất cả người chưa trả lời: sẽ đi học"
+NOMINATE_ALL_DONE = "Đồng chí đã trả lời cho tất cả học viên. Cảm ơn đồng chí."
+STATE_NONE = "⏳ chưa trả lời"
+STATE_CONFIRMED = "✅ sẽ đi học"
+STATE_DECLINED = "❌ không đi được"
+STATE_REASON = " ({reason})"
+STATE_REPLACEMENT = "; người thay: {name}"
+NOMINEE_ASK = "Học viên {name} ({unit}) có đi học lớp {code} được không?"
+NOMINEE_YES = "✅ Sẽ đi học"
+NOMINEE_NO = "❌ Không đi được"
+NOMINEE_ASK_REASON = "Xin đồng chí gõ lý do {name} không đi học được:"
+NOMINEE_ASK_REPLACEMENT = (
+    "Đã ghi nhận. Đơn vị có cử người khác đi thay không?\n"
+    "Gõ họ tên người đi thay (trung tâm sẽ bổ sung vào lớp), hoặc chọn «Không cử người thay»."
+)
+NOMINEE_NO_REPLACEMENT = "Không cử người thay"
+NOMINEE_BACK = "↩️ Danh sách"
+NOMINATE_REMINDER = (
+    "🔔 Lớp {code} – {name} sắp khai giảng. Đơn vị còn {count} học viên chưa được xác nhận "
+    "có đi học hay không. Xin đồng chí xác nhận giúp."
+)
+# staff
+NOMINATIONS_DESCRIPTION = "Đơn vị xác nhận học viên cử đi học"
+NOMINATIONS_HEADER = "📝 Đơn vị xác nhận học viên cử đi học — lớp {code} – {name}"
+NOMINATIONS_TOTAL = (
+    "Tổng: {confirmed} sẽ đi học, {declined} không đi được, {no_answer} chưa trả lời."
+)
+NOMINATIONS_UNIT = (
+    "\n🏢 {unit} ({leaders}): {confirmed} sẽ đi, {declined} không đi, {no_answer} chưa trả lời"
+)
+NOMINATIONS_NO_LEADER = "chưa có lãnh đạo"
+NOMINATIONS_DECLINED_LINE = "  ❌ {name}: {reason}{replacement}"
+NOMINATIONS_WAITING_LINE = "  ⏳ {names}"
+NOMINATIONS_REMIND_BUTTON = "🔔 Nhắc đơn vị chưa trả lời"
+NOMINATIONS_REMINDED = "🔔 Đã nhắc {new} lãnh đạo đơn vị chưa trả lời."
+NOMINATIONS_REMINDED_BEFORE = " {old} người đã được nhắc trước đó (chỉ nhắc một lần)."
+NOMINATIONS_NOTHING_TO_REMIND = "Các đơn vị đã trả lời đủ, không cần nhắc."
+NOMINATIONS_PICK = "Gõ /cudilop MÃ_LỚP để xem, ví dụ /cudilop SC-K4."
+
 # --- CLI ---------------------------------------------------------------------------------------
 CLI_SAVED = "Đã lưu bảng xác nhận vào {path}."
 
@@ -57,4 +105,8 @@ REFUSALS = {
     UnitReason.CLASS_NOT_FOUND.value: "Không có lớp mã {code}.",
     UnitReason.NOT_PUBLISHED.value: "Lớp {code} chưa công bố kết quả, chưa có gì để đơn vị nhận.",
     UnitReason.STAFF_ONLY.value: "Chỉ cán bộ trung tâm mới xem được việc này.",
+    UnitReason.NOT_YOUR_LEARNER.value: "Người này không phải học viên đơn vị đồng chí trong lớp.",
+    UnitReason.NOMINATION_CLOSED.value: "Lớp {code} đã bắt đầu học, không xác nhận được nữa.",
+    UnitReason.NOT_DECLINED.value: "Chỉ ghi người thay khi {name} không đi học được.",
+    UnitReason.NOT_ANNOUNCED.value: "Lớp {code} chưa được thông báo cho học viên và đơn vị.",
 }

@@ -35,6 +35,7 @@ from texts import notices as T
 from usecases.classes import ClassNotFound, ImportRejected
 from usecases.outbox import Notice, enqueue
 from usecases.settings import NoticeSettings, Settings
+from usecases.units import nomination_choices  # issue 18
 from vn.dates import format_date, format_time, format_when
 from vn.text import nfc, nfc_lines
 
@@ -583,6 +584,7 @@ async def announce_class(
                     text="\n\n".join(parts),
                     due_at=now,
                     class_id=klass.id,
+                    choices=nomination_choices(klass.id),  # issue 18: confirm nominees
                 ),
             )
             n_leaders += row is not None

@@ -12,3 +12,7 @@ class UnitReason(Reason):
     CLASS_NOT_FOUND = "units.class_not_found"
     NOT_PUBLISHED = "units.not_published"
     STAFF_ONLY = "units.staff_only"
+    NOT_YOUR_LEARNER = "units.not_your_learner"
+    NOMINATION_CLOSED = "units.nomination_closed"
+    NOT_DECLINED = "units.not_declined"
+    NOT_ANNOUNCED = "units.not_announced"

@@ -6,13 +6,18 @@ what these decide.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 __all__ = [
+    "Tally",
     "acknowledged_units",
+    "leaders_to_nudge",
     "leaders_to_remind",
+    "nomination_open",
     "reminder_due",
+    "tally",
     "units_without_leader",
 ]
 
@@ -48,3 +53,35 @@ def leaders_to_remind(
         for leader, units in leaders.items()
         if leader in told and leader not in acked_leaders and set(units) - done
     )
+
+
+# --- nominees confirmed before the class opens ------------------------------------------------
+
+CONFIRMED, DECLINED = "confirmed", "declined"  # NominationStatus values
+
+
+def nomination_open(first_start: datetime | None, now: datetime) -> bool:
+    """Leaders answer until the first session starts; a class with no session yet is open."""
+    return first_start is None or now < first_start
+
+
+@dataclass(frozen=True)
+class Tally:
+    confirmed: int = 0
+    declined: int = 0
+    no_answer: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.confirmed + self.declined + self.no_answer
+
+
+def tally(statuses: Iterable[str | None]) -> Tally:
+    """Confirmed / declined / no answer (None) among one unit's learners."""
+    seen = list(statuses)
+    return Tally(seen.count(CONFIRMED), seen.count(DECLINED), seen.count(None))
+
+
+def leaders_to_nudge(leaders: Mapping[int, Set[int]], unanswered_units: Set[int]) -> list[int]:
+    """The leaders of every unit with a learner still without an answer."""
+    return sorted(leader for leader, units in leaders.items() if set(units) & unanswered_units)

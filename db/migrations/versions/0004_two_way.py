@@ -4,7 +4,8 @@ Revision ID: 0004
 Revises: 0002
 Create Date: 2026-12-01
 
-Issue 18. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
+Issue 18. A unit leader's answer for each learner sent to an announced class (will attend, or
+cannot with a reason and perhaps a replacement) is one row per class and learner. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
 alert is one row per leader and subject, kept with when and from which chat account.
 """
 from collections.abc import Sequence
@@ -35,9 +36,27 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_acknowledgments_class_id'), 'acknowledgments', ['class_id'], unique=False)
     op.create_index(op.f('ix_acknowledgments_person_id'), 'acknowledgments', ['person_id'], unique=False)
+    op.create_table('nominations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('class_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('replacement', sa.String(length=200), nullable=True),
+    sa.Column('answered_by', sa.Integer(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['answered_by'], ['people.id'], name=op.f('fk_nominations_answered_by_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['class_id'], ['classes.id'], name=op.f('fk_nominations_class_id_classes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_nominations_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_nominations')),
+    sa.UniqueConstraint('class_id', 'person_id', name=op.f('uq_nominations_class_id_person_id'))
+    )
+    op.create_index(op.f('ix_nominations_person_id'), 'nominations', ['person_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_nominations_person_id'), table_name='nominations')
+    op.drop_table('nominations')
     op.drop_index(op.f('ix_acknowledgments_person_id'), table_name='acknowledgments')
     op.drop_index(op.f('ix_acknowledgments_class_id'), table_name='acknowledgments')
     op.drop_table('acknowledgments')
