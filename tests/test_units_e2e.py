@@ -142,3 +142,99 @@ async def _wait_sent(bot: BotProcess, prefix: str) -> None:
         await db.dispose()
     assert key is not None
     await _recorded_as_sent(bot.db_url, key)
+
+
+# --- nominees confirmed before the class opens -------------------------------------------------
+
+ANNOUNCED = "THÔNG BÁO GỬI ĐƠN VỊ"
+NOMINATE = "📝 Xác nhận học viên cử đi học"
+
+
+def _announce(bot: BotProcess) -> None:
+    announced = bot.cli("tin", "thong-bao", CLASS)
+    assert announced.returncode == 0, announced.stderr
+
+
+def _nominations_in_cli(bot: BotProcess) -> str:
+    listing = bot.cli("don-vi", "cu-di", CLASS)
+    assert listing.returncode == 0, listing.stderr
+    return " ".join(listing.stdout.split())
+
+
+async def test_a_leader_on_telegram_confirms_nominees_and_staff_remind_once(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    bot.set_up_class(CLASS)
+    leader = local_telegram.user(1003, "Thắng")
+    leader.send_start(bot.invite_code(LEADER, CLASS))
+    await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
+    _announce(bot)
+
+    notice = await leader.wait_for(ANNOUNCED, timeout=DELIVERY_TIMEOUT)
+    leader.press(NOMINATE, message=notice)
+    listing = await leader.wait_for("Học viên đơn vị cử đi học (6 người)", timeout=10)
+    assert "1. Lê Thị Ngọc Lan — ⏳ chưa trả lời" in (listing.text or "")
+    assert "Bùi Đức Hải" not in (listing.text or "")  # another unit's learner
+    leader.press("1. Lê Thị Ngọc Lan", message=listing)
+    ask = await leader.wait_for("có đi học lớp SC-K4 được không", timeout=10)
+    leader.press("✅ Sẽ đi học", message=ask)
+    await leader.wait_for("1. Lê Thị Ngọc Lan — ✅ sẽ đi học", timeout=10)
+
+    listing = leader.last()
+    assert listing is not None
+    second = (listing.text or "").splitlines()[3].split(" — ")[0]  # "2. <name>"
+    assert second.startswith("2. ")
+    leader.press(second, message=listing)
+    ask = await leader.wait_for("có đi học lớp SC-K4 được không", timeout=10)
+    leader.press("❌ Không đi được", message=ask)
+    await leader.wait_for("gõ lý do", timeout=10)
+    leader.send_text("Đi tập huấn ở tỉnh")
+    await leader.wait_for("cử người khác đi thay", timeout=10)
+    leader.send_text("Lường Văn Cường")
+    done = await leader.wait_for("người thay: Lường Văn Cường", timeout=10)
+    assert f"{second} — ❌ không đi được (Đi tập huấn ở tỉnh)" in (done.text or "")
+
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    staff.send_command("cudilop", CLASS)
+    view = await staff.wait_for("Đơn vị xác nhận học viên cử đi học", timeout=10)
+    assert f"🏢 {UNIT} ({LEADER}): 1 sẽ đi, 1 không đi, 4 chưa trả lời" in (view.text or "")
+    assert "Đi tập huấn ở tỉnh; người thay: Lường Văn Cường" in (view.text or "")
+    staff.press("🔔 Nhắc đơn vị chưa trả lời", message=view)
+    await staff.wait_for("Đã nhắc 1 lãnh đạo", timeout=10)
+    reminder = await leader.wait_for("Đơn vị còn 4 học viên chưa được xác nhận", timeout=20)
+    staff.press("🔔 Nhắc đơn vị chưa trả lời", message=view)  # only once
+    await staff.wait_for("chỉ nhắc một lần", timeout=10)
+
+    leader.press(NOMINATE, message=reminder)
+    listing = await leader.wait_for("Học viên đơn vị cử đi học", timeout=10)
+    leader.press("✅ Tất cả người chưa trả lời: sẽ đi học", message=listing)
+    await leader.wait_for("đã trả lời cho tất cả học viên", timeout=10)
+    shown = _nominations_in_cli(bot)
+    assert f"{UNIT} ({LEADER}): 5 sẽ đi, 1 không đi, 0 chưa trả lời" in shown
+    reminders = [m for m in leader.messages() if "chưa được xác nhận" in (m.text or "")]
+    assert len(reminders) == 1
+
+
+async def test_a_leader_on_zalo_confirms_nominees_by_numbers(
+    bot: BotProcess, local_zalo: LocalZalo
+) -> None:
+    codes = await _set_up(bot.db_url, CLASS)
+    leader = local_zalo.user("z-thang", "Thắng")
+    await _says(leader, f"/start {codes[LEADER]}", "đã được liên kết với đơn vị")
+    _announce(bot)
+
+    notice = await leader.wait_for(ANNOUNCED, timeout=DELIVERY_TIMEOUT)
+    await _wait_sent(bot, "announce-leader:")
+    (listing,) = await _says(leader, _menu(notice.text or "")[NOMINATE], "(6 người)")
+    menu = _menu(listing.text or "")
+    assert menu["1. Lê Thị Ngọc Lan"] == "1"  # the number shown is the number typed
+    (ask,) = await _says(leader, "1", "có đi học lớp SC-K4 được không")
+    await _says(leader, _menu(ask.text or "")["❌ Không đi được"], "gõ lý do")
+    await _says(leader, "Ốm phải nằm viện", "cử người khác đi thay")
+    (done,) = await _says(leader, "Nguyễn Văn Thay", "người thay: Nguyễn Văn Thay")
+    assert "1. Lê Thị Ngọc Lan — ❌ không đi được (Ốm phải nằm viện)" in (done.text or "")
+    everyone = _menu(done.text or "")["✅ Tất cả người chưa trả lời: sẽ đi học"]
+    await _says(leader, everyone, "đã trả lời cho tất cả học viên")
+    shown = _nominations_in_cli(bot)
+    assert "5 sẽ đi, 1 không đi, 0 chưa trả lời" in shown
+    assert "Lê Thị Ngọc Lan: Ốm phải nằm viện; người thay: Nguyễn Văn Thay" in shown
