@@ -178,10 +178,7 @@ async def test_a_leader_on_telegram_confirms_nominees_and_staff_remind_once(
     leader.press("1. Lê Thị Ngọc Lan", message=listing)
     ask = await leader.wait_for("có đi học lớp SC-K4 được không", timeout=10)
     leader.press("✅ Sẽ đi học", message=ask)
-    await leader.wait_for("1. Lê Thị Ngọc Lan — ✅ sẽ đi học", timeout=10)
-
-    listing = leader.last()
-    assert listing is not None
+    listing = await leader.wait_for("1. Lê Thị Ngọc Lan — ✅ sẽ đi học", timeout=10)
     second = (listing.text or "").splitlines()[3].split(" — ")[0]  # "2. <name>"
     assert second.startswith("2. ")
     leader.press(second, message=listing)
