@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from usecases.settings import Settings
     from usecases.units import AckStatus
 
-__all__ = ["nominations", "not_acknowledged"]
+__all__ = ["ineligible", "nominations", "not_acknowledged"]
 
 
 @don_vi.command("chua-nhan")
@@ -98,3 +98,22 @@ def _clock() -> Clock:
 
     start = os.environ.get("SLL_FAKE_NOW")
     return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
+
+
+@don_vi.command("khong-du-dk")
+def ineligible(
+    ma_lop: Annotated[str, typer.Argument(metavar="MA_LOP", help="Mã lớp.")],
+    config: ConfigOption = None,
+) -> None:
+    """Học viên không đủ điều kiện chuyên cần (vắng quá quy định), để xem trước khi công bố."""
+    from render.units import ineligible_text
+    from usecases import units
+    from usecases.identity import Actor
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> str:
+        klass, lines = await units.ineligible(
+            db.uow(), Actor.cli(centre_id), centre_id=centre_id, code=ma_lop, settings=settings
+        )
+        return ineligible_text(klass.code, klass.name, lines, settings.units)
+
+    out.print(run(config, work), markup=False, highlight=False)

@@ -36,6 +36,7 @@ __all__ = [
     "Attendance",
     "AttendanceChange",
     "AttendanceMethod",
+    "AttendanceRuleState",
     "AttendanceStatus",
     "AuditEntry",
     "Base",
@@ -535,3 +536,20 @@ class Nomination(Base):
     replacement: Mapped[str | None] = mapped_column(String(200))
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AttendanceRuleState(Base):
+    """Where a learner stands against one attendance rule of a class (issue 18): the level last
+    seen and how many times it rose, so each crossing is told once and a new crossing, after a
+    fall (a leave approved, a session cancelled), is told again."""
+
+    __tablename__ = "attendance_rule_states"
+    __table_args__ = (UniqueConstraint("class_id", "person_id", "measure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    measure: Mapped[str] = mapped_column(String(20))  # "share" | "run"
+    level: Mapped[int] = mapped_column(Integer, default=0)  # 0 ok, 1 warning, 2 limit
+    crossings: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

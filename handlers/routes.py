@@ -155,6 +155,12 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("nhaccudi", nominees.remind, frozenset({Role.STAFF})),
     Route(
+        "khongdudk",
+        unit_links.ineligible,
+        frozenset({Role.STAFF}),
+        description=UT.INELIGIBLE_DESCRIPTION,
+    ),
+    Route(
         "chuanhan",
         unit_links.not_acknowledged,
         frozenset({Role.STAFF}),

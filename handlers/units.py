@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from channels.incoming import Incoming
 from handlers.base import Services, as_number
-from render.units import ack_xlsx, status_text
+from render.units import ack_xlsx, ineligible_text, status_text
 from texts import units as T
 from usecases import units as U
 from usecases.identity import Actor
@@ -14,7 +14,7 @@ from usecases.refusal import Refused
 from usecases.units import UnitReason
 from vn.dates import format_datetime_short, format_when
 
-__all__ = ["acknowledge", "not_acknowledged"]
+__all__ = ["acknowledge", "ineligible", "not_acknowledged"]
 
 
 async def acknowledge(msg: Incoming, actor: Actor, svc: Services) -> Reply:
@@ -53,3 +53,13 @@ async def not_acknowledged(msg: Incoming, actor: Actor, svc: Services) -> Reply 
     status = await U.ack_status(uow, actor, centre_id=svc.centre_id, code=msg.args[0])
     caption = T.SHEET_CAPTION.format(code=status.class_code)
     return [Reply(status_text(status, tz)), Reply(caption, document=ack_xlsx(status, tz))]
+
+
+async def ineligible(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """Args: a class code. The learners over an attendance limit, before publishing."""
+    if not msg.args:
+        return Reply(T.INELIGIBLE_PICK)
+    klass, lines = await U.ineligible(
+        svc.db.uow(), actor, centre_id=svc.centre_id, code=msg.args[0], settings=svc.settings
+    )
+    return Reply(ineligible_text(klass.code, klass.name, lines, svc.settings.units))

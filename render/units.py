@@ -9,11 +9,12 @@ from db.models import NominationStatus
 from sheets.writer import SheetSpec, write_xlsx
 from texts import units as T
 from usecases.messages import Document
-from usecases.units import AckStatus, NomineeLine, UnitNominees
+from usecases.settings import UnitSettings
+from usecases.units import AckStatus, Ineligible, NomineeLine, UnitNominees, why
 from vn.dates import format_datetime_short, format_when
 from vn.text import fold
 
-__all__ = ["ack_xlsx", "nominations_text", "nominee_state", "status_text"]
+__all__ = ["ack_xlsx", "ineligible_text", "nominations_text", "nominee_state", "status_text"]
 
 
 def ack_xlsx(status: AckStatus, tz: ZoneInfo) -> Document:
@@ -133,3 +134,18 @@ def nominations_text(code: str, name: str, units: Sequence[UnitNominees]) -> str
         if waiting:
             lines.append(T.NOMINATIONS_WAITING_LINE.format(names=T.NAME_JOIN.join(waiting)))
     return "\n".join(lines)
+
+
+def ineligible_text(code: str, name: str, lines: Sequence[Ineligible], units: UnitSettings) -> str:
+    """Staff's list before publishing: each learner over an attendance limit, and why."""
+    if not lines:
+        return T.INELIGIBLE_NONE.format(code=code)
+    out = [T.INELIGIBLE_HEADER.format(code=code, name=name)]
+    for number, x in enumerate(lines, start=1):
+        reasons = T.WHY_JOIN.join(why(m, x.standing, units) for m in x.reasons)
+        out.append(
+            T.INELIGIBLE_LINE.format(
+                number=number, name=x.full_name, unit=x.unit_name or T.NO_UNIT, why=reasons
+            )
+        )
+    return "\n".join(out)

@@ -1,4 +1,5 @@
-"""The one reminder to unit leaders who have not acknowledged a class's results (issue 18).
+"""Issue 18's jobs: the one reminder to unit leaders who have not acknowledged a class's
+results, and the attendance rules evaluated over closed sessions.
 
 APScheduler only decides when to look; the outbox key (class and leader) makes the reminder
 once, however often this runs or restarts.
@@ -16,13 +17,30 @@ from usecases import units
 from usecases.clock import Clock
 from usecases.settings import Settings
 
-__all__ = ["ACK_REMINDER_JOB_ID", "register", "run_ack_reminders"]
+__all__ = [
+    "ACK_REMINDER_JOB_ID",
+    "RULES_JOB_ID",
+    "register",
+    "run_ack_reminders",
+    "run_attendance_rules",
+]
 
 ACK_REMINDER_JOB_ID = "units:ack-reminders"
 # Office hours, so the leader can answer at once; and once at start, to catch up.
 REMIND_HOUR, REMIND_MINUTE = 8, 30
 
+RULES_JOB_ID = "units:attendance-rules"
+# Sessions close on their own job; the rules look this often after, and once at start.
+RULES_EVERY_MINUTES = 10
+
 log = logging.getLogger(__name__)
+
+
+async def run_attendance_rules(db: Database, clock: Clock, settings: Settings) -> int:
+    told = await units.evaluate_rules(db.uow(), now=clock.now(), settings=settings)
+    if told:
+        log.info("attendance rules: %d notices planned", told)
+    return told
 
 
 async def run_ack_reminders(db: Database, clock: Clock, settings: Settings) -> int:
@@ -33,6 +51,16 @@ async def run_ack_reminders(db: Database, clock: Clock, settings: Settings) -> i
 
 
 def register(scheduler: AsyncIOScheduler, db: Database, clock: Clock, settings: Settings) -> None:
+    scheduler.add_job(
+        run_attendance_rules,
+        "interval",
+        minutes=RULES_EVERY_MINUTES,
+        args=(db, clock, settings),
+        id=RULES_JOB_ID,
+        name="attendance rules: tell each crossing once",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+    )
     scheduler.add_job(
         run_ack_reminders,
         "cron",

@@ -97,6 +97,26 @@ NOMINATIONS_REMINDED_BEFORE = " {old} người đã được nhắc trước đ�
 NOMINATIONS_NOTHING_TO_REMIND = "Các đơn vị đã trả lời đủ, không cần nhắc."
 NOMINATIONS_PICK = "Gõ /cudilop MÃ_LỚP để xem, ví dụ /cudilop SC-K4."
 
+# --- attendance rules ------------------------------------------------------------------------
+WHY_SHARE = "vắng không phép {missed}/{total} buổi (quy định không quá {limit})"
+WHY_RUN = "vắng không phép {run} buổi liên tiếp (quy định dưới {limit} buổi liên tiếp)"
+RULE_WARNING_LEARNER = (
+    "⚠️ Nhắc nhở chuyên cần lớp {code}: bạn đã {detail}.\n"
+    "Nếu bận, hãy xin phép trước buổi học (/xinphep)."
+)
+RULE_LIMIT_LEARNER = (
+    "❗ Lớp {code}: bạn đã {detail}, vượt quy định.\n"
+    "Bạn có thể không đủ điều kiện hoàn thành khóa học. Xin liên hệ cán bộ lớp."
+)
+RULE_LIMIT_OTHERS = "❗ Học viên {name} ({unit}), lớp {code}: đã {detail}, vượt quy định."
+NO_UNIT = "chưa rõ đơn vị"
+INELIGIBLE_DESCRIPTION = "Học viên không đủ điều kiện chuyên cần"
+INELIGIBLE_HEADER = "📋 Lớp {code} – {name}: học viên không đủ điều kiện chuyên cần"
+INELIGIBLE_LINE = "{number}. {name} ({unit}) — {why}"
+INELIGIBLE_NONE = "Lớp {code}: mọi học viên đều đủ điều kiện chuyên cần."
+INELIGIBLE_PICK = "Gõ /khongdudk MÃ_LỚP, ví dụ /khongdudk SC-K4."
+WHY_JOIN = "; "
+
 # --- CLI ---------------------------------------------------------------------------------------
 CLI_SAVED = "Đã lưu bảng xác nhận vào {path}."
 

@@ -123,6 +123,14 @@ class HealthSettings:
 class UnitSettings:
     """Two-way with home units (issue 18)."""
 
+    # Attendance rules: the share of a course's sessions a learner may miss without leave (more
+    # is over the limit), a warning above `warn_absent_share`; consecutive absences without
+    # leave that reach the limit (a warning at `warn_consecutive`, 0: none).
+    max_absent_share: float = 0.2
+    warn_absent_share: float = 0.1
+    late_counts_as_present: bool = True
+    max_consecutive: int = 2
+    warn_consecutive: int = 0
     # A leader whose unit has not pressed "✅ Đã nhận" on a class's results this many days
     # after publishing gets one reminder; 0: no reminder.
     ack_remind_after_days: int = 3

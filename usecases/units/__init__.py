@@ -33,14 +33,17 @@ from usecases.units.nominations import (
     nominee_list,
     remind_nominations,
 )
+from usecases.units.standing import RULE_KIND, Ineligible, evaluate_rules, ineligible, why
 
 __all__ = [
     "NOMINATION_REMINDER_KIND",
     "REMINDER_KIND",
+    "RULE_KIND",
     "AckKind",
     "AckOutcome",
     "AckStatus",
     "ClassAckCount",
+    "Ineligible",
     "NomineeLine",
     "NomineeList",
     "UnitAck",
@@ -53,9 +56,12 @@ __all__ = [
     "answer_nominee",
     "classes_to_confirm",
     "confirm_all",
+    "evaluate_rules",
+    "ineligible",
     "nomination_choices",
     "nomination_status",
     "nominee_list",
     "plan_ack_reminders",
     "remind_nominations",
+    "why",
 ]

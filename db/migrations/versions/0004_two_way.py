@@ -5,7 +5,9 @@ Revises: 0002
 Create Date: 2026-12-01
 
 Issue 18. A unit leader's answer for each learner sent to an announced class (will attend, or
-cannot with a reason and perhaps a replacement) is one row per class and learner. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
+cannot with a reason and perhaps a replacement) is one row per class and learner. Where each
+learner stands against each attendance rule (level, crossings) is one row per class, learner
+and rule, so each crossing is told once. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
 alert is one row per leader and subject, kept with when and from which chat account.
 """
 from collections.abc import Sequence
@@ -52,9 +54,25 @@ def upgrade() -> None:
     sa.UniqueConstraint('class_id', 'person_id', name=op.f('uq_nominations_class_id_person_id'))
     )
     op.create_index(op.f('ix_nominations_person_id'), 'nominations', ['person_id'], unique=False)
+    op.create_table('attendance_rule_states',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('class_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('measure', sa.String(length=20), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('crossings', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['class_id'], ['classes.id'], name=op.f('fk_attendance_rule_states_class_id_classes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_attendance_rule_states_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance_rule_states')),
+    sa.UniqueConstraint('class_id', 'person_id', 'measure', name=op.f('uq_attendance_rule_states_class_id_person_id_measure'))
+    )
+    op.create_index(op.f('ix_attendance_rule_states_person_id'), 'attendance_rule_states', ['person_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_attendance_rule_states_person_id'), table_name='attendance_rule_states')
+    op.drop_table('attendance_rule_states')
     op.drop_index(op.f('ix_nominations_person_id'), table_name='nominations')
     op.drop_table('nominations')
     op.drop_index(op.f('ix_acknowledgments_person_id'), table_name='acknowledgments')
