@@ -30,8 +30,6 @@ ACK_REMINDER_JOB_ID = "units:ack-reminders"
 REMIND_HOUR, REMIND_MINUTE = 8, 30
 
 RULES_JOB_ID = "units:attendance-rules"
-# Sessions close on their own job; the rules look this often after, and once at start.
-RULES_EVERY_MINUTES = 10
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +49,11 @@ async def run_ack_reminders(db: Database, clock: Clock, settings: Settings) -> i
 
 
 def register(scheduler: AsyncIOScheduler, db: Database, clock: Clock, settings: Settings) -> None:
+    # Sessions close on their own job; the rules look at them this often, and once at start.
     scheduler.add_job(
         run_attendance_rules,
         "interval",
-        minutes=RULES_EVERY_MINUTES,
+        seconds=settings.units.rules_every_seconds,
         args=(db, clock, settings),
         id=RULES_JOB_ID,
         name="attendance rules: tell each crossing once",

@@ -4,6 +4,7 @@ typed number on Zalo); pressing it once is recorded once; staff see it in chat a
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,13 +15,13 @@ import pytest
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
 from tests.conftest import SAMPLE_EVE, SAMPLES, BotProcess, start_bot
-from tests.test_zalo_e2e import LEADER, _menu, _recorded_as_sent, _says, _set_up
+from tests.test_zalo_e2e import LAN, LEADER, _menu, _recorded_as_sent, _says, _set_up
 
 CLASS = "SC-K4"
 UNIT = "Đoàn xã Phiêng Ban"
 SUMMARY = f"Kết quả học tập của học viên {UNIT}"
 # The CLI does not wake the bot's dispatcher: it looks on its safety tick, short here.
-FAST = {"SLL_NOTICES_SAFETY_TICK_SECONDS": "1"}
+FAST = {"SLL_NOTICES_SAFETY_TICK_SECONDS": "1", "SLL_UNITS_RULES_EVERY_SECONDS": "1"}
 DELIVERY_TIMEOUT = 30
 
 
@@ -235,3 +236,91 @@ async def test_a_leader_on_zalo_confirms_nominees_by_numbers(
     shown = _nominations_in_cli(bot)
     assert "5 sẽ đi, 1 không đi, 0 chưa trả lời" in shown
     assert "Lê Thị Ngọc Lan: Ốm phải nằm viện; người thay: Nguyễn Văn Thay" in shown
+
+
+# --- attendance rules, and "✅ Đã nhận" on the absence alert ---------------------------------
+
+
+async def _close_sessions(bot: BotProcess, *numbers: int) -> None:
+    """The bot's own session close, at the bot's (shifted) time: the unmarked become absent and
+    each unit leader gets one alert."""
+    from sqlalchemy import select
+
+    from db.database import Database
+    from db.models import Class, Session
+    from usecases import attendance
+    from usecases.settings import Settings
+
+    db = Database(bot.db_url)
+    try:
+        async with db.uow() as uow:
+            ids = list(
+                await uow.session.scalars(
+                    select(Session.id)
+                    .join(Class, Class.id == Session.class_id)
+                    .where(Class.code == CLASS)
+                    .order_by(Session.starts_at)
+                )
+            )
+        for n in numbers:
+            await attendance.close_session(
+                db.uow(), session_id=ids[n - 1], now=SAMPLE_EVE, settings=Settings()
+            )
+    finally:
+        await db.dispose()
+
+
+ABSENCE = "vắng"
+OVER = "2 buổi liên tiếp"
+
+
+async def test_on_telegram_the_absence_alert_is_acknowledged_and_two_absences_are_told(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    bot.set_up_class(CLASS)
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")  # has opened the chat with the bot
+    leader = local_telegram.user(1003, "Thắng")
+    leader.send_start(bot.invite_code(LEADER, CLASS))
+    await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
+    lan = local_telegram.user(1001, "Lan")
+    lan.share_contact("0731706690")
+    await lan.wait_for("đã được liên kết", timeout=10)
+
+    await _close_sessions(bot, 1)
+    alert = await leader.wait_for(lambda m: "✅ Đã nhận" in str(m.reply_markup), timeout=20)
+    assert LAN in (alert.text or "")
+    leader.press("✅ Đã nhận", message=alert)
+    await leader.wait_for("đã nhận báo vắng buổi học", timeout=10)
+
+    await _close_sessions(bot, 2)
+    mine = await lan.wait_for(OVER, timeout=DELIVERY_TIMEOUT)
+    assert "vượt quy định" in (mine.text or "") and "không đủ điều kiện" in (mine.text or "")
+    told = await leader.wait_for(f"Học viên {LAN} ({UNIT})", timeout=DELIVERY_TIMEOUT)
+    assert OVER in (told.text or "")
+    await staff.wait_for(f"Học viên {LAN}", timeout=DELIVERY_TIMEOUT)
+    staff.send_command("khongdudk", CLASS)
+    listing = await staff.wait_for("không đủ điều kiện chuyên cần", timeout=10)
+    assert f"{LAN} ({UNIT}) — vắng không phép 2 buổi liên tiếp" in (listing.text or "")
+    shown = " ".join(bot.cli("don-vi", "khong-du-dk", CLASS).stdout.split())
+    assert f"{LAN} ({UNIT}) — vắng không phép 2 buổi liên tiếp" in shown
+    # Once per crossing: the job runs every second, Lan is told once.
+    await asyncio.sleep(3)
+    assert len([m for m in lan.messages() if OVER in (m.text or "")]) == 1
+
+
+async def test_on_zalo_the_absence_alert_is_acknowledged_by_number_and_the_learner_is_told(
+    bot: BotProcess, local_zalo: LocalZalo
+) -> None:
+    codes = await _set_up(bot.db_url, CLASS)
+    leader = local_zalo.user("z-thang", "Thắng")
+    await _says(leader, f"/start {codes[LEADER]}", "đã được liên kết với đơn vị")
+    lan = local_zalo.user("z-lan", "Lan")
+    await _says(lan, codes[LAN], "đã được liên kết")
+
+    await _close_sessions(bot, 1)
+    alert = await leader.wait_for("✅ Đã nhận", timeout=20)
+    await _wait_sent(bot, "absence:")
+    await _says(leader, _menu(alert.text or "")["✅ Đã nhận"], "đã nhận báo vắng buổi học")
+    await _close_sessions(bot, 2)
+    mine = await lan.wait_for(OVER, timeout=DELIVERY_TIMEOUT)
+    assert "vượt quy định" in (mine.text or "")
