@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from usecases.settings import Settings
     from usecases.units import AckStatus
 
-__all__ = ["ineligible", "nominations", "not_acknowledged"]
+__all__ = ["conduct", "ineligible", "nominations", "not_acknowledged"]
 
 
 @don_vi.command("chua-nhan")
@@ -115,5 +115,47 @@ def ineligible(
             db.uow(), Actor.cli(centre_id), centre_id=centre_id, code=ma_lop, settings=settings
         )
         return ineligible_text(klass.code, klass.name, lines, settings.units)
+
+    out.print(run(config, work), markup=False, highlight=False)
+
+
+@don_vi.command("ren-luyen")
+def conduct(
+    ma_lop: Annotated[str, typer.Argument(metavar="MA_LOP", help="Mã lớp.")],
+    so_tt: Annotated[
+        int | None, typer.Argument(metavar="SO_TT", help="Số thứ tự học viên trong danh sách lớp.")
+    ] = None,
+    loai: Annotated[
+        str | None, typer.Option("--loai", help="nhac-nho, phe-binh hoặc vi-pham.")
+    ] = None,
+    ly_do: Annotated[str | None, typer.Option("--ly-do", help="Lý do.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Rèn luyện: ghi nhắc nhở / phê bình / vi phạm cho một học viên (vi phạm báo ngay lãnh đạo
+    đơn vị), hoặc xem cả lớp khi chỉ có MA_LOP."""
+    from render.units import conduct_text
+    from texts import units as T
+    from usecases import units
+    from usecases.identity import Actor
+    from usecases.units import rules
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> str:
+        actor = Actor.cli(centre_id)
+        if so_tt is None:
+            klass, lines = await units.class_conduct(
+                db.uow(), actor, centre_id=centre_id, code=ma_lop
+            )
+            return conduct_text(klass.code, klass.name, lines, settings.timezone)
+        kind = rules.conduct_kind(loai or "") or ""
+        done = await units.record_conduct(
+            db.uow(), actor, centre_id=centre_id, code=ma_lop, number=so_tt, kind=kind,
+            reason=ly_do or "", now=_clock().now(),
+        )  # fmt: skip
+        text = T.CONDUCT_SAVED.format(
+            kind=T.CONDUCT_NAMES[done.kind], name=done.full_name, code=ma_lop.upper(),
+            reason=done.reason,
+        )  # fmt: skip
+        told = T.CONDUCT_TOLD.format(count=done.leaders_told) if done.leaders_told else ""
+        return text + told
 
     out.print(run(config, work), markup=False, highlight=False)

@@ -45,6 +45,8 @@ __all__ = [
     "ChatAccount",
     "ChatStatus",
     "Class",
+    "ConductKind",
+    "ConductRecord",
     "Enrollment",
     "Invite",
     "InviteRole",
@@ -181,6 +183,14 @@ class NominationStatus(StrEnum):
 
     CONFIRMED = "confirmed"  # will attend
     DECLINED = "declined"  # cannot, with a reason (and perhaps a replacement for staff to enrol)
+
+
+class ConductKind(StrEnum):
+    """Rèn luyện: what staff record about a learner's keeping of the study rules (issue 18)."""
+
+    REMINDER = "reminder"  # nhắc nhở
+    CRITICISM = "criticism"  # phê bình
+    VIOLATION = "violation"  # vi phạm: the unit leader is told at once
 
 
 class Centre(Base):
@@ -553,3 +563,19 @@ class AttendanceRuleState(Base):
     level: Mapped[int] = mapped_column(Integer, default=0)  # 0 ok, 1 warning, 2 limit
     crossings: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConductRecord(Base):
+    """A reminder, a criticism or a violation of the study rules recorded for a learner in a
+    class, with a reason, kept with who and when (issue 18)."""
+
+    __tablename__ = "conduct_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # ConductKind
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recorded_by_label: Mapped[str] = mapped_column(String(100))  # Actor.label: "cli", …
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -155,6 +155,12 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("nhaccudi", nominees.remind, frozenset({Role.STAFF})),
     Route(
+        "renluyen",
+        unit_links.conduct,
+        frozenset({Role.STAFF}),
+        description=UT.CONDUCT_DESCRIPTION,
+    ),
+    Route(
         "khongdudk",
         unit_links.ineligible,
         frozenset({Role.STAFF}),

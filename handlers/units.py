@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from channels.incoming import Incoming
 from handlers.base import Services, as_number
-from render.units import ack_xlsx, ineligible_text, status_text
+from render.units import ack_xlsx, conduct_text, ineligible_text, status_text
 from texts import units as T
 from usecases import units as U
 from usecases.identity import Actor
 from usecases.messages import Choice, Reply
 from usecases.refusal import Refused
-from usecases.units import UnitReason
+from usecases.units import UnitReason, rules
 from vn.dates import format_datetime_short, format_when
 
-__all__ = ["acknowledge", "ineligible", "not_acknowledged"]
+__all__ = ["acknowledge", "conduct", "ineligible", "not_acknowledged"]
 
 
 async def acknowledge(msg: Incoming, actor: Actor, svc: Services) -> Reply:
@@ -63,3 +63,26 @@ async def ineligible(msg: Incoming, actor: Actor, svc: Services) -> Reply:
         svc.db.uow(), actor, centre_id=svc.centre_id, code=msg.args[0], settings=svc.settings
     )
     return Reply(ineligible_text(klass.code, klass.name, lines, svc.settings.units))
+
+
+async def conduct(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """Args: `<class>` (the class's record) or `<class> <TT> <kind> <reason…>` (record one)."""
+    args, uow = msg.args, svc.db.uow()
+    if len(args) == 1:
+        klass, lines = await U.class_conduct(uow, actor, centre_id=svc.centre_id, code=args[0])
+        return Reply(conduct_text(klass.code, klass.name, lines, svc.settings.timezone))
+    number = as_number(args[1]) if len(args) >= 3 else None
+    kind = rules.conduct_kind(args[2]) if len(args) >= 3 else None
+    if number is None or kind is None:
+        return Reply(T.CONDUCT_USAGE)
+    done = await U.record_conduct(
+        uow, actor, centre_id=svc.centre_id, code=args[0], number=number, kind=kind,
+        reason=" ".join(args[3:]), now=svc.clock.now(),
+    )  # fmt: skip
+    text = T.CONDUCT_SAVED.format(
+        kind=T.CONDUCT_NAMES[done.kind], name=done.full_name, code=args[0].upper(),
+        reason=done.reason,
+    )  # fmt: skip
+    if done.leaders_told:
+        text += T.CONDUCT_TOLD.format(count=done.leaders_told)
+    return Reply(text)

@@ -10,11 +10,25 @@ from sheets.writer import SheetSpec, write_xlsx
 from texts import units as T
 from usecases.messages import Document
 from usecases.settings import UnitSettings
-from usecases.units import AckStatus, Ineligible, NomineeLine, UnitNominees, why
+from usecases.units import (
+    AckStatus,
+    ConductLine,
+    Ineligible,
+    NomineeLine,
+    UnitNominees,
+    why,
+)
 from vn.dates import format_datetime_short, format_when
 from vn.text import fold
 
-__all__ = ["ack_xlsx", "ineligible_text", "nominations_text", "nominee_state", "status_text"]
+__all__ = [
+    "ack_xlsx",
+    "conduct_text",
+    "ineligible_text",
+    "nominations_text",
+    "nominee_state",
+    "status_text",
+]
 
 
 def ack_xlsx(status: AckStatus, tz: ZoneInfo) -> Document:
@@ -148,4 +162,23 @@ def ineligible_text(code: str, name: str, lines: Sequence[Ineligible], units: Un
                 number=number, name=x.full_name, unit=x.unit_name or T.NO_UNIT, why=reasons
             )
         )
+    return "\n".join(out)
+
+
+def conduct_text(code: str, name: str, lines: Sequence[ConductLine], tz: ZoneInfo) -> str:
+    """Everything recorded for a class, oldest first, with who and when."""
+    if not lines:
+        return T.CONDUCT_NONE.format(code=code)
+    out = [T.CONDUCT_HEADER.format(code=code, name=name)]
+    out += [
+        T.CONDUCT_ITEM.format(
+            when=format_datetime_short(x.at.astimezone(tz)),
+            name=x.full_name,
+            unit=x.unit_name or T.NO_UNIT,
+            kind=T.CONDUCT_NAMES[x.kind],
+            reason=x.reason,
+            by=x.by,
+        )
+        for x in lines
+    ]
     return "\n".join(out)

@@ -66,3 +66,20 @@ def test_only_leaders_of_units_with_an_unanswered_learner_are_nudged() -> None:
     assert rules.leaders_to_nudge(leaders, {Y}) == [A, B]
     assert rules.leaders_to_nudge(leaders, {Z}) == [C]
     assert rules.leaders_to_nudge(leaders, set()) == []
+
+
+def test_the_conduct_kind_is_understood_however_typed() -> None:
+    for typed in ("vi phạm", "vipham", "VI-PHAM", "Vi Phạm"):
+        assert rules.conduct_kind(typed) == "violation"
+    assert rules.conduct_kind("nhắc nhở") == "reminder"
+    assert rules.conduct_kind("phê bình") == "criticism"
+    assert rules.conduct_kind("khen") is None
+
+
+def test_only_a_violation_tells_the_leader_at_once_and_the_tally_is_mildest_first() -> None:
+    assert rules.tells_leader_at_once("violation")
+    assert not rules.tells_leader_at_once("criticism")
+    assert not rules.tells_leader_at_once("reminder")
+    tally = rules.conduct_tally(["violation", "reminder", "reminder"])
+    assert tally == [("reminder", 2), ("violation", 1)]
+    assert rules.conduct_tally([]) == []

@@ -117,6 +117,29 @@ INELIGIBLE_NONE = "Lớp {code}: mọi học viên đều đủ điều kiện c
 INELIGIBLE_PICK = "Gõ /khongdudk MÃ_LỚP, ví dụ /khongdudk SC-K4."
 WHY_JOIN = "; "
 
+# --- conduct (rèn luyện) ---------------------------------------------------------------------
+CONDUCT_NAMES = {"reminder": "nhắc nhở", "criticism": "phê bình", "violation": "vi phạm"}
+CONDUCT_COUNT = "{count} {kind}"
+CONDUCT_LINE = "Rèn luyện: {summary}"
+CONDUCT_UNIT_HEADER = "📒 Rèn luyện (nhắc nhở, phê bình, vi phạm):"
+CONDUCT_UNIT_LINE = "• {name}: {line}"
+CONDUCT_VIOLATIONS = " (vi phạm: {reasons})"
+CONDUCT_VIOLATION_LEADER = (
+    "⚠️ Học viên {name} ({unit}) vi phạm quy chế học tập tại lớp {code} – {class_name}.\n"
+    "Lý do: {reason}\nXin đơn vị phối hợp nhắc nhở học viên."
+)
+CONDUCT_DESCRIPTION = "Ghi nhắc nhở, phê bình, vi phạm của học viên"
+CONDUCT_USAGE = (
+    "Cách gõ: /renluyen MÃ_LỚP SỐ_TT LOẠI lý do\n"
+    "LOẠI là nhacnho, phebinh hoặc vipham. Ví dụ:\n/renluyen SC-K4 12 vipham Bỏ buổi học chiều"
+    "\nXem cả lớp: /renluyen MÃ_LỚP"
+)
+CONDUCT_SAVED = "✅ Đã ghi {kind} cho {name} (lớp {code}): {reason}"
+CONDUCT_TOLD = "\nĐã báo {count} lãnh đạo đơn vị."
+CONDUCT_HEADER = "📒 Rèn luyện lớp {code} – {name}"
+CONDUCT_ITEM = "• {when} — {name} ({unit}): {kind} — {reason} (ghi bởi {by})"
+CONDUCT_NONE = "Lớp {code} chưa có nhắc nhở, phê bình hay vi phạm nào."
+
 # --- CLI ---------------------------------------------------------------------------------------
 CLI_SAVED = "Đã lưu bảng xác nhận vào {path}."
 
@@ -128,5 +151,8 @@ REFUSALS = {
     UnitReason.NOT_YOUR_LEARNER.value: "Người này không phải học viên đơn vị đồng chí trong lớp.",
     UnitReason.NOMINATION_CLOSED.value: "Lớp {code} đã bắt đầu học, không xác nhận được nữa.",
     UnitReason.NOT_DECLINED.value: "Chỉ ghi người thay khi {name} không đi học được.",
+    UnitReason.CONDUCT_KIND.value: "Loại phải là nhacnho, phebinh hoặc vipham.",
+    UnitReason.CONDUCT_REASON.value: "Xin ghi lý do.",
+    UnitReason.NO_SUCH_NUMBER.value: "Lớp {code} không có học viên số {number}.",
     UnitReason.NOT_ANNOUNCED.value: "Lớp {code} chưa được thông báo cho học viên và đơn vị.",
 }

@@ -20,6 +20,15 @@ from usecases.units.acks import (
     acknowledge,
     plan_ack_reminders,
 )
+from usecases.units.conduct import (
+    CONDUCT_KIND,
+    ConductLine,
+    class_conduct,
+    conduct_lines,
+    record_conduct,
+    unit_conduct,
+    with_conduct,
+)
 from usecases.units.nominations import (
     NOMINATION_REMINDER_KIND,
     NomineeLine,
@@ -36,6 +45,7 @@ from usecases.units.nominations import (
 from usecases.units.standing import RULE_KIND, Ineligible, evaluate_rules, ineligible, why
 
 __all__ = [
+    "CONDUCT_KIND",
     "NOMINATION_REMINDER_KIND",
     "REMINDER_KIND",
     "RULE_KIND",
@@ -43,6 +53,7 @@ __all__ = [
     "AckOutcome",
     "AckStatus",
     "ClassAckCount",
+    "ConductLine",
     "Ineligible",
     "NomineeLine",
     "NomineeList",
@@ -54,7 +65,9 @@ __all__ = [
     "ack_status",
     "acknowledge",
     "answer_nominee",
+    "class_conduct",
     "classes_to_confirm",
+    "conduct_lines",
     "confirm_all",
     "evaluate_rules",
     "ineligible",
@@ -62,6 +75,9 @@ __all__ = [
     "nomination_status",
     "nominee_list",
     "plan_ack_reminders",
+    "record_conduct",
     "remind_nominations",
+    "unit_conduct",
     "why",
+    "with_conduct",
 ]

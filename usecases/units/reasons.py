@@ -16,3 +16,6 @@ class UnitReason(Reason):
     NOMINATION_CLOSED = "units.nomination_closed"
     NOT_DECLINED = "units.not_declined"
     NOT_ANNOUNCED = "units.not_announced"
+    CONDUCT_KIND = "units.conduct_kind"
+    CONDUCT_REASON = "units.conduct_reason"
+    NO_SUCH_NUMBER = "units.no_such_number"

@@ -10,14 +10,20 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from vn.text import fold
+
 __all__ = [
+    "CONDUCT_KINDS",
     "Tally",
     "acknowledged_units",
+    "conduct_kind",
+    "conduct_tally",
     "leaders_to_nudge",
     "leaders_to_remind",
     "nomination_open",
     "reminder_due",
     "tally",
+    "tells_leader_at_once",
     "units_without_leader",
 ]
 
@@ -85,3 +91,29 @@ def tally(statuses: Iterable[str | None]) -> Tally:
 def leaders_to_nudge(leaders: Mapping[int, Set[int]], unanswered_units: Set[int]) -> list[int]:
     """The leaders of every unit with a learner still without an answer."""
     return sorted(leader for leader, units in leaders.items() if set(units) & unanswered_units)
+
+
+# --- conduct (rèn luyện) ---------------------------------------------------------------------
+
+CONDUCT_KINDS = ("reminder", "criticism", "violation")  # ConductKind values, mildest first
+_CONDUCT_WORDS = {
+    "nhacnho": "reminder", "nhac": "reminder", "reminder": "reminder",
+    "phebinh": "criticism", "criticism": "criticism",
+    "vipham": "violation", "violation": "violation",
+}  # fmt: skip
+
+
+def conduct_kind(word: str) -> str | None:
+    """The kind staff typed, however written: "vi phạm", "vipham", "vi-pham" → "violation"."""
+    return _CONDUCT_WORDS.get(fold(word).replace(" ", ""))
+
+
+def conduct_tally(kinds: Iterable[str]) -> list[tuple[str, int]]:
+    """How many of each kind, mildest first, kinds never recorded left out."""
+    seen = list(kinds)
+    return [(k, seen.count(k)) for k in CONDUCT_KINDS if k in seen]
+
+
+def tells_leader_at_once(kind: str) -> bool:
+    """A violation is told to the learner's unit leaders at once; the rest wait for results."""
+    return kind == "violation"

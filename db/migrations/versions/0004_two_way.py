@@ -7,7 +7,8 @@ Create Date: 2026-12-01
 Issue 18. A unit leader's answer for each learner sent to an announced class (will attend, or
 cannot with a reason and perhaps a replacement) is one row per class and learner. Where each
 learner stands against each attendance rule (level, crossings) is one row per class, learner
-and rule, so each crossing is told once. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
+and rule, so each crossing is told once. Conduct (rèn luyện): a reminder, criticism or
+violation recorded for a learner, with a reason, who and when. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
 alert is one row per leader and subject, kept with when and from which chat account.
 """
 from collections.abc import Sequence
@@ -68,9 +69,28 @@ def upgrade() -> None:
     sa.UniqueConstraint('class_id', 'person_id', 'measure', name=op.f('uq_attendance_rule_states_class_id_person_id_measure'))
     )
     op.create_index(op.f('ix_attendance_rule_states_person_id'), 'attendance_rule_states', ['person_id'], unique=False)
+    op.create_table('conduct_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('class_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('recorded_by', sa.Integer(), nullable=True),
+    sa.Column('recorded_by_label', sa.String(length=100), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['class_id'], ['classes.id'], name=op.f('fk_conduct_records_class_id_classes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_conduct_records_person_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by'], ['people.id'], name=op.f('fk_conduct_records_recorded_by_people'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_conduct_records'))
+    )
+    op.create_index(op.f('ix_conduct_records_class_id'), 'conduct_records', ['class_id'], unique=False)
+    op.create_index(op.f('ix_conduct_records_person_id'), 'conduct_records', ['person_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_conduct_records_person_id'), table_name='conduct_records')
+    op.drop_index(op.f('ix_conduct_records_class_id'), table_name='conduct_records')
+    op.drop_table('conduct_records')
     op.drop_index(op.f('ix_attendance_rule_states_person_id'), table_name='attendance_rule_states')
     op.drop_table('attendance_rule_states')
     op.drop_index(op.f('ix_nominations_person_id'), table_name='nominations')
