@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from db.database import Database
 from db.models import Notification
-from tests.conftest import SampleClass
-from tests.test_results import AFTER_COURSE, TZ, import_sample
+from tests.conftest import TZ, SampleClass
+from tests.test_results import AFTER_COURSE, import_sample
 from usecases import classes
 from usecases import results as R
 from usecases import units as U
