@@ -324,3 +324,51 @@ async def test_on_zalo_the_absence_alert_is_acknowledged_by_number_and_the_learn
     await _close_sessions(bot, 2)
     mine = await lan.wait_for(OVER, timeout=DELIVERY_TIMEOUT)
     assert "vượt quy định" in (mine.text or "")
+
+
+# --- conduct (rèn luyện) ----------------------------------------------------------------------
+
+VIOLATION = "vi phạm quy chế học tập"
+
+
+async def test_on_telegram_staff_record_a_violation_the_leader_hears_and_results_carry_it(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    bot.set_up_class(CLASS)
+    leader = local_telegram.user(1003, "Thắng")
+    leader.send_start(bot.invite_code(LEADER, CLASS))
+    await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    staff.send_command("renluyen", CLASS, "1", "vipham", "Bỏ buổi học chiều không xin phép")
+    saved = await staff.wait_for("✅ Đã ghi vi phạm", timeout=10)
+    assert LAN in (saved.text or "") and "Đã báo 1 lãnh đạo đơn vị" in (saved.text or "")
+    told = await leader.wait_for(VIOLATION, timeout=DELIVERY_TIMEOUT)
+    assert LAN in (told.text or "") and "Bỏ buổi học chiều không xin phép" in (told.text or "")
+    staff.send_command("renluyen", CLASS, "1", "nhắc", "Đến muộn")  # a reminder: not told
+    await staff.wait_for("✅ Đã ghi nhắc nhở", timeout=10)
+    staff.send_command("renluyen", CLASS)
+    record = await staff.wait_for("📒 Rèn luyện lớp", timeout=10)
+    assert "vi phạm — Bỏ buổi học chiều" in (record.text or "")
+    assert "nhắc nhở — Đến muộn (ghi bởi telegram:" in (record.text or "")
+
+    _publish(bot)
+    summary = await leader.wait_for(SUMMARY, timeout=DELIVERY_TIMEOUT)
+    assert f"• {LAN}: 1 nhắc nhở, 1 vi phạm" in (summary.text or "")
+    assert len([m for m in leader.messages() if VIOLATION in (m.text or "")]) == 1
+    shown = " ".join(bot.cli("don-vi", "ren-luyen", CLASS).stdout.split())
+    assert "Bỏ buổi học chiều không xin phép" in shown
+
+
+async def test_on_zalo_the_leader_hears_of_a_violation_recorded_with_the_cli(
+    bot: BotProcess, local_zalo: LocalZalo
+) -> None:
+    codes = await _set_up(bot.db_url, CLASS)
+    leader = local_zalo.user("z-thang", "Thắng")
+    await _says(leader, f"/start {codes[LEADER]}", "đã được liên kết với đơn vị")
+    saved = bot.cli(
+        "don-vi", "ren-luyen", CLASS, "1", "--loai", "vi-pham", "--ly-do", "Sử dụng điện thoại"
+    )
+    assert saved.returncode == 0, saved.stderr
+    assert "Đã báo 1 lãnh đạo đơn vị" in saved.stdout
+    told = await leader.wait_for(VIOLATION, timeout=DELIVERY_TIMEOUT)
+    assert LAN in (told.text or "") and "Sử dụng điện thoại" in (told.text or "")
