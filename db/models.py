@@ -66,6 +66,7 @@ __all__ = [
     "SurveyAnswer",
     "Unit",
     "UnitLeader",
+    "UnitReply",
     "UtcDateTime",
 ]
 
@@ -579,3 +580,24 @@ class ConductRecord(Base):
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     recorded_by_label: Mapped[str] = mapped_column(String(100))  # Actor.label: "cli", …
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UnitReply(Base):
+    """A unit leader's word to the centre about one of their learners in a class (issue 18): a
+    remark on how they apply what they learned, or the reason for an absence. Staff answer it
+    like a question; the answer goes back to the leader."""
+
+    __tablename__ = "unit_replies"
+    __table_args__ = (Index("ix_unit_replies_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    leader_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "remark" | "absence"
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # "open" | "answered"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None]

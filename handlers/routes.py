@@ -8,6 +8,7 @@ from __future__ import annotations
 from handlers import attendance, help, leave, linking, questions, results, schedule, stats, survey
 from handlers import delivery as notices
 from handlers import nominations as nominees
+from handlers import replies as unit_replies
 from handlers import units as unit_links
 from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
 from texts import attendance as AT
@@ -154,6 +155,20 @@ ROUTES: tuple[Route, ...] = (
         description=UT.NOMINATIONS_DESCRIPTION,
     ),
     Route("nhaccudi", nominees.remind, frozenset({Role.STAFF})),
+    Route(
+        "phanhoi",
+        unit_replies.write,
+        frozenset({Role.LEADER}),
+        description=UT.REPLY_DESCRIPTION,
+        checks_length=True,
+    ),
+    Route(
+        "phanhoidv",
+        unit_replies.queue,
+        frozenset({Role.STAFF}),
+        description=UT.REPLY_QUEUE_DESCRIPTION,
+    ),
+    Route("traloidv", unit_replies.answer, frozenset({Role.STAFF})),
     Route(
         "renluyen",
         unit_links.conduct,

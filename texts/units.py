@@ -140,6 +140,29 @@ CONDUCT_HEADER = "📒 Rèn luyện lớp {code} – {name}"
 CONDUCT_ITEM = "• {when} — {name} ({unit}): {kind} — {reason} (ghi bởi {by})"
 CONDUCT_NONE = "Lớp {code} chưa có nhắc nhở, phê bình hay vi phạm nào."
 
+# --- the unit can answer ----------------------------------------------------------------------
+REPLY_DESCRIPTION = "Gửi trung tâm nhận xét hoặc lý do vắng của học viên"
+REPLY_PICK_CLASS = "Đồng chí muốn phản hồi về học viên lớp nào?"
+REPLY_NO_CLASS = "Hiện không có lớp nào có học viên của đơn vị đồng chí."
+REPLY_PICK_LEARNER = "Lớp {code}: đồng chí phản hồi về học viên nào?"
+REPLY_PICK_KIND = "Về {name}, đồng chí muốn gửi:"
+REPLY_KIND_BUTTONS = {"remark": "💬 Nhận xét vận dụng sau học", "absence": "📝 Lý do vắng học"}
+REPLY_KIND_NAMES = {"remark": "Nhận xét vận dụng", "absence": "Lý do vắng"}
+REPLY_ASK_TEXT = "Xin đồng chí gõ nội dung ({kind}) về {name}:"
+REPLY_SENT = "✅ Đã gửi trung tâm. Trung tâm sẽ trả lời đồng chí tại đây."
+REPLY_ITEM = (
+    "📨 Phản hồi #{id} — {kind}\nHọc viên: {learner} ({unit}), lớp {code}\nTừ: {leader}\n«{text}»"
+)
+REPLY_ANSWER_BUTTON = "✍️ Trả lời"
+REPLY_QUEUE_DESCRIPTION = "Phản hồi của đơn vị chờ trả lời"
+REPLY_QUEUE_EMPTY = "Không có phản hồi nào của đơn vị đang chờ trả lời."
+REPLY_QUEUE_HEADER = "📨 {count} phản hồi của đơn vị chờ trả lời:"
+REPLY_ASK_ANSWER = "Gõ câu trả lời cho phản hồi #{id}:"
+REPLY_ANSWERED_OK = "✅ Đã trả lời phản hồi #{id} ({learner}); đã gửi lãnh đạo đơn vị."
+REPLY_ANSWER_TO_LEADER = (
+    "💬 Trung tâm trả lời phản hồi của đồng chí về {learner} (lớp {code}):\n«{text}»\n\n{answer}"
+)
+
 # --- CLI ---------------------------------------------------------------------------------------
 CLI_SAVED = "Đã lưu bảng xác nhận vào {path}."
 
@@ -154,5 +177,9 @@ REFUSALS = {
     UnitReason.CONDUCT_KIND.value: "Loại phải là nhacnho, phebinh hoặc vipham.",
     UnitReason.CONDUCT_REASON.value: "Xin ghi lý do.",
     UnitReason.NO_SUCH_NUMBER.value: "Lớp {code} không có học viên số {number}.",
+    UnitReason.REPLY_EMPTY.value: "Nội dung trống, chưa gửi gì.",
+    UnitReason.REPLY_TOO_LONG.value: "Nội dung dài {length} ký tự, quá giới hạn {limit}.",
+    UnitReason.NO_SUCH_REPLY.value: "Không có phản hồi #{id}.",
+    UnitReason.REPLY_ANSWERED.value: "Phản hồi #{id} đã được trả lời rồi.",
     UnitReason.NOT_ANNOUNCED.value: "Lớp {code} chưa được thông báo cho học viên và đơn vị.",
 }

@@ -42,6 +42,15 @@ from usecases.units.nominations import (
     nominee_list,
     remind_nominations,
 )
+from usecases.units.replies import (
+    ReplyView,
+    answer_reply,
+    open_replies,
+    reply_classes,
+    reply_learners,
+    reply_text,
+    send_reply,
+)
 from usecases.units.standing import RULE_KIND, Ineligible, evaluate_rules, ineligible, why
 
 __all__ = [
@@ -57,6 +66,7 @@ __all__ = [
     "Ineligible",
     "NomineeLine",
     "NomineeList",
+    "ReplyView",
     "UnitAck",
     "UnitNominees",
     "UnitReason",
@@ -65,6 +75,7 @@ __all__ = [
     "ack_status",
     "acknowledge",
     "answer_nominee",
+    "answer_reply",
     "class_conduct",
     "classes_to_confirm",
     "conduct_lines",
@@ -74,9 +85,14 @@ __all__ = [
     "nomination_choices",
     "nomination_status",
     "nominee_list",
+    "open_replies",
     "plan_ack_reminders",
     "record_conduct",
     "remind_nominations",
+    "reply_classes",
+    "reply_learners",
+    "reply_text",
+    "send_reply",
     "unit_conduct",
     "why",
     "with_conduct",

@@ -19,3 +19,7 @@ class UnitReason(Reason):
     CONDUCT_KIND = "units.conduct_kind"
     CONDUCT_REASON = "units.conduct_reason"
     NO_SUCH_NUMBER = "units.no_such_number"
+    REPLY_EMPTY = "units.reply_empty"
+    REPLY_TOO_LONG = "units.reply_too_long"
+    NO_SUCH_REPLY = "units.no_such_reply"
+    REPLY_ANSWERED = "units.reply_answered"

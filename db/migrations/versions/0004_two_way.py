@@ -8,7 +8,8 @@ Issue 18. A unit leader's answer for each learner sent to an announced class (wi
 cannot with a reason and perhaps a replacement) is one row per class and learner. Where each
 learner stands against each attendance rule (level, crossings) is one row per class, learner
 and rule, so each crossing is told once. Conduct (rèn luyện): a reminder, criticism or
-violation recorded for a learner, with a reason, who and when. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
+violation recorded for a learner, with a reason, who and when. A unit leader's reply about a
+learner (a remark, the reason for an absence), answered by staff like a question. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
 alert is one row per leader and subject, kept with when and from which chat account.
 """
 from collections.abc import Sequence
@@ -85,9 +86,32 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_conduct_records_class_id'), 'conduct_records', ['class_id'], unique=False)
     op.create_index(op.f('ix_conduct_records_person_id'), 'conduct_records', ['person_id'], unique=False)
+    op.create_table('unit_replies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('class_id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('leader_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('answer_text', sa.Text(), nullable=True),
+    sa.Column('answered_by', sa.Integer(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['answered_by'], ['people.id'], name=op.f('fk_unit_replies_answered_by_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['class_id'], ['classes.id'], name=op.f('fk_unit_replies_class_id_classes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['leader_id'], ['people.id'], name=op.f('fk_unit_replies_leader_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['learner_id'], ['people.id'], name=op.f('fk_unit_replies_learner_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_unit_replies'))
+    )
+    op.create_index('ix_unit_replies_status_created', 'unit_replies', ['status', 'created_at'], unique=False)
+    op.create_index(op.f('ix_unit_replies_leader_id'), 'unit_replies', ['leader_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_unit_replies_leader_id'), table_name='unit_replies')
+    op.drop_index('ix_unit_replies_status_created', table_name='unit_replies')
+    op.drop_table('unit_replies')
     op.drop_index(op.f('ix_conduct_records_person_id'), table_name='conduct_records')
     op.drop_index(op.f('ix_conduct_records_class_id'), table_name='conduct_records')
     op.drop_table('conduct_records')
