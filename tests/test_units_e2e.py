@@ -372,3 +372,56 @@ async def test_on_zalo_the_leader_hears_of_a_violation_recorded_with_the_cli(
     assert "Đã báo 1 lãnh đạo đơn vị" in saved.stdout
     told = await leader.wait_for(VIOLATION, timeout=DELIVERY_TIMEOUT)
     assert LAN in (told.text or "") and "Sử dụng điện thoại" in (told.text or "")
+
+
+# --- the unit can answer ----------------------------------------------------------------------
+
+
+async def test_on_telegram_a_leader_gives_an_absence_reason_and_staff_answer_it(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    bot.set_up_class(CLASS)
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    leader = local_telegram.user(1003, "Thắng")
+    leader.send_start(bot.invite_code(LEADER, CLASS))
+    await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
+
+    leader.send_command("phanhoi")
+    learners = await leader.wait_for("phản hồi về học viên nào", timeout=10)
+    leader.press(f"1. {LAN}", message=learners)
+    kinds = await leader.wait_for(f"Về {LAN}", timeout=10)
+    leader.press("📝 Lý do vắng học", message=kinds)
+    await leader.wait_for("Xin đồng chí gõ nội dung (lý do vắng)", timeout=10)
+    leader.send_text("Đồng chí Lan đi họp Huyện đoàn chiều 5/3")
+    await leader.wait_for("✅ Đã gửi trung tâm", timeout=10)
+
+    item = await staff.wait_for("📨 Phản hồi #", timeout=DELIVERY_TIMEOUT)
+    assert f"Học viên: {LAN} ({UNIT}), lớp {CLASS}" in (item.text or "")
+    assert "đi họp Huyện đoàn" in (item.text or "")
+    staff.press("✍️ Trả lời", message=item)
+    await staff.wait_for("Gõ câu trả lời cho phản hồi", timeout=10)
+    staff.send_text("Đã ghi nhận, trung tâm tính là vắng có phép.")
+    await staff.wait_for("✅ Đã trả lời phản hồi", timeout=10)
+    back = await leader.wait_for("Trung tâm trả lời phản hồi", timeout=DELIVERY_TIMEOUT)
+    assert "vắng có phép" in (back.text or "") and LAN in (back.text or "")
+    staff.send_command("phanhoidv")
+    await staff.wait_for("Không có phản hồi nào", timeout=10)
+
+
+async def test_on_zalo_a_leader_sends_a_remark_by_numbers_and_it_reaches_the_staff_queue(
+    bot: BotProcess, local_telegram: LocalTelegram, local_zalo: LocalZalo
+) -> None:
+    codes = await _set_up(bot.db_url, CLASS)
+    staff = local_telegram.user(bot.staff_id, "Cán bộ")
+    leader = local_zalo.user("z-thang", "Thắng")
+    await _says(leader, f"/start {codes[LEADER]}", "đã được liên kết với đơn vị")
+    (learners,) = await _says(leader, "/phanhoi", "phản hồi về học viên nào")
+    assert _menu(learners.text or "")[f"1. {LAN}"] == "1"
+    (kinds,) = await _says(leader, "1", f"Về {LAN}")
+    await _says(leader, _menu(kinds.text or "")["💬 Nhận xét vận dụng sau học"], "gõ nội dung")
+    await _says(leader, "Về xã, đồng chí Lan đã tổ chức sinh hoạt chi đoàn tốt.", "Đã gửi")
+    item = await staff.wait_for("📨 Phản hồi #", timeout=DELIVERY_TIMEOUT)
+    assert "Nhận xét vận dụng" in (item.text or "") and LAN in (item.text or "")
+    staff.send_command("phanhoidv")
+    queue = await staff.wait_for("phản hồi của đơn vị chờ trả lời", timeout=10)
+    assert "sinh hoạt chi đoàn tốt" in (queue.text or "")
