@@ -101,4 +101,4 @@ async def test_results_and_the_unit_summary_carry_the_conduct(
     assert sum("Rèn luyện" in n.text for n in results) == 1  # nobody else has any
     (summary,) = await notices(database, "unit_results")
     assert "📒 Rèn luyện" in summary.text
-    assert f"• {LAN}: 1 nhắc nhở, 1 vi phạm (vi phạm: Bỏ buổi học chiều)" in summary.text
+    assert f"• {LAN}: Rèn luyện: 1 nhắc nhở, 1 vi phạm (vi phạm: Bỏ buổi học chiều)" in summary.text

@@ -353,7 +353,7 @@ async def test_on_telegram_staff_record_a_violation_the_leader_hears_and_results
 
     _publish(bot)
     summary = await leader.wait_for(SUMMARY, timeout=DELIVERY_TIMEOUT)
-    assert f"• {LAN}: 1 nhắc nhở, 1 vi phạm" in (summary.text or "")
+    assert f"• {LAN}: Rèn luyện: 1 nhắc nhở, 1 vi phạm" in (summary.text or "")
     assert len([m for m in leader.messages() if VIOLATION in (m.text or "")]) == 1
     shown = " ".join(bot.cli("don-vi", "ren-luyen", CLASS).stdout.split())
     assert "Bỏ buổi học chiều không xin phép" in shown

@@ -183,3 +183,42 @@ async def test_only_staff_get_the_list_of_learners_not_eligible(course: Course) 
             settings=SETTINGS,
         )  # fmt: skip
     assert no.value.reason is U.UnitReason.STAFF_ONLY
+
+
+async def test_when_every_session_is_closed_staff_get_the_list_once_and_results_carry_it(
+    course: Course,
+) -> None:
+    from usecases import results as R
+
+    await course.close(0, "absent")
+    await course.close(1, "absent")
+    assert course.staff in await course.evaluate()  # the limit crossed, told at once
+    for i in range(2, len(course.sessions)):
+        await course.close(i, "present")
+        if i == len(course.sessions) - 2:  # one session left: no list yet
+            assert course.staff not in await course.evaluate()
+    told = await course.evaluate()
+    (listing,) = [t for t in told[course.staff] if "Trước khi công bố" in t]
+    assert f"(1 người):\n1. {LAN} ({UNIT}) — vắng không phép 2 buổi liên tiếp" in listing
+    assert course.staff not in await course.evaluate()  # once
+
+    from tests.test_results import import_sample
+
+    await import_sample(course.db, course.klass)
+    await R.publish_results(
+        course.db.uow(), centre_id=course.klass.centre_id, code=course.klass.code,
+        actor_person_id=None, now=course.now, tz=SETTINGS.timezone,
+    )  # fmt: skip
+    async with course.db.uow() as uow:
+        texts = {
+            n.kind: n.text
+            for n in await uow.session.scalars(
+                select(Notification).where(
+                    Notification.person_id.in_([course.lan, course.leader]),
+                    Notification.kind.in_(["result", "unit_results"]),
+                )
+            )
+        }
+    note = "⚠️ Không đủ điều kiện chuyên cần: vắng không phép nhiều buổi liên tiếp"
+    assert note in texts["result"]
+    assert f"• {LAN}: {note}" in texts["unit_results"]

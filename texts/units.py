@@ -116,13 +116,25 @@ INELIGIBLE_LINE = "{number}. {name} ({unit}) — {why}"
 INELIGIBLE_NONE = "Lớp {code}: mọi học viên đều đủ điều kiện chuyên cần."
 INELIGIBLE_PICK = "Gõ /khongdudk MÃ_LỚP, ví dụ /khongdudk SC-K4."
 WHY_JOIN = "; "
+WHY_SHORT = {
+    "share": "vắng không phép quá số buổi cho phép",
+    "run": "vắng không phép nhiều buổi liên tiếp",
+}
+INELIGIBLE_NOTE = "⚠️ Không đủ điều kiện chuyên cần: {why}"
+INELIGIBLE_TO_STAFF = (
+    "📋 Lớp {code} – {name} đã học xong. Trước khi công bố kết quả, xin xem danh sách học viên "
+    "không đủ điều kiện chuyên cần ({count} người):\n{lines}"
+)
+INELIGIBLE_TO_STAFF_NONE = (
+    "📋 Lớp {code} – {name} đã học xong: mọi học viên đều đủ điều kiện chuyên cần."
+)
 
 # --- conduct (rèn luyện) ---------------------------------------------------------------------
 CONDUCT_NAMES = {"reminder": "nhắc nhở", "criticism": "phê bình", "violation": "vi phạm"}
 CONDUCT_COUNT = "{count} {kind}"
 CONDUCT_LINE = "Rèn luyện: {summary}"
-CONDUCT_UNIT_HEADER = "📒 Rèn luyện (nhắc nhở, phê bình, vi phạm):"
-CONDUCT_UNIT_LINE = "• {name}: {line}"
+NOTES_UNIT_HEADER = "📒 Rèn luyện và điều kiện chuyên cần:"
+NOTES_UNIT_LINE = "• {name}: {notes}"
 CONDUCT_VIOLATIONS = " (vi phạm: {reasons})"
 CONDUCT_VIOLATION_LEADER = (
     "⚠️ Học viên {name} ({unit}) vi phạm quy chế học tập tại lớp {code} – {class_name}.\n"

@@ -51,7 +51,7 @@ from texts import results as T
 from usecases.classes import ClassNotFound, ImportRejected
 from usecases.messages import Document
 from usecases.outbox import Notice, enqueue
-from usecases.units import AckKind, ack_choices, conduct_lines, unit_conduct, with_conduct
+from usecases.units import AckKind, ack_choices, results_notes, unit_notes, with_notes
 from vn.dates import format_date, format_when
 from vn.numbers import ScoreError, format_percent, format_score, parse_score
 from vn.text import fold, name_key, nfc
@@ -718,7 +718,7 @@ async def publish_results(
             raise ImportRejected([T.NOTHING_TO_PUBLISH.format(code=klass.code)])
         klass.results_published_at = now
         klass.results_published_by = actor_person_id
-        conduct = await conduct_lines(session, klass.id, [v.person_id for v in views])  # issue 18
+        notes = await results_notes(session, klass.id, [v.person_id for v in views])  # issue 18
         for view in views:
             created = await enqueue(
                 session,
@@ -726,7 +726,7 @@ async def publish_results(
                     key=f"result:{klass.id}:{view.person_id}",
                     person_id=view.person_id,
                     kind=Kind.RESULT,
-                    text=with_conduct(learner_text(view), conduct.get(view.person_id)),
+                    text=with_notes(learner_text(view), notes.get(view.person_id)),
                     due_at=now,
                     class_id=klass.id,
                 ),
@@ -757,7 +757,7 @@ async def publish_results(
                     person_id=leader_id,
                     kind=Kind.UNIT_RESULTS,
                     text=unit_text(summary)
-                    + unit_conduct(conduct, [(v.person_id, v.full_name) for v in summary.results]),
+                    + unit_notes(notes, [(v.person_id, v.full_name) for v in summary.results]),
                     due_at=now,
                     class_id=klass.id,
                     choices=ack_choices(AckKind.RESULTS, klass.id),  # issue 18

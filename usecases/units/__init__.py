@@ -26,8 +26,6 @@ from usecases.units.conduct import (
     class_conduct,
     conduct_lines,
     record_conduct,
-    unit_conduct,
-    with_conduct,
 )
 from usecases.units.nominations import (
     NOMINATION_REMINDER_KIND,
@@ -42,6 +40,7 @@ from usecases.units.nominations import (
     nominee_list,
     remind_nominations,
 )
+from usecases.units.notes import results_notes, unit_notes, with_notes
 from usecases.units.replies import (
     ReplyView,
     answer_reply,
@@ -92,8 +91,9 @@ __all__ = [
     "reply_classes",
     "reply_learners",
     "reply_text",
+    "results_notes",
     "send_reply",
-    "unit_conduct",
+    "unit_notes",
     "why",
-    "with_conduct",
+    "with_notes",
 ]

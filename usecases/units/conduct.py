@@ -1,7 +1,7 @@
 """Conduct, rèn luyện (issue 18, item 5): staff record a reminder, a criticism or a violation of
 the study rules for a learner, with a reason, kept with who and when; a violation tells the
 learner's unit leaders at once; results carry each learner's conduct alongside the scores
-(`conduct_lines`, which the results summary calls)."""
+(`conduct_lines`, through `notes.results_notes`)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,6 @@ __all__ = [
     "conduct_lines",
     "conduct_summary",
     "record_conduct",
-    "unit_conduct",
-    "with_conduct",
 ]
 
 CONDUCT_KIND = "conduct_violation"  # the outbox kind of the leader's notice
@@ -170,21 +168,6 @@ async def conduct_lines(
         if kind == "violation":
             violations.setdefault(pid, []).append(reason)
     return {pid: conduct_summary(k, violations.get(pid, [])) for pid, k in kinds.items()}
-
-
-def with_conduct(text: str, line: str | None) -> str:
-    """A learner's results text with their conduct line under it, when there is one."""
-    return f"{text}\n{T.CONDUCT_LINE.format(summary=line)}" if line else text
-
-
-def unit_conduct(lines: dict[int, str], people: Collection[tuple[int, str]]) -> str:
-    """The unit summary's conduct section: each of its learners with something recorded."""
-    mine = [
-        T.CONDUCT_UNIT_LINE.format(name=name, line=lines[pid])
-        for pid, name in people
-        if pid in lines
-    ]
-    return "\n\n" + "\n".join([T.CONDUCT_UNIT_HEADER, *mine]) if mine else ""
 
 
 def conduct_summary(kinds: list[str], violations: list[str]) -> str:

@@ -154,7 +154,8 @@ async def _evaluate_class(
         )
     }
     added = 0
-    for learner in await _learners(session, klass.id, limits):
+    learners = await _learners(session, klass.id, limits)
+    for learner in learners:
         for measure in Measure:
             level = level_of(measure, learner.standing, limits)
             row = states.get((learner.person_id, measure.value))
@@ -171,6 +172,67 @@ async def _evaluate_class(
                 row.level, row.crossings, row.updated_at = int(level), count, now
             if tell is not None:
                 added += await _tell(session, klass, learner, measure, tell, count, now, settings)
+    return added + await _list_at_end(session, klass, learners, now, settings)
+
+
+async def _list_at_end(
+    session: AsyncSession,
+    klass: Class,
+    learners: list[_Learner],
+    now: datetime,
+    settings: Settings,
+) -> int:
+    """Once every session is closed, staff get the list of learners not eligible (or word that
+    everyone is), once per class: before they publish the results."""
+    still_open = await session.scalar(
+        select(Session.id)
+        .where(
+            Session.class_id == klass.id,
+            Session.status == SessionStatus.SCHEDULED,
+            Session.closed_at.is_(None),
+        )
+        .limit(1)
+    )
+    if still_open is not None or klass.results_published_at is not None:
+        return 0
+    limits = limits_of(settings.units)
+    lines: list[str] = []
+    for x in learners:
+        reasons = ineligible_reasons(x.standing, limits)
+        if reasons:
+            why_all = T.WHY_JOIN.join(why(m, x.standing, settings.units) for m in reasons)
+            lines.append(
+                T.INELIGIBLE_LINE.format(
+                    number=len(lines) + 1, name=x.full_name, unit=x.unit_name or T.NO_UNIT,
+                    why=why_all,
+                )
+            )  # fmt: skip
+    text = (
+        T.INELIGIBLE_TO_STAFF.format(
+            code=klass.code, name=klass.name, count=len(lines), lines="\n".join(lines)
+        )
+        if lines
+        else T.INELIGIBLE_TO_STAFF_NONE.format(code=klass.code, name=klass.name)
+    )
+    staff = await session.scalars(
+        select(StaffMember.person_id).where(
+            StaffMember.centre_id == klass.centre_id, StaffMember.active.is_(True)
+        )
+    )
+    added = 0
+    for staff_id in list(staff):
+        made = await enqueue(
+            session,
+            Notice(
+                key=f"ineligible:{klass.id}:{staff_id}",
+                person_id=staff_id,
+                kind=RULE_KIND,
+                text=text,
+                due_at=now,
+                class_id=klass.id,
+            ),
+        )
+        added += made is not None
     return added
 
 
