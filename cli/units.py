@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.classes import don_vi
-from cli.common import ConfigOption, out, run
+from cli.common import ConfigOption, fail, out, run
 
 if TYPE_CHECKING:
     from db.database import Database
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from usecases.settings import Settings
     from usecases.units import AckStatus
 
-__all__ = ["conduct", "ineligible", "nominations", "not_acknowledged"]
+__all__ = ["conduct", "ineligible", "nominations", "not_acknowledged", "parent"]
 
 
 @don_vi.command("chua-nhan")
@@ -159,3 +159,36 @@ def conduct(
         return text + told
 
     out.print(run(config, work), markup=False, highlight=False)
+
+
+@don_vi.command("cap-tren")
+def parent(
+    don_vi_ten: Annotated[str, typer.Argument(metavar="DON_VI", help="Tên đơn vị cấp dưới.")],
+    cap_tren: Annotated[
+        str | None, typer.Argument(metavar="CAP_TREN", help="Tên đơn vị cấp trên (huyện).")
+    ] = None,
+    bo: Annotated[bool, typer.Option("--bo", help="Bỏ đơn vị cấp trên.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Đặt đơn vị cấp trên (ví dụ đảng ủy xã thuộc huyện ủy): lãnh đạo cấp trên nhận một bảng
+    tổng hợp kết quả của mọi đơn vị cấp dưới."""
+    from texts import units as T
+    from usecases import units
+    from usecases.identity import Actor
+
+    if cap_tren is None and not bo:
+        fail(T.PARENT_MISSING)
+
+    async def work(db: Database, settings: Settings, centre_id: int) -> tuple[str, str | None]:
+        return await units.set_parent(
+            db.uow(), Actor.cli(centre_id), centre_id=centre_id, unit=don_vi_ten,
+            parent=None if bo else cap_tren,
+        )  # fmt: skip
+
+    unit, above = run(config, work)
+    said = (
+        T.PARENT_SAVED.format(unit=unit, parent=above)
+        if above
+        else T.PARENT_CLEARED.format(unit=unit)
+    )
+    out.print(said, markup=False, highlight=False)

@@ -212,6 +212,9 @@ class Unit(Base):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = mapped_column(String(300))  # folded name, to match spellings
+    # The unit above it (a commune's party committee under a district's), whose leaders get one
+    # summary covering all their sub-units' learners (issue 18).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
 
 
 class Person(Base):

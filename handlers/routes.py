@@ -156,6 +156,12 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("nhaccudi", nominees.remind, frozenset({Role.STAFF})),
     Route(
+        "donvicon",
+        unit_links.sub_units,
+        frozenset({Role.LEADER}),
+        description=UT.SUBUNITS_DESCRIPTION,
+    ),
+    Route(
         "phanhoi",
         unit_replies.write,
         frozenset({Role.LEADER}),

@@ -14,7 +14,7 @@ from usecases.refusal import Refused
 from usecases.units import UnitReason, rules
 from vn.dates import format_datetime_short, format_when
 
-__all__ = ["acknowledge", "conduct", "ineligible", "not_acknowledged"]
+__all__ = ["acknowledge", "conduct", "ineligible", "not_acknowledged", "sub_units"]
 
 
 async def acknowledge(msg: Incoming, actor: Actor, svc: Services) -> Reply:
@@ -86,3 +86,21 @@ async def conduct(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if done.leaders_told:
         text += T.CONDUCT_TOLD.format(count=done.leaders_told)
     return Reply(text)
+
+
+async def sub_units(msg: Incoming, actor: Actor, svc: Services) -> Reply:
+    """A parent unit's leader: whether each sub-unit acknowledged the latest results."""
+    acks = await U.sub_unit_acks(svc.db.uow(), actor)
+    if not acks:
+        return Reply(T.SUBUNITS_NONE)
+    lines = [T.SUBUNITS_HEADER]
+    last = None
+    for a in acks:
+        if a.class_code != last:
+            lines.append(T.SUBUNITS_CLASS.format(code=a.class_code))
+            last = a.class_code
+        if a.acked_by:
+            lines.append(T.SUBUNITS_YES.format(unit=a.unit_name, by=a.acked_by))
+        else:
+            lines.append(T.SUBUNITS_NO.format(unit=a.unit_name))
+    return Reply("\n".join(lines))

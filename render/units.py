@@ -15,6 +15,7 @@ from usecases.units import (
     ConductLine,
     Ineligible,
     NomineeLine,
+    ParentSummary,
     UnitNominees,
     why,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "ineligible_text",
     "nominations_text",
     "nominee_state",
+    "parent_xlsx",
     "status_text",
 ]
 
@@ -182,3 +184,29 @@ def conduct_text(code: str, name: str, lines: Sequence[ConductLine], tz: ZoneInf
         for x in lines
     ]
     return "\n".join(out)
+
+
+def parent_xlsx(summary: ParentSummary) -> Document:
+    """A parent unit's spreadsheet: its sub-units' learners, grouped by sub-unit."""
+    rows: list[list[object]] = []
+    for unit_name, learners in summary.groups:
+        for x in learners:
+            score = " / ".join(str(v) for v in x.scores.values())
+            rows.append([len(rows) + 1, unit_name, x.full_name, score, x.grade or ""])
+    data = write_xlsx(
+        [
+            SheetSpec(
+                title=T.SHEET,
+                header=T.PARENT_SHEET_HEADER,
+                rows=rows,
+                title_lines=(
+                    T.PARENT_SHEET_TITLE.format(
+                        code=summary.class_code, parent=summary.parent_name.upper()
+                    ),
+                ),
+            )
+        ]
+    )
+    code = "-".join(fold(summary.class_code).split()) or "lop"
+    parent = "-".join(fold(summary.parent_name).split())[:40] or "don-vi"
+    return Document(T.PARENT_FILE.format(code=code, parent=parent), data)

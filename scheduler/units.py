@@ -13,16 +13,19 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from db.database import Database
+from render.units import parent_xlsx
 from usecases import units
 from usecases.clock import Clock
 from usecases.settings import Settings
 
 __all__ = [
     "ACK_REMINDER_JOB_ID",
+    "PARENTS_JOB_ID",
     "RULES_JOB_ID",
     "register",
     "run_ack_reminders",
     "run_attendance_rules",
+    "run_parent_summaries",
 ]
 
 ACK_REMINDER_JOB_ID = "units:ack-reminders"
@@ -31,7 +34,16 @@ REMIND_HOUR, REMIND_MINUTE = 8, 30
 
 RULES_JOB_ID = "units:attendance-rules"
 
+PARENTS_JOB_ID = "units:parent-summaries"
+
 log = logging.getLogger(__name__)
+
+
+async def run_parent_summaries(db: Database, clock: Clock, settings: Settings) -> int:
+    sent = await units.plan_parent_summaries(db.uow(), now=clock.now(), render=parent_xlsx)
+    if sent:
+        log.info("parent unit summaries planned: %d", sent)
+    return sent
 
 
 async def run_attendance_rules(db: Database, clock: Clock, settings: Settings) -> int:
@@ -49,11 +61,22 @@ async def run_ack_reminders(db: Database, clock: Clock, settings: Settings) -> i
 
 
 def register(scheduler: AsyncIOScheduler, db: Database, clock: Clock, settings: Settings) -> None:
+    # A parent unit's summary follows publishing within this span; once, by its key.
+    scheduler.add_job(
+        run_parent_summaries,
+        "interval",
+        seconds=settings.units.check_every_seconds,
+        args=(db, clock, settings),
+        id=PARENTS_JOB_ID,
+        name="summaries to parent units' leaders",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+    )
     # Sessions close on their own job; the rules look at them this often, and once at start.
     scheduler.add_job(
         run_attendance_rules,
         "interval",
-        seconds=settings.units.rules_every_seconds,
+        seconds=settings.units.check_every_seconds,
         args=(db, clock, settings),
         id=RULES_JOB_ID,
         name="attendance rules: tell each crossing once",

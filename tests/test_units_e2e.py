@@ -21,7 +21,7 @@ CLASS = "SC-K4"
 UNIT = "Đoàn xã Phiêng Ban"
 SUMMARY = f"Kết quả học tập của học viên {UNIT}"
 # The CLI does not wake the bot's dispatcher: it looks on its safety tick, short here.
-FAST = {"SLL_NOTICES_SAFETY_TICK_SECONDS": "1", "SLL_UNITS_RULES_EVERY_SECONDS": "1"}
+FAST = {"SLL_NOTICES_SAFETY_TICK_SECONDS": "1", "SLL_UNITS_CHECK_EVERY_SECONDS": "1"}
 DELIVERY_TIMEOUT = 30
 
 

@@ -83,3 +83,14 @@ def test_only_a_violation_tells_the_leader_at_once_and_the_tally_is_mildest_firs
     tally = rules.conduct_tally(["violation", "reminder", "reminder"])
     assert tally == [("reminder", 2), ("violation", 1)]
     assert rules.conduct_tally([]) == []
+
+
+def test_a_parent_units_sub_units_are_found_however_deep_and_cycles_refused() -> None:
+    district, commune_a, commune_b, school = 10, 11, 12, 13
+    parents = {district: None, commune_a: district, commune_b: district, school: commune_a}
+    assert rules.descendants(parents, district) == {commune_a, commune_b, school}
+    assert rules.descendants(parents, commune_a) == {school}
+    assert rules.descendants(parents, school) == frozenset()
+    assert rules.would_cycle(parents, district, school)  # the district under its own school
+    assert rules.would_cycle(parents, district, district)
+    assert not rules.would_cycle(parents, commune_b, commune_a)

@@ -175,6 +175,28 @@ REPLY_ANSWER_TO_LEADER = (
     "💬 Trung tâm trả lời phản hồi của đồng chí về {learner} (lớp {code}):\n«{text}»\n\n{answer}"
 )
 
+# --- the district between school and commune ---------------------------------------------------
+PARENT_HEADER = (
+    "📊 Kết quả học tập lớp {code} – {name}\n"
+    "Học viên các đơn vị thuộc {parent}: {count} người, {units} đơn vị."
+)
+PARENT_UNIT = "\n🏢 {unit} ({count}):"
+PARENT_LINE = "{number}. {name}: {result}"
+PARENT_MORE = "… và {count} học viên khác (xem tệp đính kèm)."
+PARENT_FILE_CAPTION = "📎 Bảng kết quả lớp {code} theo từng đơn vị thuộc {parent}"
+PARENT_SHEET_TITLE = "KẾT QUẢ HỌC TẬP LỚP {code} — CÁC ĐƠN VỊ THUỘC {parent}"
+PARENT_SHEET_HEADER = ("TT", "Đơn vị", "Họ và tên", "Điểm", "Xếp loại")
+PARENT_FILE = "ket-qua-{code}-{parent}.xlsx"
+PARENT_SAVED = "Đã đặt «{unit}» thuộc «{parent}»."
+PARENT_MISSING = "Hãy ghi tên đơn vị cấp trên, hoặc --bo để bỏ."
+PARENT_CLEARED = "«{unit}» không còn thuộc đơn vị cấp trên nào."
+SUBUNITS_DESCRIPTION = "Đơn vị cấp dưới đã nhận kết quả chưa"
+SUBUNITS_NONE = "Đồng chí chưa có đơn vị cấp dưới nào có học viên đã có kết quả."
+SUBUNITS_HEADER = "📨 Đơn vị cấp dưới xác nhận đã nhận kết quả:"
+SUBUNITS_CLASS = "\nLớp {code}:"
+SUBUNITS_YES = "• {unit}: ✅ đã nhận ({by})"
+SUBUNITS_NO = "• {unit}: ⏳ chưa xác nhận"
+
 # --- CLI ---------------------------------------------------------------------------------------
 CLI_SAVED = "Đã lưu bảng xác nhận vào {path}."
 
@@ -193,5 +215,7 @@ REFUSALS = {
     UnitReason.REPLY_TOO_LONG.value: "Nội dung dài {length} ký tự, quá giới hạn {limit}.",
     UnitReason.NO_SUCH_REPLY.value: "Không có phản hồi #{id}.",
     UnitReason.REPLY_ANSWERED.value: "Phản hồi #{id} đã được trả lời rồi.",
+    UnitReason.UNIT_NOT_FOUND.value: "Không có đơn vị «{name}».",
+    UnitReason.PARENT_CYCLE.value: "«{parent}» đang ở dưới «{unit}», không thể làm cấp trên.",
     UnitReason.NOT_ANNOUNCED.value: "Lớp {code} chưa được thông báo cho học viên và đơn vị.",
 }

@@ -131,7 +131,7 @@ class UnitSettings:
     late_counts_as_present: bool = True
     max_consecutive: int = 2
     warn_consecutive: int = 0
-    rules_every_seconds: int = 600  # how often closed sessions are checked against the rules
+    check_every_seconds: int = 600  # how often closed sessions and new results are looked at
     # A leader whose unit has not pressed "✅ Đã nhận" on a class's results this many days
     # after publishing gets one reminder; 0: no reminder.
     ack_remind_after_days: int = 3

@@ -41,6 +41,14 @@ from usecases.units.nominations import (
     remind_nominations,
 )
 from usecases.units.notes import results_notes, unit_notes, with_notes
+from usecases.units.parents import (
+    PARENT_KIND,
+    ParentSummary,
+    SubUnitAck,
+    plan_parent_summaries,
+    set_parent,
+    sub_unit_acks,
+)
 from usecases.units.replies import (
     ReplyView,
     answer_reply,
@@ -55,6 +63,7 @@ from usecases.units.standing import RULE_KIND, Ineligible, evaluate_rules, ineli
 __all__ = [
     "CONDUCT_KIND",
     "NOMINATION_REMINDER_KIND",
+    "PARENT_KIND",
     "REMINDER_KIND",
     "RULE_KIND",
     "AckKind",
@@ -65,7 +74,9 @@ __all__ = [
     "Ineligible",
     "NomineeLine",
     "NomineeList",
+    "ParentSummary",
     "ReplyView",
+    "SubUnitAck",
     "UnitAck",
     "UnitNominees",
     "UnitReason",
@@ -86,6 +97,7 @@ __all__ = [
     "nominee_list",
     "open_replies",
     "plan_ack_reminders",
+    "plan_parent_summaries",
     "record_conduct",
     "remind_nominations",
     "reply_classes",
@@ -93,6 +105,8 @@ __all__ = [
     "reply_text",
     "results_notes",
     "send_reply",
+    "set_parent",
+    "sub_unit_acks",
     "unit_notes",
     "why",
     "with_notes",

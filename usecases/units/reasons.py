@@ -23,3 +23,5 @@ class UnitReason(Reason):
     REPLY_TOO_LONG = "units.reply_too_long"
     NO_SUCH_REPLY = "units.no_such_reply"
     REPLY_ANSWERED = "units.reply_answered"
+    UNIT_NOT_FOUND = "units.unit_not_found"
+    PARENT_CYCLE = "units.parent_cycle"

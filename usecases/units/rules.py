@@ -18,6 +18,7 @@ __all__ = [
     "acknowledged_units",
     "conduct_kind",
     "conduct_tally",
+    "descendants",
     "leaders_to_nudge",
     "leaders_to_remind",
     "nomination_open",
@@ -25,6 +26,7 @@ __all__ = [
     "tally",
     "tells_leader_at_once",
     "units_without_leader",
+    "would_cycle",
 ]
 
 
@@ -117,3 +119,27 @@ def conduct_tally(kinds: Iterable[str]) -> list[tuple[str, int]]:
 def tells_leader_at_once(kind: str) -> bool:
     """A violation is told to the learner's unit leaders at once; the rest wait for results."""
     return kind == "violation"
+
+
+# --- the district between school and commune ---------------------------------------------------
+
+
+def descendants(parents: Mapping[int, int | None], unit: int) -> frozenset[int]:
+    """Every unit under `unit`, however deep (`parents` maps each unit to its parent)."""
+    children: dict[int, list[int]] = {}
+    for child, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    found: set[int] = set()
+    todo = list(children.get(unit, ()))
+    while todo:
+        u = todo.pop()
+        if u not in found and u != unit:
+            found.add(u)
+            todo += children.get(u, ())
+    return frozenset(found)
+
+
+def would_cycle(parents: Mapping[int, int | None], unit: int, parent: int) -> bool:
+    """Setting `parent` above `unit` would make a unit its own ancestor."""
+    return parent == unit or parent in descendants(parents, unit)

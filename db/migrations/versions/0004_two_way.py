@@ -9,7 +9,8 @@ cannot with a reason and perhaps a replacement) is one row per class and learner
 learner stands against each attendance rule (level, crossings) is one row per class, learner
 and rule, so each crossing is told once. Conduct (rèn luyện): a reminder, criticism or
 violation recorded for a learner, with a reason, who and when. A unit leader's reply about a
-learner (a remark, the reason for an absence), answered by staff like a question. A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
+learner (a remark, the reason for an absence), answered by staff like a question. A unit may
+have a parent unit (the district between school and commune). A unit leader's "✅ Đã nhận" on a class's results summary or a session's absence
 alert is one row per leader and subject, kept with when and from which chat account.
 """
 from collections.abc import Sequence
@@ -24,6 +25,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('units') as batch:
+        batch.add_column(sa.Column('parent_id', sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            op.f('fk_units_parent_id_units'), 'units', ['parent_id'], ['id'], ondelete='SET NULL',
+        )
     op.create_table('acknowledgments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -122,3 +128,6 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_acknowledgments_person_id'), table_name='acknowledgments')
     op.drop_index(op.f('ix_acknowledgments_class_id'), table_name='acknowledgments')
     op.drop_table('acknowledgments')
+    with op.batch_alter_table('units') as batch:
+        batch.drop_constraint(op.f('fk_units_parent_id_units'), type_='foreignkey')
+        batch.drop_column('parent_id')
