@@ -95,3 +95,31 @@ async def test_a_parent_units_leader_gets_one_summary_of_its_sub_units_only(
     acks = await U.sub_unit_acks(database.uow(), leader(head.id))
     assert {a.unit_name: a.acked_by for a in acks} == {SUBS[0]: "Hà Văn Thắng", SUBS[1]: None}
     assert await U.sub_unit_acks(database.uow(), leader(thang.id)) == []  # no sub-units
+
+
+async def test_the_roster_can_name_the_parent_unit_in_a_huyen_column(
+    database: Database, centre_id: int
+) -> None:
+    from db.models import Unit
+    from sheets.roster import parse_roster
+
+    csv = (
+        "STT,Họ và tên,Ngày sinh,Đơn vị,Huyện,Điện thoại\n"
+        "1,Trần Đức Pặng,24/03/1988,UBND xã Làng Chếu,Huyện ủy Bắc Yên,0349390926\n"
+        "2,Vàng Xuân Páo,28/01/1982,Đảng ủy xã Tà Xùa,Huyện ủy Bắc Yên,0957566828\n"
+        "3,Lò Văn Cường,02/02/1990,Trường THCS Chiềng Sại,,0912000333\n"
+    ).encode()
+    parsed = parse_roster(csv, filename="danh-sach.csv")
+    assert parsed.ok, parsed.errors
+    assert [r.parent_unit for r in parsed.rows] == ["Huyện ủy Bắc Yên", "Huyện ủy Bắc Yên", None]
+    class_id = await classes.create_class(
+        database.uow(), centre_id=centre_id, code="NT-2025", name="Nhận thức về Đảng",
+        program_type="Bồi dưỡng",
+    )  # fmt: skip
+    await classes.import_roster(database.uow(), class_id=class_id, rows=parsed.rows)
+    async with database.uow() as uow:
+        units = {u.name: u for u in await uow.session.scalars(select(Unit))}
+    district = units["Huyện ủy Bắc Yên"]
+    assert units["UBND xã Làng Chếu"].parent_id == district.id
+    assert units["Đảng ủy xã Tà Xùa"].parent_id == district.id
+    assert units["Trường THCS Chiềng Sại"].parent_id is None and district.parent_id is None

@@ -28,6 +28,7 @@ from db.models import (
     UnitLeader,
 )
 from usecases.settings import NoticeSettings
+from usecases.units import parents_from_roster  # issue 18: the roster's parent unit column
 from vn.phones import PhoneError, normalize_phone
 from vn.text import fold, name_key, nfc
 
@@ -183,6 +184,9 @@ async def import_roster(
                 units[key] = Unit(centre_id=klass.centre_id, name=nfc(row.unit_name), name_key=key)
                 session.add(units[key])
         await session.flush()
+        await parents_from_roster(
+            session, klass.centre_id, [(r.unit_name, r.parent_unit) for r in rows]
+        )
 
         person_ids: list[tuple[RosterRow, int]] = []
         new_rows: list[RosterRow] = []

@@ -9,7 +9,7 @@ the units under it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -38,13 +38,14 @@ from usecases.refusal import Refused
 from usecases.units import rules
 from usecases.units.reasons import UnitReason
 from vn.numbers import format_score
-from vn.text import name_key, nfc
+from vn.text import fold, nfc
 
 __all__ = [
     "PARENT_KIND",
     "LearnerResult",
     "ParentSummary",
     "SubUnitAck",
+    "parents_from_roster",
     "plan_parent_summaries",
     "scores_text",
     "set_parent",
@@ -94,9 +95,7 @@ async def set_parent(
         if parent is not None:
             above = await _unit(session, centre_id, parent)
             if above is None:
-                above = Unit(
-                    centre_id=centre_id, name=nfc(parent).strip(), name_key=name_key(parent)
-                )
+                above = Unit(centre_id=centre_id, name=nfc(parent).strip(), name_key=fold(parent))
                 session.add(above)
                 await session.flush()
             parents = await _parents(session, centre_id)
@@ -111,9 +110,37 @@ async def set_parent(
         return child.name, above.name if above is not None else None
 
 
+async def parents_from_roster(
+    session: AsyncSession, centre_id: int, pairs: Iterable[tuple[str, str | None]]
+) -> int:
+    """The roster's "Huyện" / "Đơn vị cấp trên" column, in the import's transaction: each unit
+    under the parent named (made if new). A blank cell leaves the unit as it was; a name that
+    would make a cycle is left out. Returns how many units changed."""
+    changed = 0
+    for unit_name, parent_name in {fold(u): (u, p) for u, p in pairs if p}.values():
+        child = await _unit(session, centre_id, unit_name)
+        if child is None or parent_name is None:
+            continue
+        above = await _unit(session, centre_id, parent_name)
+        if above is None:
+            above = Unit(
+                centre_id=centre_id, name=nfc(parent_name).strip(), name_key=fold(parent_name)
+            )
+            session.add(above)
+            await session.flush()
+        if child.parent_id == above.id:
+            continue
+        if rules.would_cycle(await _parents(session, centre_id), child.id, above.id):
+            continue
+        child.parent_id = above.id
+        changed += 1
+    await session.flush()
+    return changed
+
+
 async def _unit(session: AsyncSession, centre_id: int, name: str) -> Unit | None:
     return await session.scalar(
-        select(Unit).where(Unit.centre_id == centre_id, Unit.name_key == name_key(name))
+        select(Unit).where(Unit.centre_id == centre_id, Unit.name_key == fold(name))
     )
 
 
