@@ -425,3 +425,81 @@ async def test_on_zalo_a_leader_sends_a_remark_by_numbers_and_it_reaches_the_sta
     staff.send_command("phanhoidv")
     queue = await staff.wait_for("phản hồi của đơn vị chờ trả lời", timeout=10)
     assert "sinh hoạt chi đoàn tốt" in (queue.text or "")
+
+
+# --- the district between school and commune ---------------------------------------------------
+
+DISTRICT = "Huyện ủy Bắc Yên"
+HEAD = "Vì Văn Huyện"
+PARENT_SUMMARY = f"Học viên các đơn vị thuộc {DISTRICT}: 12 người, 2 đơn vị."
+
+
+def _districts(bot: BotProcess) -> None:
+    for unit in (UNIT, "Đảng ủy xã Hồng Ngài"):
+        done = bot.cli("don-vi", "cap-tren", unit, DISTRICT)
+        assert done.returncode == 0, done.stderr
+        assert f"Đã đặt «{unit}» thuộc «{DISTRICT}»" in done.stdout
+    added = bot.cli("don-vi", "lanh-dao", DISTRICT, "--ten", HEAD, "--sdt", "0912999777")
+    assert added.returncode == 0, added.stderr
+
+
+async def test_on_telegram_the_districts_leader_gets_one_summary_and_sees_acknowledgments(
+    bot: BotProcess, local_telegram: LocalTelegram
+) -> None:
+    bot.set_up_class(CLASS)
+    _districts(bot)
+    head = local_telegram.user(1009, "Huyện")
+    head.share_contact("0912999777")
+    await head.wait_for("đã được liên kết", timeout=10)
+    thang = local_telegram.user(1003, "Thắng")
+    thang.send_start(bot.invite_code(LEADER, CLASS))
+    await thang.wait_for("đã được liên kết với đơn vị", timeout=10)
+    _publish(bot)
+
+    summary = await head.wait_for(PARENT_SUMMARY, timeout=DELIVERY_TIMEOUT)
+    assert f"🏢 {UNIT} (6):" in (summary.text or "") and LAN in (summary.text or "")
+    assert "Bùi Đức Hải" not in (summary.text or "")  # another district's learner
+    sheet = await head.wait_for(lambda m: m.document is not None, timeout=DELIVERY_TIMEOUT)
+    assert sheet.document is not None and sheet.document[0].endswith(".xlsx")
+    head.send_command("donvicon")
+    before = await head.wait_for("Đơn vị cấp dưới xác nhận", timeout=10)
+    assert f"• {UNIT}: ⏳ chưa xác nhận" in (before.text or "")
+
+    own = await thang.wait_for(SUMMARY, timeout=DELIVERY_TIMEOUT)
+    thang.press("✅ Đã nhận", message=own)
+    await thang.wait_for("Cảm ơn đồng chí", timeout=10)
+    head.send_command("donvicon")
+    after = await head.wait_for(f"• {UNIT}: ✅ đã nhận ({LEADER})", timeout=10)
+    assert "• Đảng ủy xã Hồng Ngài: ⏳ chưa xác nhận" in (after.text or "")
+    summaries = [m for m in head.messages() if PARENT_SUMMARY in (m.text or "")]
+    assert len(summaries) == 1  # the job runs every second: once
+
+
+async def test_on_zalo_the_districts_leader_gets_the_summary_and_the_acknowledgments(
+    bot: BotProcess, local_zalo: LocalZalo
+) -> None:
+    from db.database import Database
+    from db.models import Invite, Person
+    from usecases.linking import new_invite_code
+
+    await _set_up(bot.db_url, CLASS)
+    _districts(bot)
+    code = new_invite_code()
+    db = Database(bot.db_url)
+    try:
+        async with db.uow() as uow:
+            from sqlalchemy import select
+
+            head_id = await uow.session.scalar(select(Person.id).where(Person.full_name == HEAD))
+            assert head_id is not None
+            uow.session.add(Invite(code=code, person_id=head_id, role="leader"))
+            await uow.commit()
+    finally:
+        await db.dispose()
+    head = local_zalo.user("z-huyen", "Huyện")
+    await _says(head, f"/start {code}", "đã được liên kết")
+    _publish(bot)
+    summary = await head.wait_for(PARENT_SUMMARY, timeout=DELIVERY_TIMEOUT)
+    assert LAN in (summary.text or "")
+    (acks,) = await _says(head, "/donvicon", "Đơn vị cấp dưới xác nhận")
+    assert f"• {UNIT}: ⏳ chưa xác nhận" in (acks.text or "")
