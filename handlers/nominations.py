@@ -36,6 +36,14 @@ async def leader_answers(msg: Incoming, actor: Actor, svc: Services) -> Reply:
     if person_id is None:
         raise Refused(UnitReason.NOT_YOUR_LEARNER)
     step = args[2] if len(args) > 2 else ""
+    return await _step(msg, actor, svc, class_id, person_id, step)
+
+
+async def _step(
+    msg: Incoming, actor: Actor, svc: Services, class_id: int, person_id: int, step: str
+) -> Reply:
+    """One learner: ask, record "will attend", or ask and record the reason and replacement."""
+    uow, now = svc.db.uow(), svc.clock.now()
     text = msg.text.strip()
     if step == YES:
         nominees = await U.answer_nominee(

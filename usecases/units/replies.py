@@ -142,28 +142,33 @@ async def send_reply(
         session.add(row)
         await session.flush()
         view = await _view(session, row.id)
-        klass = await session.get_one(Class, class_id)
-        staff = await session.scalars(
-            select(StaffMember.person_id).where(
-                StaffMember.centre_id == klass.centre_id, StaffMember.active.is_(True)
-            )
-        )
-        for staff_id in staff:
-            await enqueue(
-                session,
-                Notice(
-                    key=f"unit_reply:{row.id}:{staff_id}",
-                    person_id=staff_id,
-                    kind="unit_reply",
-                    text=reply_text(view),
-                    due_at=now,
-                    choices=((Choice(T.REPLY_ANSWER_BUTTON, f"traloidv {row.id}"),),),
-                    class_id=class_id,
-                ),
-            )
+        await _tell_staff(session, view, class_id, now)
         record(session, actor, "units.reply", entity="unit_reply", entity_id=row.id)
         await uow.commit()
         return view
+
+
+async def _tell_staff(session: AsyncSession, view: ReplyView, class_id: int, now: datetime) -> None:
+    """Each active staff member of the class's centre, with a button to answer."""
+    klass = await session.get_one(Class, class_id)
+    staff = await session.scalars(
+        select(StaffMember.person_id).where(
+            StaffMember.centre_id == klass.centre_id, StaffMember.active.is_(True)
+        )
+    )
+    for staff_id in list(staff):
+        await enqueue(
+            session,
+            Notice(
+                key=f"unit_reply:{view.id}:{staff_id}",
+                person_id=staff_id,
+                kind="unit_reply",
+                text=reply_text(view),
+                due_at=now,
+                choices=((Choice(T.REPLY_ANSWER_BUTTON, f"traloidv {view.id}"),),),
+                class_id=class_id,
+            ),
+        )
 
 
 def reply_text(view: ReplyView) -> str:

@@ -195,18 +195,7 @@ async def _list_at_end(
     )
     if still_open is not None or klass.results_published_at is not None:
         return 0
-    limits = limits_of(settings.units)
-    lines: list[str] = []
-    for x in learners:
-        reasons = ineligible_reasons(x.standing, limits)
-        if reasons:
-            why_all = T.WHY_JOIN.join(why(m, x.standing, settings.units) for m in reasons)
-            lines.append(
-                T.INELIGIBLE_LINE.format(
-                    number=len(lines) + 1, name=x.full_name, unit=x.unit_name or T.NO_UNIT,
-                    why=why_all,
-                )
-            )  # fmt: skip
+    lines = _ineligible_lines(learners, settings.units)
     text = (
         T.INELIGIBLE_TO_STAFF.format(
             code=klass.code, name=klass.name, count=len(lines), lines="\n".join(lines)
@@ -285,6 +274,23 @@ async def _tell(
         )
         added += made is not None
     return added
+
+
+def _ineligible_lines(learners: list[_Learner], units: UnitSettings) -> list[str]:
+    """One numbered line per learner over a limit, with why."""
+    limits = limits_of(units)
+    lines: list[str] = []
+    for x in learners:
+        reasons = ineligible_reasons(x.standing, limits)
+        if reasons:
+            why_all = T.WHY_JOIN.join(why(m, x.standing, units) for m in reasons)
+            lines.append(
+                T.INELIGIBLE_LINE.format(
+                    number=len(lines) + 1, name=x.full_name, unit=x.unit_name or T.NO_UNIT,
+                    why=why_all,
+                )
+            )  # fmt: skip
+    return lines
 
 
 def why(measure: Measure, s: Standing, units: UnitSettings) -> str:
