@@ -30,6 +30,7 @@ from scheduler import backup as backup_jobs
 from scheduler import lecturers as lecturer_jobs
 from scheduler import questions as question_jobs
 from scheduler import reports as report_jobs
+from scheduler import units as unit_jobs
 from scheduler.clock import build_scheduler
 from scheduler.jobs import start_notice_delivery
 from usecases import identity
@@ -105,6 +106,7 @@ async def run(
         report_jobs.register(scheduler, db, clock, settings)
         backup_jobs.register(scheduler, clock, settings)
         lecturer_jobs.register(scheduler, db, clock, settings)
+        unit_jobs.register(scheduler, db, clock, settings)
 
         tg = settings.telegram
         # A getMe that fails leaves PTB uninitialised, so its shutdown would not close these.

@@ -10,6 +10,7 @@ import typer
 import typer.main
 
 from cli import backup
+from cli import units as _units  # noqa: F401 - adds issue 18's `don-vi` verbs
 from cli.attendance import diem_danh
 from cli.classes import don_vi, lop
 from cli.common import ConfigOption, out, run

@@ -30,10 +30,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "AckKind",
+    "Acknowledgment",
     "Attachment",
     "Attendance",
     "AttendanceChange",
     "AttendanceMethod",
+    "AttendanceRuleState",
     "AttendanceStatus",
     "AuditEntry",
     "Base",
@@ -42,6 +45,8 @@ __all__ = [
     "ChatAccount",
     "ChatStatus",
     "Class",
+    "ConductKind",
+    "ConductRecord",
     "Enrollment",
     "Invite",
     "InviteRole",
@@ -49,6 +54,8 @@ __all__ = [
     "LeaveStatus",
     "Lecturer",
     "LecturerBrief",
+    "Nomination",
+    "NominationStatus",
     "Notification",
     "NotificationStatus",
     "Observation",
@@ -63,6 +70,7 @@ __all__ = [
     "SurveyAnswer",
     "Unit",
     "UnitLeader",
+    "UnitReply",
     "UtcDateTime",
     "WebLink",
     "WebSession",
@@ -171,6 +179,28 @@ class NotificationStatus(StrEnum):
     CANCELLED = "cancelled"  # withdrawn before sending, e.g. a reminder of a cancelled session
 
 
+class AckKind(StrEnum):
+    """What a unit leader acknowledges having received (issue 18)."""
+
+    RESULTS = "results"  # a class's results summary
+    ABSENCE = "absence"  # a session's absence alert
+
+
+class NominationStatus(StrEnum):
+    """A unit leader's answer for one learner sent to a class (issue 18); no row: no answer."""
+
+    CONFIRMED = "confirmed"  # will attend
+    DECLINED = "declined"  # cannot, with a reason (and perhaps a replacement for staff to enrol)
+
+
+class ConductKind(StrEnum):
+    """Rèn luyện: what staff record about a learner's keeping of the study rules (issue 18)."""
+
+    REMINDER = "reminder"  # nhắc nhở
+    CRITICISM = "criticism"  # phê bình
+    VIOLATION = "violation"  # vi phạm: the unit leader is told at once
+
+
 class Centre(Base):
     __tablename__ = "centres"
 
@@ -189,6 +219,9 @@ class Unit(Base):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = mapped_column(String(300))  # folded name, to match spellings
+    # The unit above it (a commune's party committee under a district's), whose leaders get one
+    # summary covering all their sub-units' learners (issue 18).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
 
 
 class Person(Base):
@@ -590,3 +623,93 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class Acknowledgment(Base):
+    """A unit leader's "✅ Đã nhận" on a results summary or an absence alert (issue 18): one
+    row per leader and subject, kept with when; a unit has acknowledged when one of its leaders
+    has."""
+
+    __tablename__ = "acknowledgments"
+    __table_args__ = (UniqueConstraint("kind", "subject_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # AckKind
+    subject_id: Mapped[int]  # the class (results) or the session (absence)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_accounts.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Nomination(Base):
+    """A unit leader's answer for one of their learners in an announced class (issue 18): will
+    attend, or cannot with a reason and perhaps a replacement's name for staff to enrol."""
+
+    __tablename__ = "nominations"
+    __table_args__ = (UniqueConstraint("class_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # NominationStatus
+    reason: Mapped[str | None] = mapped_column(Text)
+    replacement: Mapped[str | None] = mapped_column(String(200))
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AttendanceRuleState(Base):
+    """Where a learner stands against one attendance rule of a class (issue 18): the level last
+    seen and how many times it rose, so each crossing is told once and a new crossing, after a
+    fall (a leave approved, a session cancelled), is told again."""
+
+    __tablename__ = "attendance_rule_states"
+    __table_args__ = (UniqueConstraint("class_id", "person_id", "measure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    measure: Mapped[str] = mapped_column(String(20))  # "share" | "run"
+    level: Mapped[int] = mapped_column(Integer, default=0)  # 0 ok, 1 warning, 2 limit
+    crossings: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConductRecord(Base):
+    """A reminder, a criticism or a violation of the study rules recorded for a learner in a
+    class, with a reason, kept with who and when (issue 18)."""
+
+    __tablename__ = "conduct_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # ConductKind
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recorded_by_label: Mapped[str] = mapped_column(String(100))  # Actor.label: "cli", …
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UnitReply(Base):
+    """A unit leader's word to the centre about one of their learners in a class (issue 18): a
+    remark on how they apply what they learned, or the reason for an absence. Staff answer it
+    like a question; the answer goes back to the leader."""
+
+    __tablename__ = "unit_replies"
+    __table_args__ = (Index("ix_unit_replies_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    leader_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "remark" | "absence"
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # "open" | "answered"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None]

@@ -19,6 +19,9 @@ from handlers import (
 )
 from handlers import delivery as notices
 from handlers import lecturers as lecturer
+from handlers import nominations as nominees
+from handlers import replies as unit_replies
+from handlers import units as unit_links
 from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
 from texts import attendance as AT
 from texts import leave as LT
@@ -27,6 +30,7 @@ from texts import questions as QT
 from texts import results as RT
 from texts import stats as ST
 from texts import survey as SVT
+from texts import units as UT
 from texts import web as WT
 from usecases.identity import Role
 
@@ -149,6 +153,59 @@ ROUTES: tuple[Route, ...] = (
         button=ST.BUTTON,
     ),
     Route("khaosat", survey.answer, frozenset({Role.LEADER}), description=SVT.DESCRIPTION),
+    # Two-way with home units (issue 18): leaders acknowledge, staff see who has not.
+    Route("danhan", unit_links.acknowledge, frozenset({Role.LEADER})),
+    Route(
+        "cudi",
+        nominees.leader_answers,
+        frozenset({Role.LEADER}),
+        description=UT.NOMINATE_DESCRIPTION,
+    ),
+    Route(
+        "cudilop",
+        nominees.staff_view,
+        frozenset({Role.STAFF}),
+        description=UT.NOMINATIONS_DESCRIPTION,
+    ),
+    Route("nhaccudi", nominees.remind, frozenset({Role.STAFF})),
+    Route(
+        "donvicon",
+        unit_links.sub_units,
+        frozenset({Role.LEADER}),
+        description=UT.SUBUNITS_DESCRIPTION,
+    ),
+    Route(
+        "phanhoi",
+        unit_replies.write,
+        frozenset({Role.LEADER}),
+        description=UT.REPLY_DESCRIPTION,
+        checks_length=True,
+    ),
+    Route(
+        "phanhoidv",
+        unit_replies.queue,
+        frozenset({Role.STAFF}),
+        description=UT.REPLY_QUEUE_DESCRIPTION,
+    ),
+    Route("traloidv", unit_replies.answer, frozenset({Role.STAFF})),
+    Route(
+        "renluyen",
+        unit_links.conduct,
+        frozenset({Role.STAFF}),
+        description=UT.CONDUCT_DESCRIPTION,
+    ),
+    Route(
+        "khongdudk",
+        unit_links.ineligible,
+        frozenset({Role.STAFF}),
+        description=UT.INELIGIBLE_DESCRIPTION,
+    ),
+    Route(
+        "chuanhan",
+        unit_links.not_acknowledged,
+        frozenset({Role.STAFF}),
+        description=UT.STATUS_DESCRIPTION,
+    ),
     # Notices (issue 3): delivery view, resend, announce, move/cancel a session, broadcast.
     Route("guitin", notices.view, frozenset({Role.STAFF}), description=NT.VIEW_DESCRIPTION),
     Route("guilai", notices.resend, frozenset({Role.STAFF})),

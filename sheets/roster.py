@@ -108,6 +108,8 @@ ROSTER_COLUMNS: Mapping[str, tuple[str, ...]] = {
         "Chức vụ, cơ quan",
     ),
     "unit_name": UNIT_ALIASES,
+    # The unit's parent unit (issue 18): a commune's under a district's.
+    "parent_unit": ("Đơn vị cấp trên", "Cấp trên", "Huyện", "Huyện ủy", "Đảng bộ cấp trên"),
     "phone": PHONE_ALIASES,
     "note": ("Ghi chú",),
 }
@@ -146,6 +148,7 @@ class RosterRow:
     note: str | None
     # The year of birth: from the date, or alone when the file gives only a year ('Năm sinh').
     birth_year: int | None = None
+    parent_unit: str | None = None  # the unit's parent unit ('Huyện', 'Đơn vị cấp trên')
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,7 @@ def parse_roster(
                 phone=phone,
                 note=clean(values.get("note")),
                 birth_year=birth_year,
+                parent_unit=clean(values.get("parent_unit")),
             )
         )
     if not rows and not errors:

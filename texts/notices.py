@@ -105,6 +105,15 @@ KIND_NAMES = {
     "question.digest": "Tổng hợp câu hỏi",
     "stats": "Báo cáo thống kê",
     "survey": "Phiếu đánh giá",
+    # issue 18: home units both ways
+    "unit_ack_reminder": "Nhắc đơn vị xác nhận đã nhận kết quả",
+    "nomination_reminder": "Nhắc đơn vị xác nhận học viên cử đi",
+    "attendance_rule": "Cảnh báo chuyên cần",
+    "conduct_violation": "Báo vi phạm gửi đơn vị",
+    "unit_reply": "Phản hồi của đơn vị gửi cán bộ",
+    "unit_reply_answer": "Trả lời phản hồi của đơn vị",
+    "parent_results": "Tổng hợp kết quả gửi đơn vị cấp trên",
+    "parent_results_file": "Tệp Excel kết quả gửi đơn vị cấp trên",
 }
 KIND_OTHER = "Tin khác"
 VIEW_HEADER = "📬 Tình hình gửi tin lớp {code} – {name}"

@@ -39,6 +39,7 @@ def _all() -> dict[str, str]:
         results,
         stats,
         survey,
+        units,
         web,
     )
 
@@ -54,6 +55,7 @@ def _all() -> dict[str, str]:
         results,
         stats,
         survey,
+        units,
         web,
     ):
         table.update(module.REFUSALS)

@@ -26,6 +26,7 @@ __all__ = [
     "QuestionSettings",
     "Settings",
     "TelegramSettings",
+    "UnitSettings",
     "WebSettings",
     "ZaloSettings",
 ]
@@ -138,6 +139,24 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class UnitSettings:
+    """Two-way with home units (issue 18)."""
+
+    # Attendance rules: the share of a course's sessions a learner may miss without leave (more
+    # is over the limit), a warning above `warn_absent_share`; consecutive absences without
+    # leave that reach the limit (a warning at `warn_consecutive`, 0: none).
+    max_absent_share: float = 0.2
+    warn_absent_share: float = 0.1
+    late_counts_as_present: bool = True
+    max_consecutive: int = 2
+    warn_consecutive: int = 0
+    check_every_seconds: int = 600  # how often closed sessions and new results are looked at
+    # A leader whose unit has not pressed "✅ Đã nhận" on a class's results this many days
+    # after publishing gets one reminder; 0: no reminder.
+    ack_remind_after_days: int = 3
+
+
+@dataclass(frozen=True)
 class Settings:
     centre_name: str = field(default="Trung tâm Chính trị", metadata={KEY: "centre.name"})
     timezone: ZoneInfo = field(
@@ -153,6 +172,7 @@ class Settings:
     health: HealthSettings = field(default_factory=HealthSettings)
     lecturers: LecturerSettings = field(default_factory=LecturerSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    units: UnitSettings = field(default_factory=UnitSettings)
     # Grade from the average score when the results sheet gives none, highest threshold first.
     grade_scale: tuple[tuple[float, str], ...] = field(
         default=(

@@ -34,6 +34,7 @@ from usecases.attendance.store import (
 from usecases.attendance.views import CloseReport, SessionInfo
 from usecases.outbox import Notice, enqueue
 from usecases.settings import Settings
+from usecases.units import AckKind, ack_choices
 from vn.dates import format_when
 
 __all__ = ["CATCH_UP_HOURS", "close_due_sessions", "close_session"]
@@ -132,6 +133,7 @@ async def _alert_units(
             due_at=now,
             class_id=info.class_id,
             session_id=info.id,
+            choices=ack_choices(AckKind.ABSENCE, info.id),  # the leader's «✅ Đã nhận»
         )
         sent += await enqueue(session, notice) is not None
     return sent

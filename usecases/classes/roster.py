@@ -17,6 +17,7 @@ from texts import classes as T
 from usecases.audit import record
 from usecases.classes.rules import ImportRejected, person_values
 from usecases.identity import Actor
+from usecases.units import parents_from_roster
 from vn.text import fold, name_key, nfc
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ async def _units_for(
             units[key] = Unit(centre_id=centre_id, name=nfc(row.unit_name), name_key=key)
             session.add(units[key])
     await session.flush()
+    await parents_from_roster(session, centre_id, [(r.unit_name, r.parent_unit) for r in rows])
     return units
 
 

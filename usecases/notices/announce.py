@@ -22,6 +22,7 @@ from usecases.notices.rules import Kind, NoticeReason
 from usecases.outbox import Notice, enqueue_all, for_each
 from usecases.refusal import Refused
 from usecases.settings import Settings
+from usecases.units import nomination_choices
 from vn.text import nfc_lines
 
 __all__ = ["Announced", "announce_class", "broadcast"]
@@ -118,6 +119,7 @@ async def _announce(
             text=wording.announcement_for_leader(announcement, units),
             due_at=now,
             class_id=klass.id,
+            choices=nomination_choices(klass.id),  # the leader confirms their nominees
         )
         for leader_id, units in per_leader.items()
     ]

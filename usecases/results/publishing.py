@@ -23,6 +23,7 @@ from usecases.results.notices import learner_text, unit_file_caption, unit_text
 from usecases.results.queries import check_staff, class_by_code, class_views, summary
 from usecases.results.rules import Kind, ResultsReason, leaders_by_unit, refuse_if_published
 from usecases.results.values import PublishReport, ResultView, UnitSummary
+from usecases.units import AckKind, ack_choices, results_notes, unit_notes, with_notes
 
 __all__ = ["UnitFile", "publish_results"]
 
@@ -53,6 +54,7 @@ async def publish_results(
             raise Refused(ResultsReason.NOTHING_TO_PUBLISH, code=klass.code)
         klass.results_published_at = now
         klass.results_published_by = actor.person_id
+        notes = await results_notes(session, klass.id, [v.person_id for v in views])
         for v in views:
             created = await enqueue(
                 session,
@@ -60,13 +62,13 @@ async def publish_results(
                     key=f"result:{klass.id}:{v.person_id}",
                     person_id=v.person_id,
                     kind=Kind.RESULT,
-                    text=learner_text(v),
+                    text=with_notes(learner_text(v), notes.get(v.person_id)),
                     due_at=now,
                     class_id=klass.id,
                 ),
             )
             report.learners += created is not None
-        await _tell_leaders(session, klass, views, now, unit_file, report)
+        await _tell_leaders(session, klass, views, now, unit_file, notes, report)
         details = {"learners": report.learners, "leaders": report.leaders}
         audit.record(
             session, actor, "results.publish", entity="class", entity_id=klass.id, details=details
@@ -81,6 +83,7 @@ async def _tell_leaders(
     views: list[ResultView],
     now: datetime,
     unit_file: UnitFile,
+    notes: dict[int, list[str]],
     report: PublishReport,
 ) -> None:
     """One summary (text, then its file) per leader of the units with a result."""
@@ -99,9 +102,11 @@ async def _tell_leaders(
                 key=f"unit_results:{klass.id}:{leader_id}",
                 person_id=leader_id,
                 kind=Kind.UNIT_RESULTS,
-                text=unit_text(one),
+                text=unit_text(one)
+                + unit_notes(notes, [(v.person_id, v.full_name) for v in one.results]),
                 due_at=now,
                 class_id=klass.id,
+                choices=ack_choices(AckKind.RESULTS, klass.id),  # «✅ Đã nhận»
             ),
         )
         await enqueue(
