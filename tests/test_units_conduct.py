@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from db.database import Database
 from db.models import Notification
+from render.results import unit_xlsx
 from tests.conftest import TZ, SampleClass
 from tests.test_results import AFTER_COURSE, import_sample
 from usecases import classes
@@ -92,7 +93,8 @@ async def test_results_and_the_unit_summary_carry_the_conduct(
         )  # fmt: skip
     await R.publish_results(
         database.uow(), centre_id=sample_class.centre_id, code=sample_class.code,
-        actor_person_id=None, now=AFTER_COURSE, tz=TZ,
+        actor=Actor.cli(sample_class.centre_id), now=AFTER_COURSE, tz=TZ,
+        unit_file=unit_xlsx,
     )  # fmt: skip
     results = await notices(database, "result")
     lan = [n.text for n in results if LAN in n.text]

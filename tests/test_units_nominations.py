@@ -39,8 +39,9 @@ async def announced(db: Database, klass: SampleClass) -> tuple[int, int]:
         )
         ids.append(person.id)
     await notices.announce_class(
-        db.uow(), class_code=klass.code, settings=Settings(), now=SAMPLE_EVE
-    )
+        db.uow(), actor=Actor.cli(klass.centre_id), class_code=klass.code, settings=Settings(),
+        now=SAMPLE_EVE,
+    )  # fmt: skip
     return ids[0], ids[1]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from db.database import Database
 from db.models import Attachment, Notification
+from render.results import unit_xlsx
 from render.units import parent_xlsx
 from tests.conftest import TZ, SampleClass
 from tests.test_results import AFTER_COURSE, import_sample
@@ -60,8 +61,9 @@ async def test_a_parent_units_leader_gets_one_summary_of_its_sub_units_only(
     await import_sample(database, sample_class)
     assert await U.plan_parent_summaries(database.uow(), now=AFTER_COURSE, render=parent_xlsx) == 0
     await R.publish_results(
-        database.uow(), centre_id=centre, code=sample_class.code, actor_person_id=None,
-        now=AFTER_COURSE, tz=TZ,
+        database.uow(), centre_id=centre, code=sample_class.code,
+        actor=Actor.cli(centre), now=AFTER_COURSE, tz=TZ,
+        unit_file=unit_xlsx,
     )  # fmt: skip
     assert await U.plan_parent_summaries(database.uow(), now=AFTER_COURSE, render=parent_xlsx) == 1
     assert await U.plan_parent_summaries(database.uow(), now=AFTER_COURSE, render=parent_xlsx) == 0

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from db.database import Database
 from db.models import Attendance, Notification, Person, Session, SessionStatus, StaffMember
+from render.results import unit_xlsx
 from tests.conftest import SampleClass
 from usecases import classes
 from usecases import units as U
@@ -207,7 +208,8 @@ async def test_when_every_session_is_closed_staff_get_the_list_once_and_results_
     await import_sample(course.db, course.klass)
     await R.publish_results(
         course.db.uow(), centre_id=course.klass.centre_id, code=course.klass.code,
-        actor_person_id=None, now=course.now, tz=SETTINGS.timezone,
+        actor=Actor.cli(course.klass.centre_id), now=course.now, tz=SETTINGS.timezone,
+        unit_file=unit_xlsx,
     )  # fmt: skip
     async with course.db.uow() as uow:
         texts = {
