@@ -146,7 +146,10 @@ async def test_a_lecturer_list_with_a_wrong_phone_is_refused_with_its_row() -> N
 
 
 async def _announce(db: Database, sample: SampleClass, now: datetime) -> None:
-    await notices.announce_class(db.uow(), class_code=sample.code, settings=SETTINGS, now=now)
+    await notices.announce_class(
+        db.uow(), actor=Actor.cli(sample.centre_id), class_code=sample.code, settings=SETTINGS,
+        now=now,
+    )  # fmt: skip
 
 
 async def test_each_lecturer_gets_their_own_sessions_once_the_class_is_announced(
@@ -187,6 +190,7 @@ async def test_a_moved_session_tells_its_lecturer_at_once_and_moves_the_reminder
     # Session 2 moves to Tuesday afternoon; session 3 (his too) is on Tuesday morning.
     await notices.move_session(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         class_code=sample_class.code,
         number=2,
         starts_at=new_start,
@@ -234,6 +238,7 @@ async def test_a_reassigned_session_tells_both_lecturers_and_a_cancelled_one_is_
     )
     await notices.cancel_session(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         class_code=sample_class.code,
         number=1,
         reason="Mưa bão",
@@ -261,6 +266,7 @@ async def test_a_reassigned_session_tells_both_lecturers_and_a_cancelled_one_is_
     first = (await _sessions_of(database, people[HUE].id))[0]
     await notices.move_session(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         class_code=sample_class.code,
         number=1,
         starts_at=first.starts_at,
@@ -575,7 +581,8 @@ async def test_lecturers_get_invite_codes_like_unit_leaders(
         uow.session.add(account)
         await uow.commit()
     line, code = codes[0]
-    outcome = await linking.link_by_code(database.uow(), account_id=account.id, code=code, now=now)
+    speaker = Actor(account_id=account.id, channel="zalo", chat_id="z1")
+    outcome = await linking.link_by_code(database.uow(), actor=speaker, code=code, now=now)
     assert outcome.status == linking.LinkStatus.LINKED
     assert outcome.actor is not None and outcome.actor.is_lecturer
     assert outcome.name == line.name
