@@ -155,18 +155,9 @@ async def identify(
         return await load_actor(uow, account)
 
 
-async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
-    """The account's person and every role they hold, in one query."""
-    base = Actor(
-        account_id=account.id,
-        channel=account.channel,
-        chat_id=account.chat_id,
-        pending=dict(account.pending or {}),
-    )
-    if account.person_id is None:
-        return base
-    pid = account.person_id
-    roles: CompoundSelect[Any] = union_all(
+def _roles_of(pid: int) -> CompoundSelect[Any]:
+    """One query for a person's name and every role: (kind, id, is_monitor, name) rows."""
+    return union_all(
         select(literal("name"), literal(0), literal(False), Person.full_name).where(
             Person.id == pid
         ),
@@ -183,13 +174,27 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
             Lecturer.person_id == pid, Lecturer.active.is_(True)
         ),
     )
+
+
+async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
+    """The account's person and every role they hold, in one query."""
+    base = Actor(
+        account_id=account.id,
+        channel=account.channel,
+        chat_id=account.chat_id,
+        pending=dict(account.pending or {}),
+    )
+    if account.person_id is None:
+        return base
+    pid = account.person_id
+    rows = (await uow.session.execute(_roles_of(pid))).all()
     name: str | None = None
     classes: set[int] = set()
     monitor: set[int] = set()
     units: set[int] = set()
     centres: set[int] = set()
     lecturers: set[int] = set()
-    for kind, ref, is_monitor, text in (await uow.session.execute(roles)).all():
+    for kind, ref, is_monitor, text in rows:
         if kind == "name":
             name = text
         elif kind == "class":
