@@ -58,7 +58,7 @@ def input_errors() -> tuple[type[Exception], ...]:
     from usecases import classes
     from vn.phones import PhoneError
 
-    return (classes.ImportRejected, classes.ClassNotFound, SheetError, PhoneError)
+    return (classes.ImportRejected, SheetError, PhoneError)
 
 
 def settings_or_exit(config: Path | None) -> Settings:

@@ -8,7 +8,6 @@ from render import results as RR
 from texts import results as T
 from texts.refusals import say
 from usecases import results as R
-from usecases.classes import ClassNotFound
 from usecases.identity import Actor, Role
 from usecases.messages import Choice, Document, Reply
 from usecases.refusal import Refused
@@ -67,8 +66,8 @@ async def publish(msg: Incoming, actor: Actor, svc: Services) -> Reply:
             tz=svc.settings.timezone,
             unit_file=RR.unit_xlsx,
         )
-    except (Refused, ClassNotFound) as exc:
-        return Reply(_errors(exc), toast=_errors(exc)[:190] if msg.pressed else None)
+    except Refused as exc:
+        return Reply(say(exc), toast=say(exc)[:190] if msg.pressed else None)
     lines = [
         T.PUBLISHED.format(
             code=msg.args[0].upper(), learners=report.learners, leaders=report.leaders
@@ -95,8 +94,8 @@ async def enter(msg: Incoming, actor: Actor, svc: Services) -> Reply:
             tz=svc.settings.timezone,
             now=svc.clock.now(),
         )
-    except (Refused, ClassNotFound) as exc:
-        return Reply(_errors(exc))
+    except Refused as exc:
+        return Reply(say(exc))
     text = T.ENTRY_SAVED.format(
         name=view.full_name, code=view.class_code, result=R.learner_text(view)
     )
@@ -116,8 +115,8 @@ async def _load_preview(
             now=svc.clock.now(),
             in_group=in_group,
         )
-    except (Refused, ClassNotFound) as exc:
-        return Reply(_errors(exc))
+    except Refused as exc:
+        return Reply(say(exc))
 
 
 def _counts(p: R.ResultsPreview, header: str) -> list[str]:
@@ -187,7 +186,3 @@ async def _pick_class(svc: Services) -> Reply:
         for code, published in classes[:12]
     ]
     return Reply(T.STAFF_PICK_CLASS, choices=Reply.rows(*([b] for b in buttons)))
-
-
-def _errors(exc: Refused | ClassNotFound) -> str:
-    return say(exc) if isinstance(exc, Refused) else str(exc)

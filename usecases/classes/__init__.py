@@ -8,7 +8,6 @@ write in one transaction.
 
 from usecases.classes.roster import RosterReport, import_roster, units_by_key
 from usecases.classes.rules import (
-    ClassNotFound,
     ClassReason,
     ImportRejected,
     matching,
@@ -30,7 +29,6 @@ from usecases.classes.setup import (
 )
 
 __all__ = [
-    "ClassNotFound",
     "ClassReason",
     "ClassSummary",
     "ImportRejected",

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from usecases.refusal import Reason, Refused
+from usecases.refusal import Reason
 from vn.phones import PhoneError, normalize_phone
 from vn.text import name_key
 
@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # the parsers (and their libraries) load only when a file is 
     from sheets.schedule import ScheduleRow
 
 __all__ = [
-    "ClassNotFound",
     "ClassReason",
     "ImportRejected",
     "matching",
@@ -37,19 +36,6 @@ class ClassReason(Reason):
     EXISTS = "classes.exists"
     LEARNER_NOT_FOUND = "classes.learner_not_found"
     AMBIGUOUS_LEARNER = "classes.ambiguous_learner"
-
-
-class ClassNotFound(Refused):
-    """`Refused(ClassReason.NOT_FOUND)` under the name callers outside this package still catch
-    (results); it reads as its wording where they print it."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(ClassReason.NOT_FOUND, code=code)
-
-    def __str__(self) -> str:
-        from texts.refusals import say
-
-        return say(self)
 
 
 class ImportRejected(Exception):

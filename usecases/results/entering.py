@@ -13,7 +13,7 @@ from db.database import UnitOfWork
 from db.models import Class, Result
 from sheets.results import ResultRow
 from usecases import audit
-from usecases.classes import ClassNotFound, ImportRejected
+from usecases.classes import ClassReason, ImportRejected
 from usecases.identity import Actor
 from usecases.refusal import Refused
 from usecases.results.queries import (
@@ -55,7 +55,7 @@ async def import_results(
         session = uow.session
         klass = await session.get(Class, class_id)
         if klass is None:
-            raise ClassNotFound(str(class_id))
+            raise Refused(ClassReason.NOT_FOUND, code=str(class_id))
         check_staff(actor, klass)
         refuse_if_published(klass.code, klass.results_published_at, tz)
         people = [p for _, p in await enrolled(session, class_id)]

@@ -19,7 +19,7 @@ from db.models import (
     SessionStatus,
     Unit,
 )
-from usecases.classes import ClassNotFound
+from usecases.classes import ClassReason
 from usecases.identity import Actor
 from usecases.refusal import Refused
 from usecases.results.rules import ResultsReason
@@ -45,7 +45,7 @@ async def class_by_code(session: AsyncSession, centre_id: int, code: str) -> Cla
         select(Class).where(Class.centre_id == centre_id, Class.code == nfc(code).upper())
     )
     if klass is None:
-        raise ClassNotFound(code)
+        raise Refused(ClassReason.NOT_FOUND, code=code)
     return klass
 
 
