@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from db.database import Database
 from sheets.roster import RosterRow, parse_roster
@@ -42,6 +43,7 @@ def build_roster(path: Path, rows: int = ROWS, seed: int = SEED) -> None:
     rng = random.Random(seed)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one plain sheet
     ws.append(["HUYỆN ỦY BẮC YÊN", None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
     ws.append(["TRUNG TÂM CHÍNH TRỊ", None, None, None, "Độc lập - Tự do - Hạnh phúc"])
     ws.append([])

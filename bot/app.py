@@ -88,8 +88,8 @@ async def run(
             local_zalo = LocalZalo()
             await local_zalo.start()
             stack.push_async_callback(local_zalo.stop)
-            zalo_at = {"token": local_zalo.token, "api_url": local_zalo.url}
-            settings = replace(settings, zalo=replace(settings.zalo, **zalo_at))
+            local_at = replace(settings.zalo, token=local_zalo.token, api_url=local_zalo.url)
+            settings = replace(settings, zalo=local_at)
         requests = (AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES),
                     AiohttpRequest(connection_pool_size=1))  # fmt: skip
         application = build_telegram(settings, requests)

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 from typing import TypeVar
 
 from telegram import (
@@ -116,12 +117,13 @@ def to_incoming(update: Update, bot_username: str | None) -> Incoming:
     )
     query = update.callback_query
     if query is not None:  # a button's data is a command line without the slash
-        command, *args = (query.data or "").split() or [""]
-        return replace(base, command=command, args=tuple(args), pressed=True)
+        button, *words = (query.data or "").split() or [""]
+        return replace(base, command=button, args=tuple(words), pressed=True)
     message = update.effective_message
     assert message is not None
     text = message.text or message.caption or ""
-    command, args = None, ()
+    command: str | None = None
+    args: tuple[str, ...] = ()
     if text.startswith("/"):
         head, *rest = text.split()
         name, _, mention = head[1:].partition("@")
@@ -213,10 +215,7 @@ async def send(message: Message, reply: Reply) -> None:
     parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
     for i, part in enumerate(parts):
         markup = keyboard(reply) if i == len(parts) - 1 else None
-        await _try(
-            lambda part=part, markup=markup: bot.send_message(chat_id, part, reply_markup=markup),
-            "reply",
-        )
+        await _try(partial(bot.send_message, chat_id, part, reply_markup=markup), "reply")
 
 
 async def edit(message: Message, reply: Reply) -> None:

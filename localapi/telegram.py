@@ -213,10 +213,10 @@ def _parse_html(raw: str) -> tuple[str, list[dict[str, Any]]]:
                         f"can't parse entities: Unmatched end tag at byte offset "
                         f'{byte_offset(i)}, {expected}found "</{name}>"'
                     )
-                _tag, start, etype, extra = stack.pop()
-                if etype is not None and pos > start:
-                    entity = {"type": etype, "offset": start, "length": pos - start}
-                    entities.append({**entity, **extra})
+                _tag, start, opened_type, opened_extra = stack.pop()
+                if opened_type is not None and pos > start:
+                    entity = {"type": opened_type, "offset": start, "length": pos - start}
+                    entities.append({**entity, **opened_extra})
             else:
                 if name not in _HTML_TAGS:
                     raise _bad(

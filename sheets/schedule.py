@@ -220,8 +220,8 @@ def _words_around_date(value: object) -> str | None:
         return None
     rest = _DATE_IN_TEXT_RE.sub(" ", text)
     rest = re.sub(r"\b(?:ngày|ngay)\b|[,()\-:]", " ", rest, flags=re.IGNORECASE)
-    rest = clean(rest)
-    return rest if rest and fold(rest) in _WEEKDAY_WORDS else None
+    words = clean(rest)
+    return words if words and fold(words) in _WEEKDAY_WORDS else None
 
 
 def _is_day_off(values: Mapping[str, object]) -> bool:

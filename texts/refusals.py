@@ -13,9 +13,11 @@ from typing import Any, Protocol
 __all__ = ["REFUSALS", "say"]
 
 
-class _Refusal(Protocol):
-    reason: str
-    details: Mapping[str, Any]
+class _Refusal(Protocol):  # read-only: a `Refused` (reason: a StrEnum member) satisfies it
+    @property
+    def reason(self) -> str: ...
+    @property
+    def details(self) -> Mapping[str, Any]: ...
 
 
 def _all() -> dict[str, str]:
