@@ -571,17 +571,44 @@ class _Chat:
 # People
 
 
-class _Actor:
-    """Somebody typing into one chat; shared by private-chat users and group members."""
+class _ChatView:
+    """One chat as a test sees it: the bot's messages there, and waiting for the next one."""
 
-    def __init__(self, server: LocalTelegram, user: FakeUser, chat: _Chat) -> None:
+    def __init__(self, server: LocalTelegram, chat: _Chat) -> None:
         self._server = server
-        self._user = user
         self._chat = chat
 
     @property
     def chat_id(self) -> int:
         return self._chat.id
+
+    def messages(self) -> list[SentMessage]:
+        """Bot messages in this chat, oldest first, deleted ones included (see .deleted)."""
+        return list(self._chat.messages)
+
+    def last(self) -> SentMessage | None:
+        alive = [m for m in self._chat.messages if not m.deleted]
+        return alive[-1] if alive else None
+
+    async def wait_for(
+        self,
+        match: Predicate,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a plain deadline is the point of this helper
+        *,
+        since_last_action: bool = True,
+    ) -> SentMessage:
+        """Wait for a bot message (sent or edited after this chat's last user action) matching
+        a substring of its text/caption or a predicate; AssertionError on timeout."""
+        after = self._chat.last_action_seq if since_last_action else -1
+        return await self._server._wait_for(self._chat, match, timeout, after)
+
+
+class _Actor(_ChatView):
+    """Somebody typing into one chat; shared by private-chat users and group members."""
+
+    def __init__(self, server: LocalTelegram, user: FakeUser, chat: _Chat) -> None:
+        super().__init__(server, chat)
+        self._user = user
 
     def send_text(self, text: str) -> int:
         """Type a message; leading /commands get bot_command entities as clients add them."""
@@ -660,26 +687,6 @@ class _Actor:
         """Press an inline button (by its text or callback_data) on the newest bot message."""
         return self._server._press(self._chat, self._user, label_or_data, message)
 
-    def messages(self) -> list[SentMessage]:
-        """Bot messages in this chat, oldest first, deleted ones included (see .deleted)."""
-        return list(self._chat.messages)
-
-    def last(self) -> SentMessage | None:
-        alive = [m for m in self._chat.messages if not m.deleted]
-        return alive[-1] if alive else None
-
-    async def wait_for(
-        self,
-        match: Predicate,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a plain deadline is the point of this helper
-        *,
-        since_last_action: bool = True,
-    ) -> SentMessage:
-        """Wait for a bot message (sent or edited after this chat's last user action) matching
-        a substring of its text/caption or a predicate; AssertionError on timeout."""
-        after = self._chat.last_action_seq if since_last_action else -1
-        return await self._server._wait_for(self._chat, match, timeout, after)
-
 
 class FakeUser(_Actor):
     """A person in their private chat with the bot (chat id == user id, like Telegram)."""
@@ -721,16 +728,8 @@ class FakeMember(_Actor):
         return f"FakeMember({self._user.user_id} in {self._chat.id})"
 
 
-class FakeGroup:
+class FakeGroup(_ChatView):
     """A group chat (negative id); members act through ``group.member(user)``."""
-
-    def __init__(self, server: LocalTelegram, chat: _Chat) -> None:
-        self._server = server
-        self._chat = chat
-
-    @property
-    def chat_id(self) -> int:
-        return self._chat.id
 
     @property
     def title(self) -> str:
@@ -738,23 +737,6 @@ class FakeGroup:
 
     def member(self, user: FakeUser) -> FakeMember:
         return FakeMember(self._server, user, self._chat)
-
-    def messages(self) -> list[SentMessage]:
-        return list(self._chat.messages)
-
-    def last(self) -> SentMessage | None:
-        alive = [m for m in self._chat.messages if not m.deleted]
-        return alive[-1] if alive else None
-
-    async def wait_for(
-        self,
-        match: Predicate,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a plain deadline is the point of this helper
-        *,
-        since_last_action: bool = True,
-    ) -> SentMessage:
-        after = self._chat.last_action_seq if since_last_action else -1
-        return await self._server._wait_for(self._chat, match, timeout, after)
 
     def __repr__(self) -> str:
         return f"FakeGroup({self._chat.id}, {self._chat.title!r})"

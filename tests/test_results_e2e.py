@@ -18,10 +18,7 @@ DELIVERY_TIMEOUT = 60
 async def test_results_reach_the_learner_and_her_units_leader_once_published(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    bot.set_up_class(CLASS)
-    lan = local_telegram.user(1001, "Lan")
-    lan.share_contact("0731706690")
-    await lan.wait_for("đã được liên kết", timeout=10)
+    lan = await bot.class_with_lan(CLASS)
     leader = local_telegram.user(1003, "Thắng")
     leader.send_start(bot.invite_code("Hà Văn Thắng", CLASS))
     await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
@@ -70,10 +67,7 @@ async def test_results_reach_the_learner_and_her_units_leader_once_published(
 async def test_results_are_never_shown_in_a_group_chat(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    bot.set_up_class(CLASS)
-    lan = local_telegram.user(1001, "Lan")
-    lan.share_contact("0731706690")
-    await lan.wait_for("đã được liên kết", timeout=10)
+    lan = await bot.class_with_lan(CLASS)
     group = local_telegram.group(-100123, "Lớp SC-K4")
     group.member(lan).send_command("ketqua")
     reply = await group.wait_for("nhắn riêng", timeout=10)
