@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -43,6 +43,10 @@ from usecases.messages import Choice, Reply
 
 __all__ = ["TelegramAdapter", "keyboard"]
 
+# PTB's Application is generic in its bot, context, data and job-queue types; the bot builds
+# it with PTB's defaults and never relies on them.
+TelegramApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
+
 log = logging.getLogger(__name__)
 T_ = TypeVar("T_")
 
@@ -60,7 +64,7 @@ class TelegramAdapter:
         # are handled in order: a code then /lichhoc must not race.
         self._order = PerPersonOrder()
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+    def register(self, application: TelegramApp) -> None:
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
         application.add_error_handler(self.on_error)
@@ -94,10 +98,7 @@ class TelegramAdapter:
                 await send(message, reply)
             elif not reply.toast:
                 user_id, text = query.from_user.id, reply.text
-                await _try(
-                    lambda u=user_id, t=text: context.bot.send_message(u, t),  # type: ignore[misc]
-                    "reply",
-                )
+                await _try(partial(context.bot.send_message, user_id, text), "reply")
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Ids only: no names or numbers in logs.

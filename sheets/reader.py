@@ -39,6 +39,7 @@ __all__ = [
     "Source",
     "Table",
     "TableSpec",
+    "cell_problems",
     "read_table",
 ]
 
@@ -54,6 +55,12 @@ SECTION = "_section"  # row key: the group title above the row ("I. Đảng ủy
 # for RowError.at; present only when there are some.
 CELL_PROBLEMS = "_cell_problems"
 _FORMULA_SHOWN = 40  # characters of a formula quoted in an error
+
+
+def cell_problems(values: Mapping[str, object]) -> list[str]:
+    """The row's `CELL_PROBLEMS`, as a new list (empty when there are none)."""
+    found = values.get(CELL_PROBLEMS)
+    return [str(problem) for problem in found] if isinstance(found, list) else []
 
 # Encodings tried, in order, when a CSV is not UTF-8: Windows Vietnamese, then the ANSI code
 # page of Western Windows (Excel's default "CSV" on an English machine).
