@@ -57,6 +57,8 @@ from typing import Any, Literal
 import aiohttp
 from aiohttp import web
 
+from localapi.http import LocalServer
+
 __all__ = [
     "CallbackAnswer",
     "FakeGroup",
@@ -746,7 +748,7 @@ class FakeGroup(_ChatView):
 # The server
 
 
-class LocalTelegram:
+class LocalTelegram(LocalServer):
     """A Bot API server on aiohttp plus the people who talk to the bot. No global state: run
     as many as you like in one process, each on its own port."""
 
@@ -789,8 +791,6 @@ class LocalTelegram:
         self._webhook: dict[str, Any] | None = None
         self._webhook_error: tuple[int, str] | None = None
         self._webhook_task: asyncio.Task[None] | None = None
-        self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
         self._updates_pulse = _Pulse()
         self._messages_pulse = _Pulse()
@@ -840,13 +840,7 @@ class LocalTelegram:
         self._stopping = asyncio.Event()
         self._updates_pulse = _Pulse()
         self._messages_pulse = _Pulse()
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound_host, bound_port = self._runner.addresses[0][:2]
-        self.url = f"http://{bound_host}:{bound_port}"
-        self._session = aiohttp.ClientSession()
+        self.url = await self.listen(app, host, port, shutdown_timeout=0.5)
         if self._webhook is not None:
             self._start_webhook_delivery()
 
@@ -856,19 +850,7 @@ class LocalTelegram:
         self._updates_pulse.fire()
         self._messages_pulse.fire()
         await self._stop_webhook_delivery()
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> LocalTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
+        await self.close_http()
 
     # ---- people ---------------------------------------------------------------------------
 
