@@ -249,6 +249,19 @@ class BotProcess(harness.BotRun):
         self.set_up_class(code)
         return await link_lan(self.telegram)
 
+    def import_results(self, code: str = "SC-K4") -> subprocess.CompletedProcess[str]:
+        """The sample results, imported with `sll ket-qua nhap` (not yet published)."""
+        imported = self.cli(
+            "ket-qua", "nhap", code, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx")
+        )
+        assert imported.returncode == 0, imported.stderr
+        return imported
+
+    def publish_results(self, code: str = "SC-K4") -> None:
+        """What staff confirm with `sll ket-qua cong-bo --dong-y`."""
+        published = self.cli("ket-qua", "cong-bo", code, "--dong-y")
+        assert published.returncode == 0, published.stderr
+
     def invite_code(self, name: str, code: str = "SC-K4") -> str:
         """The invite code printed by `sll lop loi-moi` for this person."""
         listing = self.cli("lop", "loi-moi", code)
