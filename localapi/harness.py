@@ -23,7 +23,8 @@ from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
 
 __all__ = [
-    "NO_CONFIG", "REPO", "BotRun", "NotServing", "bot_env", "serving", "spawn", "wait_serving",
+    "NO_CONFIG", "REPO", "BotRun", "NotServing", "bot_env", "run_to_exit", "serving", "spawn",
+    "wait_serving",
 ]  # fmt: skip
 
 REPO = Path(__file__).resolve().parents[1]
@@ -105,6 +106,17 @@ def spawn(env: dict[str, str], log_path: Path) -> BotRun:
             [sys.executable, "-m", "bot"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     return BotRun(process, log_path, env)
+
+
+async def run_to_exit(
+    env: dict[str, str], seconds: float = 90.0
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot` run until it exits by itself (a start that must fail; killed after
+    `seconds`), its output captured; off the event loop, so the local servers can answer it."""
+    return await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True,
+        text=True, timeout=seconds,
+    )  # fmt: skip
 
 
 def _serves(telegram: LocalTelegram, zalo: LocalZalo | None) -> bool:
