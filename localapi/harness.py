@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -32,6 +33,9 @@ REPO = Path(__file__).resolve().parents[1]
 NO_CONFIG = REPO / "tests" / "no-config.toml"
 STOP_TIMEOUT = 15.0
 _READY_POLLS = 300  # times 0.1 s
+# What bot/app.py logs once everything has started (after its first getUpdates, the outbox's
+# own Bot still calls getMe: a test that then blocks its loop must not starve that call).
+_RUNNING = re.compile(r"bot @\S* running \(")  # in the text and the JSON log formats alike
 
 
 class NotServing(Exception):
@@ -119,20 +123,22 @@ async def run_to_exit(
     )  # fmt: skip
 
 
-def _serves(telegram: LocalTelegram, zalo: LocalZalo | None) -> bool:
-    """It polls each channel for updates (or, in webhook mode, has set Telegram's webhook)."""
+def _serves(run: BotRun, telegram: LocalTelegram, zalo: LocalZalo | None) -> bool:
+    """It polls each channel for updates (or, in webhook mode, has set Telegram's webhook),
+    and has logged that it runs."""
     polls_zalo = zalo is None or zalo.stats.requests["getUpdates"] > 0
-    return polls_zalo and any(
+    polls_telegram = any(
         telegram.stats.requests[name]
         for name in ("getupdates", "getUpdates", "setwebhook", "setWebhook")
     )
+    return polls_zalo and polls_telegram and _RUNNING.search(run.log()) is not None
 
 
 async def wait_serving(run: BotRun, telegram: LocalTelegram, zalo: LocalZalo | None = None) -> None:
     """Until the bot serves; if it exits or does not serve within 30 s, it is stopped and
     `NotServing` raised with its log."""
     for _ in range(_READY_POLLS):
-        if _serves(telegram, zalo):
+        if _serves(run, telegram, zalo):
             return
         if not run.running():
             raise NotServing(f"bot exited early ({run.process.returncode}):\n{run.log()}")
