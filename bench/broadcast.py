@@ -22,10 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -38,12 +34,12 @@ from sqlalchemy import func, select
 
 from db.database import Database
 from db.models import ChatAccount, Notification, NotificationStatus, Person
+from localapi import harness
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
 from usecases import identity
 from usecases.outbox import Notice, enqueue_all
 
-REPO = Path(__file__).resolve().parents[1]
 LEARNERS = 5_000
 TELEGRAM_LIMIT = 30.0
 FIRST_USER_ID = 10_000_000
@@ -57,6 +53,7 @@ P_429 = 0.002
 BLOCKED = 5
 SEED = 20240304
 DONE_TIMEOUT_SECONDS = 900
+STOP_GRACE = 20.0  # seconds from SIGTERM to SIGKILL
 BULK_SHARE = 0.99
 
 
@@ -112,13 +109,6 @@ class Server:
             return [(int(m.chat_id), m.sent_at) for m in self.zalo.sent() if m.chat_id in wanted]
         assert self.telegram is not None
         return [(m.chat_id, m.sent_at) for m in self.telegram.sent() if m.chat_id in user_ids]
-
-    def env(self) -> dict[str, str]:
-        assert self.telegram is not None
-        env = {"SLL_TELEGRAM_TOKEN": self.telegram.token, "SLL_TELEGRAM_API_URL": self.telegram.url}
-        if self.zalo is not None:
-            env |= {"SLL_ZALO_TOKEN": self.zalo.token, "SLL_ZALO_API_URL": self.zalo.url}
-        return env
 
 
 async def seed(
@@ -179,34 +169,25 @@ def write_config(folder: Path, *, per_second: float, channel: str) -> Path:
 
 
 def bot_env(server: Server, db_url: str, config: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLL_")}
-    env.update(
-        SLL_CONFIG=str(config),
-        SLL_DATABASE_URL=db_url,
+    assert server.telegram is not None
+    return harness.bot_env(
+        server.telegram,
+        db_url,
+        zalo=server.zalo,
+        config=config,
         SLL_TELEGRAM_STAFF_IDS=str(STAFF_ID),
         SLL_CENTRE_NAME=CENTRE,
-        PYTHONUNBUFFERED="1",
-        PTB_TIMEDELTA="true",
     )
-    env.update(server.env())
-    return env
 
 
-def spawn_bot(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    with log_path.open("ab") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-
-
-def stop_bot(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+async def until_sent(db: Database, run: harness.BotRun, started: float) -> None:
+    """Until every notice of the bench is settled; the bot must keep running meanwhile."""
+    while await outstanding(db):
+        if not run.running():
+            raise SystemExit(f"bot exited:\n{run.log()[-3000:]}")
+        if time.monotonic() - started > DONE_TIMEOUT_SECONDS:
+            raise SystemExit("broadcast did not finish in time")
+        await asyncio.sleep(0.5)
 
 
 async def outstanding(db: Database) -> int:
@@ -285,18 +266,11 @@ async def broadcast(
             server.block(user_id)
         server.faults(p_5xx=P_5XX, p_429=P_429, seed=SEED)
         config = write_config(folder, per_second=per_second, channel=channel)
-        log_path = folder / "bot.log"
-        process = spawn_bot(bot_env(server, db.url, config), log_path)
-        started = time.monotonic()
+        run = harness.spawn(bot_env(server, db.url, config), folder / "bot.log")
         try:
-            while await outstanding(db):
-                if process.poll() is not None:
-                    raise SystemExit(f"bot exited:\n{log_path.read_text()[-3000:]}")
-                if time.monotonic() - started > DONE_TIMEOUT_SECONDS:
-                    raise SystemExit("broadcast did not finish in time")
-                await asyncio.sleep(0.5)
+            await until_sent(db, run, time.monotonic())
         finally:
-            stop_bot(process)
+            await run.stop(STOP_GRACE)
         failed = await failed_people(db)
         await db.dispose()
         result = tally(user_ids, server.received(set(user_ids)), failed)

@@ -14,25 +14,24 @@ import argparse
 import asyncio
 import json
 import random
-import signal
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.broadcast import (
-    DONE_TIMEOUT_SECONDS,
+    STOP_GRACE,
     TELEGRAM_LIMIT,
     Server,
     bot_env,
     failed_people,
     outstanding,
     prepare,
-    spawn_bot,
-    stop_bot,
     tally,
+    until_sent,
     write_config,
 )
+from localapi import harness
 
 NOTICES = 2_000
 KILLS = 10
@@ -57,26 +56,20 @@ async def crash(*, notices: int, kills: int, seed: int) -> dict[str, Any]:
         started = time.monotonic()
         while True:
             before = len(server.received(wanted))
-            process = spawn_bot(env, log_path)
+            run = harness.spawn(env, log_path)
             if done_kills < kills:
                 # Wait for it to send, then kill it mid-stream.
-                while len(server.received(wanted)) == before and process.poll() is None:
+                while len(server.received(wanted)) == before and run.running():
                     if not await outstanding(db):
                         break
                     await asyncio.sleep(0.02)
                 await asyncio.sleep(rng.uniform(*KILL_AFTER))
-                if process.poll() is None and await outstanding(db):
-                    process.send_signal(signal.SIGKILL)
-                    process.wait()
+                if run.running() and await outstanding(db):
+                    run.kill()
                     done_kills += 1
                     continue
-            while await outstanding(db):
-                if process.poll() is not None:
-                    raise SystemExit(f"bot exited:\n{log_path.read_text()[-3000:]}")
-                if time.monotonic() - started > DONE_TIMEOUT_SECONDS:
-                    raise SystemExit("broadcast did not finish in time")
-                await asyncio.sleep(0.5)
-            stop_bot(process)
+            await until_sent(db, run, started)
+            await run.stop(STOP_GRACE)
             break
         failed = await failed_people(db)
         await db.dispose()

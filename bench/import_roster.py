@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from db.database import Database
 from sheets.roster import RosterRow, parse_roster
@@ -42,6 +43,7 @@ def build_roster(path: Path, rows: int = ROWS, seed: int = SEED) -> None:
     rng = random.Random(seed)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one plain sheet
     ws.append(["HUYỆN ỦY BẮC YÊN", None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
     ws.append(["TRUNG TÂM CHÍNH TRỊ", None, None, None, "Độc lập - Tự do - Hạnh phúc"])
     ws.append([])
@@ -53,13 +55,13 @@ def build_roster(path: Path, rows: int = ROWS, seed: int = SEED) -> None:
          "Số điện thoại", "Ghi chú"]
     )  # fmt: skip
     used: set[str] = set()
+    people: set[tuple[str, date]] = set()
     for n in range(1, rows + 1):
-        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        name, born = _person(rng, people)
         if n % 3 == 0:
             name = unicodedata.normalize("NFD", name)
         if n % 11 == 0:
             name = "  " + name.upper() + " "
-        born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 40 * 365))
         birth: object = datetime(born.year, born.month, born.day)
         if n % 2:
             birth = born.strftime("%d/%m/%Y")
@@ -73,6 +75,17 @@ def build_roster(path: Path, rows: int = ROWS, seed: int = SEED) -> None:
     ws.append([None, None, None, None, None, "Bắc Yên, ngày 02 tháng 3 năm 2025"])
     ws.append([None, None, None, None, None, "GIÁM ĐỐC"])
     wb.save(path)
+
+
+def _person(rng: random.Random, taken: set[tuple[str, date]]) -> tuple[str, date]:
+    """A name and birth date no other row has: the same pair twice is one person written
+    twice, which the roster reader refuses."""
+    while True:
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 40 * 365))
+        if (name, born) not in taken:
+            taken.add((name, born))
+            return name, born
 
 
 def _phone(rng: random.Random, used: set[str]) -> str:

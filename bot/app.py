@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot, BotCommand
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import ApplicationBuilder, Defaults
 
 from bot import health
 from bot.dispatch import Dispatcher
 from bot.startup import open_database, single_process, telegram_step
-from bot.telegram import TelegramAdapter
+from bot.telegram import TelegramAdapter, TelegramApp
 from bot.zalo import ZaloAdapter
 from channels.telegram_http import AiohttpRequest
 from db.database import Database
@@ -55,7 +55,7 @@ class Runtime:
     db: Database
     services: Services
     dispatcher: Dispatcher
-    telegram: Application  # type: ignore[type-arg]
+    telegram: TelegramApp
     scheduler: AsyncIOScheduler
     local_telegram: LocalTelegram | None = None
     zalo: ZaloAdapter | None = None
@@ -92,8 +92,8 @@ async def run(
             local_zalo = LocalZalo()
             await local_zalo.start()
             stack.push_async_callback(local_zalo.stop)
-            zalo_at = {"token": local_zalo.token, "api_url": local_zalo.url}
-            settings = replace(settings, zalo=replace(settings.zalo, **zalo_at))
+            local_at = replace(settings.zalo, token=local_zalo.token, api_url=local_zalo.url)
+            settings = replace(settings, zalo=local_at)
         requests = (AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES),
                     AiohttpRequest(connection_pool_size=1))  # fmt: skip
         application = build_telegram(settings, requests)
@@ -122,7 +122,8 @@ async def run(
         await application.start()
         stack.push_async_callback(application.stop)
         await telegram_step(lambda: start_updates(application, settings), tg.api_url, tg.token)
-        stack.push_async_callback(application.updater.stop)  # type: ignore[union-attr]
+        assert application.updater is not None  # built with one (start_updates uses it)
+        stack.push_async_callback(application.updater.stop)
         zalo = ZaloAdapter(dispatcher, settings.zalo) if settings.zalo.token else None
         if zalo is not None:
             await zalo.start()
@@ -160,7 +161,7 @@ async def run(
 
 
 def receiving_checks(
-    application: Application,  # type: ignore[type-arg]
+    application: TelegramApp,
     scheduler: AsyncIOScheduler,
     zalo: ZaloAdapter | None,
 ) -> dict[str, Callable[[], bool]]:
@@ -175,7 +176,7 @@ def receiving_checks(
 
 
 def staff_alert(
-    application: Application,  # type: ignore[type-arg]
+    application: TelegramApp,
     settings: Settings,
 ) -> Callable[[str], Awaitable[None]]:
     """Tell every staff member directly (not through the outbox, which may be what is stuck)."""
@@ -192,7 +193,7 @@ def staff_alert(
 
 def build_telegram(
     settings: Settings, requests: tuple[AiohttpRequest, AiohttpRequest]
-) -> Application:  # type: ignore[type-arg]
+) -> TelegramApp:
     """`requests`: for calls, and for getUpdates."""
     tg = settings.telegram
     return (
@@ -222,7 +223,7 @@ def build_outbox_bot(settings: Settings) -> Bot:
     )
 
 
-async def start_updates(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+async def start_updates(application: TelegramApp, settings: Settings) -> None:
     tg = settings.telegram
     assert application.updater is not None
     if tg.mode == "webhook":

@@ -16,10 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import Field, fields, is_dataclass, replace
 from datetime import time
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from usecases.settings import CHOICES, KEY, Settings
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = ["ConfigError", "Settings", "env_name", "load_settings"]
 
@@ -105,8 +108,8 @@ def _build(raw: dict[str, Any], keys: dict[str, tuple[str, ...]]) -> Settings:
     return replace(built, **top)
 
 
-def _field(owner: object, name: str) -> Field[Any]:
-    return next(f for f in fields(owner) if f.name == name)  # type: ignore[arg-type]
+def _field(owner: DataclassInstance, name: str) -> Field[Any]:
+    return next(f for f in fields(owner) if f.name == name)
 
 
 def _convert(key: str, value: Any, f: Field[Any], owner: type) -> Any:

@@ -118,7 +118,7 @@ class _OutboxCollector:
     @classmethod
     def registry(cls, outbox: health.OutboxHealth) -> CollectorRegistry:
         registry = CollectorRegistry(auto_describe=False)
-        registry.register(cls(outbox))  # type: ignore[arg-type]
+        registry.register(cls(outbox))
         return registry
 
     def collect(self) -> list[GaugeMetricFamily]:

@@ -11,7 +11,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeAlias, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -42,6 +43,10 @@ from usecases.messages import Choice, Reply
 
 __all__ = ["TelegramAdapter", "keyboard"]
 
+# PTB's Application is generic in its bot, context, data and job-queue types; the bot builds
+# it with PTB's defaults and never relies on them.
+TelegramApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
+
 log = logging.getLogger(__name__)
 T_ = TypeVar("T_")
 
@@ -59,7 +64,7 @@ class TelegramAdapter:
         # are handled in order: a code then /lichhoc must not race.
         self._order = PerPersonOrder()
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+    def register(self, application: TelegramApp) -> None:
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
         application.add_error_handler(self.on_error)
@@ -93,10 +98,7 @@ class TelegramAdapter:
                 await send(message, reply)
             elif not reply.toast:
                 user_id, text = query.from_user.id, reply.text
-                await _try(
-                    lambda u=user_id, t=text: context.bot.send_message(u, t),  # type: ignore[misc]
-                    "reply",
-                )
+                await _try(partial(context.bot.send_message, user_id, text), "reply")
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Ids only: no names or numbers in logs.
@@ -116,12 +118,13 @@ def to_incoming(update: Update, bot_username: str | None) -> Incoming:
     )
     query = update.callback_query
     if query is not None:  # a button's data is a command line without the slash
-        command, *args = (query.data or "").split() or [""]
-        return replace(base, command=command, args=tuple(args), pressed=True)
+        button, *words = (query.data or "").split() or [""]
+        return replace(base, command=button, args=tuple(words), pressed=True)
     message = update.effective_message
     assert message is not None
     text = message.text or message.caption or ""
-    command, args = None, ()
+    command: str | None = None
+    args: tuple[str, ...] = ()
     if text.startswith("/"):
         head, *rest = text.split()
         name, _, mention = head[1:].partition("@")
@@ -213,10 +216,7 @@ async def send(message: Message, reply: Reply) -> None:
     parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
     for i, part in enumerate(parts):
         markup = keyboard(reply) if i == len(parts) - 1 else None
-        await _try(
-            lambda part=part, markup=markup: bot.send_message(chat_id, part, reply_markup=markup),
-            "reply",
-        )
+        await _try(partial(bot.send_message, chat_id, part, reply_markup=markup), "reply")
 
 
 async def edit(message: Message, reply: Reply) -> None:

@@ -257,7 +257,8 @@ def to_incoming(update: ZaloUpdate) -> Incoming:
     """A Zalo update as the channel-neutral `Incoming`; "/cmd args" is a command."""
     # Images, stickers and voice arrive with no text: they can still answer an awaited input.
     text = (update.text or "").strip()
-    command, args = None, ()
+    command: str | None = None
+    args: tuple[str, ...] = ()
     if text.startswith("/") and len(text) > 1:
         head, *rest = text.split()
         command, args = head[1:].partition("@")[0].lower(), tuple(rest)

@@ -66,8 +66,12 @@ def split_text(text: str, limit: int) -> list[str]:
     for line in text.split("\n"):
         pieces = [line] if text_length(line) <= limit else _split_long_line(line, limit)
         for index, piece in enumerate(pieces):
-            joinable = index == 0 and current is not None
-            if joinable and text_length(current) + 1 + text_length(piece) <= limit:
+            joinable = (
+                index == 0
+                and current is not None
+                and text_length(current) + 1 + text_length(piece) <= limit
+            )
+            if joinable:
                 current = f"{current}\n{piece}"
             else:
                 flush()

@@ -73,9 +73,9 @@ class TelegramSender:
             self.limiter.pause_chat(chat_id, seconds)
             return D.RetryAfter(seconds)
         except Forbidden as exc:
-            message = exc.message.lower()
-            code = "not_started" if "initiate" in message else "blocked"
-            if "deactivated" in message or "kicked" in message:
+            reason = exc.message.lower()
+            code = "not_started" if "initiate" in reason else "blocked"
+            if "deactivated" in reason or "kicked" in reason:
                 code = "not_found"
             return D.Unreachable(code, exc.message)
         except BadRequest as exc:  # a subclass of NetworkError: before it

@@ -15,14 +15,11 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from texts import cli as T
+import typer
+from typer._click import exceptions as click_exc  # Typer ≥ 0.23 ships Click inside
+from typer._click import formatting as click_fmt
 
-try:  # Typer ≥ 0.23 ships Click inside; older ones depend on the `click` package.
-    from typer._click import exceptions as click_exc
-    from typer._click import formatting as click_fmt
-except ImportError:  # pragma: no cover - depends on the installed Typer
-    import click.exceptions as click_exc  # type: ignore[no-redef]
-    import click.formatting as click_fmt  # type: ignore[no-redef]
+from texts import cli as T
 
 __all__ = ["localize", "run_command"]
 
@@ -92,7 +89,7 @@ def run_command(command: Any, args: Sequence[str] | None, prog_name: str) -> int
             print(file=err)
         print(T.ERROR.format(message=usage_message(exc)), file=err)
         return exc.exit_code
-    except click_exc.Abort:
+    except typer.Abort:  # Typer's own since Click moved inside; not in click_exc
         print(T.ABORTED, file=err)
         return 1
     except click_exc.ClickException as exc:

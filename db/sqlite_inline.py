@@ -34,8 +34,9 @@ class InlineConnection(aiosqlite.Connection):
     _in_thread = 0
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        # aiosqlite leaves Connection._execute unannotated.
         if self._in_thread:
-            return await super()._execute(fn, *args, **kwargs)
+            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         try:
@@ -44,7 +45,9 @@ class InlineConnection(aiosqlite.Connection):
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
         self._in_thread += 1
-        return await super()._execute(self._waiting, partial(fn, *args, **kwargs))
+        return await super()._execute(  # type: ignore[no-untyped-call]
+            self._waiting, partial(fn, *args, **kwargs)
+        )
 
     def _waiting(self, call: Callable[[], Any]) -> Any:
         """On the worker thread: the same call, with SQLite's busy handler allowed to wait."""
@@ -62,7 +65,8 @@ def connect(database: str, **kwargs: Any) -> InlineConnection:
     kwargs.update(check_same_thread=False, timeout=0)  # used from two threads, one at a time
 
     def connector() -> sqlite3.Connection:
-        return sqlite3.connect(database, **kwargs)
+        connection: sqlite3.Connection = sqlite3.connect(database, **kwargs)
+        return connection
 
     connection = InlineConnection(connector, iter_chunk_size=64)
     connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite's own connections

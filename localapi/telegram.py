@@ -57,6 +57,8 @@ from typing import Any, Literal
 import aiohttp
 from aiohttp import web
 
+from localapi.http import LocalServer
+
 __all__ = [
     "CallbackAnswer",
     "FakeGroup",
@@ -213,10 +215,10 @@ def _parse_html(raw: str) -> tuple[str, list[dict[str, Any]]]:
                         f"can't parse entities: Unmatched end tag at byte offset "
                         f'{byte_offset(i)}, {expected}found "</{name}>"'
                     )
-                _tag, start, etype, extra = stack.pop()
-                if etype is not None and pos > start:
-                    entity = {"type": etype, "offset": start, "length": pos - start}
-                    entities.append({**entity, **extra})
+                _tag, start, opened_type, opened_extra = stack.pop()
+                if opened_type is not None and pos > start:
+                    entity = {"type": opened_type, "offset": start, "length": pos - start}
+                    entities.append({**entity, **opened_extra})
             else:
                 if name not in _HTML_TAGS:
                     raise _bad(
@@ -571,17 +573,44 @@ class _Chat:
 # People
 
 
-class _Actor:
-    """Somebody typing into one chat; shared by private-chat users and group members."""
+class _ChatView:
+    """One chat as a test sees it: the bot's messages there, and waiting for the next one."""
 
-    def __init__(self, server: LocalTelegram, user: FakeUser, chat: _Chat) -> None:
+    def __init__(self, server: LocalTelegram, chat: _Chat) -> None:
         self._server = server
-        self._user = user
         self._chat = chat
 
     @property
     def chat_id(self) -> int:
         return self._chat.id
+
+    def messages(self) -> list[SentMessage]:
+        """Bot messages in this chat, oldest first, deleted ones included (see .deleted)."""
+        return list(self._chat.messages)
+
+    def last(self) -> SentMessage | None:
+        alive = [m for m in self._chat.messages if not m.deleted]
+        return alive[-1] if alive else None
+
+    async def wait_for(
+        self,
+        match: Predicate,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a plain deadline is the point of this helper
+        *,
+        since_last_action: bool = True,
+    ) -> SentMessage:
+        """Wait for a bot message (sent or edited after this chat's last user action) matching
+        a substring of its text/caption or a predicate; AssertionError on timeout."""
+        after = self._chat.last_action_seq if since_last_action else -1
+        return await self._server._wait_for(self._chat, match, timeout, after)
+
+
+class _Actor(_ChatView):
+    """Somebody typing into one chat; shared by private-chat users and group members."""
+
+    def __init__(self, server: LocalTelegram, user: FakeUser, chat: _Chat) -> None:
+        super().__init__(server, chat)
+        self._user = user
 
     def send_text(self, text: str) -> int:
         """Type a message; leading /commands get bot_command entities as clients add them."""
@@ -660,26 +689,6 @@ class _Actor:
         """Press an inline button (by its text or callback_data) on the newest bot message."""
         return self._server._press(self._chat, self._user, label_or_data, message)
 
-    def messages(self) -> list[SentMessage]:
-        """Bot messages in this chat, oldest first, deleted ones included (see .deleted)."""
-        return list(self._chat.messages)
-
-    def last(self) -> SentMessage | None:
-        alive = [m for m in self._chat.messages if not m.deleted]
-        return alive[-1] if alive else None
-
-    async def wait_for(
-        self,
-        match: Predicate,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a plain deadline is the point of this helper
-        *,
-        since_last_action: bool = True,
-    ) -> SentMessage:
-        """Wait for a bot message (sent or edited after this chat's last user action) matching
-        a substring of its text/caption or a predicate; AssertionError on timeout."""
-        after = self._chat.last_action_seq if since_last_action else -1
-        return await self._server._wait_for(self._chat, match, timeout, after)
-
 
 class FakeUser(_Actor):
     """A person in their private chat with the bot (chat id == user id, like Telegram)."""
@@ -721,16 +730,8 @@ class FakeMember(_Actor):
         return f"FakeMember({self._user.user_id} in {self._chat.id})"
 
 
-class FakeGroup:
+class FakeGroup(_ChatView):
     """A group chat (negative id); members act through ``group.member(user)``."""
-
-    def __init__(self, server: LocalTelegram, chat: _Chat) -> None:
-        self._server = server
-        self._chat = chat
-
-    @property
-    def chat_id(self) -> int:
-        return self._chat.id
 
     @property
     def title(self) -> str:
@@ -738,23 +739,6 @@ class FakeGroup:
 
     def member(self, user: FakeUser) -> FakeMember:
         return FakeMember(self._server, user, self._chat)
-
-    def messages(self) -> list[SentMessage]:
-        return list(self._chat.messages)
-
-    def last(self) -> SentMessage | None:
-        alive = [m for m in self._chat.messages if not m.deleted]
-        return alive[-1] if alive else None
-
-    async def wait_for(
-        self,
-        match: Predicate,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a plain deadline is the point of this helper
-        *,
-        since_last_action: bool = True,
-    ) -> SentMessage:
-        after = self._chat.last_action_seq if since_last_action else -1
-        return await self._server._wait_for(self._chat, match, timeout, after)
 
     def __repr__(self) -> str:
         return f"FakeGroup({self._chat.id}, {self._chat.title!r})"
@@ -764,7 +748,7 @@ class FakeGroup:
 # The server
 
 
-class LocalTelegram:
+class LocalTelegram(LocalServer):
     """A Bot API server on aiohttp plus the people who talk to the bot. No global state: run
     as many as you like in one process, each on its own port."""
 
@@ -807,8 +791,6 @@ class LocalTelegram:
         self._webhook: dict[str, Any] | None = None
         self._webhook_error: tuple[int, str] | None = None
         self._webhook_task: asyncio.Task[None] | None = None
-        self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
         self._updates_pulse = _Pulse()
         self._messages_pulse = _Pulse()
@@ -858,13 +840,7 @@ class LocalTelegram:
         self._stopping = asyncio.Event()
         self._updates_pulse = _Pulse()
         self._messages_pulse = _Pulse()
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound_host, bound_port = self._runner.addresses[0][:2]
-        self.url = f"http://{bound_host}:{bound_port}"
-        self._session = aiohttp.ClientSession()
+        self.url = await self.listen(app, host, port, shutdown_timeout=0.5)
         if self._webhook is not None:
             self._start_webhook_delivery()
 
@@ -874,19 +850,7 @@ class LocalTelegram:
         self._updates_pulse.fire()
         self._messages_pulse.fire()
         await self._stop_webhook_delivery()
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> LocalTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
+        await self.close_http()
 
     # ---- people ---------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ import aiohttp
 from aiohttp import web
 
 from channels.zalo.client import TEXT_LIMIT, WEBHOOK_SECRET_HEADER, text_length
+from localapi.http import LocalServer
 
 __all__ = [
     "BLOCKED_DESCRIPTION",
@@ -231,7 +232,7 @@ class ZaloFakeMember(ZaloFakeUser):
         return self._group_id
 
 
-class LocalZalo:
+class LocalZalo(LocalServer):
     """An in-process Zalo Bot API server on aiohttp.web.
 
     Rate limits are off unless `enforce_limits`: Zalo publishes none, so the defaults
@@ -286,8 +287,6 @@ class LocalZalo:
         self._webhook_secret = ""
         self._webhook_queue: asyncio.Queue[ZaloInbound] = asyncio.Queue()
         self._webhook_task: asyncio.Task[None] | None = None
-        self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
         self._url: str | None = None
         self._methods: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
@@ -309,15 +308,8 @@ class LocalZalo:
             raise RuntimeError("LocalZalo is already started")
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        self._runner = runner
-        bound_host, bound_port = runner.addresses[0][:2]
-        self._url = f"http://{bound_host}:{bound_port}"
+        self._url = await self.listen(app, host, port, shutdown_timeout=2.0)
         self._closing.clear()
-        self._session = aiohttp.ClientSession()
         self._webhook_task = asyncio.create_task(self._webhook_worker())
 
     async def stop(self) -> None:
@@ -329,19 +321,7 @@ class LocalZalo:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._webhook_task
             self._webhook_task = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> LocalZalo:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
+        await self.close_http()
 
     @property
     def url(self) -> str:

@@ -17,7 +17,7 @@ import os
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import chain, islice
@@ -39,6 +39,7 @@ __all__ = [
     "Source",
     "Table",
     "TableSpec",
+    "cell_problems",
     "read_table",
 ]
 
@@ -54,6 +55,12 @@ SECTION = "_section"  # row key: the group title above the row ("I. Đảng ủy
 # for RowError.at; present only when there are some.
 CELL_PROBLEMS = "_cell_problems"
 _FORMULA_SHOWN = 40  # characters of a formula quoted in an error
+
+
+def cell_problems(values: Mapping[str, object]) -> list[str]:
+    """The row's `CELL_PROBLEMS`, as a new list (empty when there are none)."""
+    found = values.get(CELL_PROBLEMS)
+    return [str(problem) for problem in found] if isinstance(found, list) else []
 
 # Encodings tried, in order, when a CSV is not UTF-8: Windows Vietnamese, then the ANSI code
 # page of Western Windows (Excel's default "CSV" on an English machine).
@@ -199,7 +206,7 @@ class Table:
 
     def _emit(
         self, number: int, cells: tuple[object, ...], section: str | None
-    ) -> Iterator[tuple[int, dict[str, object]]]:
+    ) -> Generator[tuple[int, dict[str, object]], None, str | None]:
         """Yield one data row, or absorb a group title row; returns the current group title."""
         filled = [(i, v) for i, v in enumerate(cells) if v is not None]
         if len(filled) == 1 and self._is_section(*filled[0]):
@@ -515,7 +522,7 @@ class _Found:
 def _table(
     sheet_name: str,
     found: _Found,
-    head: list[tuple[int, tuple[object, ...]]],
+    head: Sequence[tuple[int, tuple[object, ...]]],
     rest: Iterable[tuple[int, tuple[object, ...]]],
     estimate: int,
     spec: TableSpec,
@@ -576,7 +583,7 @@ class _Matcher:
         return None
 
 
-def _locate(head: list[tuple[int, tuple[object, ...]]], spec: TableSpec) -> _Found | None:
+def _locate(head: Sequence[tuple[int, tuple[object, ...]]], spec: TableSpec) -> _Found | None:
     """The header: the row (or pair of rows) among the first ones naming the most columns.
 
     A two-row header wins only if it names strictly more columns than its first row alone,
@@ -589,7 +596,9 @@ def _locate(head: list[tuple[int, tuple[object, ...]]], spec: TableSpec) -> _Fou
         top = [clean(v) for v in raw]
         if sum(v is not None for v in top) < 2:
             continue
-        candidates = [(_evaluate(matcher, [(t, None) for t in top]), (number,))]
+        candidates: list[tuple[_Found | None, tuple[int, ...]]] = [
+            (_evaluate(matcher, [(t, None) for t in top]), (number,))
+        ]
         if index + 1 < len(head) and _is_label_row(raw) and _is_label_row(head[index + 1][1]):
             bottom = [clean(v) for v in head[index + 1][1]]
             candidates.append(
@@ -685,11 +694,11 @@ def _match_column(
         group = matcher.group(parent) if lower is None else None
         if group:
             return "group", group, parent
-    for text in (lower, parent):
-        if text:
-            name = matcher.prefix_match(text)
+    for written in (lower, parent):
+        if written:
+            name = matcher.prefix_match(written)
             if name and name not in taken:
-                return "field", name, text
+                return "field", name, written
     return None
 
 

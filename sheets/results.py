@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from sheets.errors import RowError, SheetError
-from sheets.reader import CELL_PROBLEMS, Progress, Source, TableSpec, read_table
+from sheets.reader import Progress, Source, TableSpec, cell_problems, read_table
 from sheets.roster import (
     BIRTH_ALIASES,
     BIRTH_FEMALE_ALIASES,
@@ -141,7 +141,7 @@ def parse_results(
     for number, values in table.rows(progress):
         if is_blank_person(values):
             continue
-        problems: list[str] = list(values.get(CELL_PROBLEMS) or [])  # type: ignore[call-overload]
+        problems = cell_problems(values)
         name = read_name(values, problems)
         birth, _, _ = read_birth(values, problems)
         phone = read_phone(values, problems)

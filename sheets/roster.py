@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sheets.errors import RowError, SheetError
-from sheets.reader import CELL_PROBLEMS, SECTION, Progress, Source, TableSpec, read_table
+from sheets.reader import SECTION, Progress, Source, TableSpec, cell_problems, read_table
 from vn.dates import DateError, parse_date, year_only
 from vn.phones import PhoneError, display_phone, normalize_phone
 from vn.text import clean, fold, name_key, title_case_if_shouting
@@ -176,7 +176,7 @@ def parse_roster(
     for number, values in table.rows(progress):
         if is_blank_person(values):
             continue
-        row_errors: list[str] = list(values.get(CELL_PROBLEMS) or [])  # type: ignore[call-overload]
+        row_errors = cell_problems(values)
         name = read_name(values, row_errors)
         birth, birth_year, gender_from_birth = read_birth(values, row_errors)
         phone = read_phone(values, row_errors)

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from itertools import pairwise
 
 from sheets.errors import RowError, SheetError
-from sheets.reader import CELL_PROBLEMS, SECTION, Progress, Source, TableSpec, read_table
+from sheets.reader import SECTION, Progress, Source, TableSpec, cell_problems, read_table
 from vn.dates import (
     WEEKDAYS,
     DateError,
@@ -140,7 +140,7 @@ def parse_schedule(
     for number, values in table.rows(progress):
         if _is_blank(values) or _is_day_off(values):
             continue
-        problems: list[str] = list(values.get(CELL_PROBLEMS) or [])  # type: ignore[call-overload]
+        problems = cell_problems(values)
         day, weekday = _day(values, carried, problems)
         if values.get("day") is not None:
             carried_weekday = weekday
@@ -220,8 +220,8 @@ def _words_around_date(value: object) -> str | None:
         return None
     rest = _DATE_IN_TEXT_RE.sub(" ", text)
     rest = re.sub(r"\b(?:ngày|ngay)\b|[,()\-:]", " ", rest, flags=re.IGNORECASE)
-    rest = clean(rest)
-    return rest if rest and fold(rest) in _WEEKDAY_WORDS else None
+    words = clean(rest)
+    return words if words and fold(words) in _WEEKDAY_WORDS else None
 
 
 def _is_day_off(values: Mapping[str, object]) -> bool:

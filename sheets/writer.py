@@ -63,7 +63,7 @@ def write_xlsx(sheets: Sequence[SheetSpec]) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the blank sheet a new workbook starts with
     used_titles: set[str] = set()
     # A workbook with no sheet cannot be saved; an empty export still opens.
     for spec in sheets or (SheetSpec("Trang 1", (), ()),):

@@ -12,12 +12,12 @@ import asyncio
 import itertools
 import os
 import shutil
-import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from db.database import Database
 from db.migrate import upgrade_sync
-from localapi.telegram import LocalTelegram
+from db.models import ChatAccount
+from localapi import harness
+from localapi.telegram import FakeUser, LocalTelegram
 from localapi.zalo import LocalZalo
 from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
@@ -41,7 +43,11 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PG_ENV = "SLL_TEST_POSTGRES_URL"
 CENTRE = "Trung tâm Chính trị huyện Bắc Yên"
 # The sample class's first session is Monday 04/03/2024 7h30; tests live the evening before.
+FIRST_SESSION = datetime(2024, 3, 4, 7, 30, tzinfo=TZ)
+CHECK_IN_OPEN = FIRST_SESSION + timedelta(minutes=5)  # 7h35: check-in open, not yet late
 SAMPLE_EVE = datetime(2024, 3, 3, 18, 0, tzinfo=TZ)
+# Lê Thị Ngọc Lan, TT 1 of the sample roster, and the phone number she shares to link.
+LAN_PHONE = "0731706690"
 
 _counter = itertools.count()
 
@@ -155,36 +161,74 @@ async def sample_class(database: Database, centre_id: int) -> SampleClass:
     return await make_sample_class(database, centre_id)
 
 
-# --- the real bot process against the local Telegram ---------------------------------------
+async def add_sample_leader(db: Database, centre_id: int) -> None:
+    """Hà Văn Thắng, leader of Đoàn xã Phiêng Ban (a unit of the sample roster), as
+    `BotProcess.set_up_class` adds him with the staff command line."""
+    await classes.add_unit_leader(
+        db.uow(),
+        centre_id=centre_id,
+        unit_name="Đoàn xã Phiêng Ban",
+        full_name="Hà Văn Thắng",
+        phone="0912345678",
+    )
+
+
+async def link_account(db: Database, channel: str, account_id: str | int, person_id: int) -> None:
+    """A chat account linked to this person the day before the first session."""
+    async with db.uow() as uow:
+        uow.session.add(
+            ChatAccount(
+                channel=channel,
+                external_id=str(account_id),
+                chat_id=str(account_id),
+                person_id=person_id,
+                linked_at=FIRST_SESSION - timedelta(days=1),
+            )
+        )
+        await uow.commit()
+
+
+async def first_morning(
+    db_url: str, channel: str, accounts: Sequence[str | int]
+) -> tuple[SampleClass, list[str]]:
+    """A new database with the sample class, TT 1 its monitor, and these chat accounts (on
+    `channel`) linked to TT 1, TT 2, … in order. Returns the class and the learners' names in
+    roster order."""
+    db = Database(db_url)
+    try:
+        await db.migrate()
+        centre_id = await identity.ensure_centre(db.uow(), CENTRE)
+        sample = await make_sample_class(db, centre_id)
+        await classes.set_monitor(db.uow(), class_id=sample.id, who="1")
+        learners = await classes.list_learners(db.uow(), class_id=sample.id)
+        for account, learner in zip(accounts, learners, strict=False):
+            await link_account(db, channel, account, learner.person.id)
+    finally:
+        await db.dispose()
+    return sample, [learner.person.full_name for learner in learners]
+
+
+async def link_lan(telegram: LocalTelegram, user_id: int = 1001) -> FakeUser:
+    """Lan links her Telegram account by sharing her phone number (the class must exist)."""
+    lan = telegram.user(user_id, "Lan")
+    lan.share_contact(LAN_PHONE)
+    await lan.wait_for("đã được liên kết", timeout=10)
+    return lan
+
+
+# --- the real bot process against the local Telegram (localapi/harness.py) ------------------
+
+STAFF_ID = 777000
 
 
 @dataclass
-class BotProcess:
-    telegram: LocalTelegram
-    db_url: str
-    staff_id: int
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    env: dict[str, str] = field(default_factory=dict)
-    zalo: LocalZalo | None = None  # the local Zalo it also polls, if started with one
+class BotProcess(harness.BotRun):
+    """The bot a test started, with the servers and database it was given."""
 
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    async def stop(self) -> int:
-        """SIGTERM and wait, off the event loop: the bot's last requests need the in-process
-        local Telegram to answer."""
-        return await asyncio.to_thread(self._stop)
-
-    def _stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+    telegram: LocalTelegram = field(kw_only=True)
+    db_url: str = field(kw_only=True)
+    staff_id: int = field(default=STAFF_ID, kw_only=True)
+    zalo: LocalZalo | None = field(default=None, kw_only=True)  # the local Zalo it also polls
 
     def set_up_class(self, code: str = "SC-K4") -> None:
         """What staff do first, with the staff command line: the sample class, its roster and
@@ -199,6 +243,24 @@ class BotProcess:
         for args in steps:
             result = self.cli(*args)
             assert result.returncode == 0, result.stderr
+
+    async def class_with_lan(self, code: str = "SC-K4") -> FakeUser:
+        """`set_up_class`, then Lan links on Telegram (`link_lan`)."""
+        self.set_up_class(code)
+        return await link_lan(self.telegram)
+
+    def import_results(self, code: str = "SC-K4") -> subprocess.CompletedProcess[str]:
+        """The sample results, imported with `sll ket-qua nhap` (not yet published)."""
+        imported = self.cli(
+            "ket-qua", "nhap", code, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx")
+        )
+        assert imported.returncode == 0, imported.stderr
+        return imported
+
+    def publish_results(self, code: str = "SC-K4") -> None:
+        """What staff confirm with `sll ket-qua cong-bo --dong-y`."""
+        published = self.cli("ket-qua", "cong-bo", code, "--dong-y")
+        assert published.returncode == 0, published.stderr
 
     def invite_code(self, name: str, code: str = "SC-K4") -> str:
         """The invite code printed by `sll lop loi-moi` for this person."""
@@ -219,24 +281,27 @@ class BotProcess:
         )
 
 
-STAFF_ID = 777000
+def sqlite_url(folder: Path) -> str:
+    """The bot's database: a fresh SQLite file in the test's folder."""
+    return f"sqlite+aiosqlite:///{folder / 'bot.sqlite3'}"
 
 
-def bot_env(telegram: LocalTelegram, db_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLL_")}
-    env["SLL_HEALTH_PORT"] = "0"  # many bots start in one run; the health tests choose a port
-    env["SLL_WEB_PORT"] = "0"  # likewise the web console: its tests choose a free port
-    env.update(
-        SLL_CONFIG=str(REPO / "tests" / "no-config.toml"),
-        SLL_TELEGRAM_TOKEN=telegram.token,
-        SLL_TELEGRAM_API_URL=telegram.url,
-        SLL_DATABASE_URL=db_url,
+def bot_env(
+    telegram: LocalTelegram, db_url: str, *, zalo: LocalZalo | None = None, **extra: str
+) -> dict[str, str]:
+    """The harness's environment, as staff of the sample centre with the sample data; `extra`
+    last (a test may give its own SLL_CONFIG)."""
+    env = harness.bot_env(
+        telegram,
+        db_url,
+        zalo=zalo,
         SLL_TELEGRAM_STAFF_IDS=str(STAFF_ID),
         SLL_CENTRE_NAME=CENTRE,
         SLL_SAMPLE_DATA=str(SAMPLES),
-        PYTHONUNBUFFERED="1",
     )
-    env.update(extra)  # a test may give its own SLL_CONFIG
+    if zalo is not None:  # a short long poll: a stop waits for the one in flight (no offset)
+        env["SLL_ZALO_POLL_TIMEOUT"] = "2"
+    env.update(extra)
     return env
 
 
@@ -248,34 +313,33 @@ async def start_bot(
     zalo: LocalZalo | None = None,
     **extra: str,
 ) -> BotProcess:
-    """Start `python -m bot`; with `zalo`, it serves that local Zalo beside Telegram."""
-    if zalo is not None:
-        # A short long poll: a stop waits for the one in flight (Zalo has no offset).
-        extra = {
-            "SLL_ZALO_TOKEN": zalo.token,
-            "SLL_ZALO_API_URL": zalo.url,
-            "SLL_ZALO_POLL_TIMEOUT": "2",
-            **extra,
-        }
-    env = bot_env(telegram, db_url, **extra)
-    log_path = tmp_path / f"bot-{next(_counter)}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: ASYNC220 - returns at once; we talk to it over HTTP
-            [sys.executable, "-m", "bot"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    bot = BotProcess(telegram, db_url, STAFF_ID, process, log_path, env, zalo)
-    for _ in range(300):  # the bot is ready once it polls for updates (on each channel)
-        polls_zalo = zalo is None or zalo.stats.requests["getUpdates"]
-        if polls_zalo and any(  # or, in webhook mode, once it has set its webhook
-            telegram.stats.requests[name]
-            for name in ("getupdates", "getUpdates", "setwebhook", "setWebhook")
-        ):
-            return bot
-        if process.poll() is not None:
-            raise AssertionError(f"bot exited early:\n{bot.log()}")
-        await asyncio.sleep(0.1)
-    await bot.stop()
-    raise AssertionError(f"bot did not start polling:\n{bot.log()}")
+    """Start `python -m bot` and wait until it serves; with `zalo`, that local Zalo too."""
+    env = bot_env(telegram, db_url, zalo=zalo, **extra)
+    run = harness.spawn(env, tmp_path / f"bot-{next(_counter)}.log")
+    bot = BotProcess(run.process, run.log_path, env, telegram=telegram, db_url=db_url, zalo=zalo)
+    await harness.wait_serving(bot, telegram, zalo)
+    return bot
+
+
+@asynccontextmanager
+async def running_bot(
+    telegram: LocalTelegram,
+    tmp_path: Path,
+    *,
+    now: datetime,
+    zalo: LocalZalo | None = None,
+    **extra: str,
+) -> AsyncIterator[BotProcess]:
+    """The bot on the test's SQLite file, its clock at `now`, for the block; it must then shut
+    down cleanly (exit code 0)."""
+    bot = await start_bot(
+        telegram, sqlite_url(tmp_path), tmp_path, zalo=zalo, SLL_FAKE_NOW=now.isoformat(), **extra
+    )
+    try:
+        yield bot
+    finally:
+        code = await bot.stop()
+    assert code == 0, f"bot did not shut down cleanly ({code}):\n{bot.log()}"
 
 
 @pytest.fixture
@@ -296,11 +360,26 @@ async def local_zalo() -> AsyncIterator[LocalZalo]:
 
 
 @pytest.fixture
-async def bot(local_telegram: LocalTelegram, tmp_path: Path) -> AsyncIterator[BotProcess]:
+def bot_now() -> datetime:
+    """The clock of `bot` and `bot_with_zalo`: the evening before the sample class starts. A
+    test module overrides this fixture to live at another time."""
+    return SAMPLE_EVE
+
+
+@pytest.fixture
+async def bot(
+    local_telegram: LocalTelegram, tmp_path: Path, bot_now: datetime
+) -> AsyncIterator[BotProcess]:
     """The real bot process (`python -m bot`), on a fresh SQLite file, polling the local
-    Telegram; the clock is the evening before the sample class starts."""
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    process = await start_bot(local_telegram, db_url, tmp_path, SLL_FAKE_NOW=SAMPLE_EVE.isoformat())
-    yield process
-    code = await process.stop()
-    assert code == 0, f"bot did not shut down cleanly ({code}):\n{process.log()}"
+    Telegram, its clock at `bot_now`."""
+    async with running_bot(local_telegram, tmp_path, now=bot_now) as process:
+        yield process
+
+
+@pytest.fixture
+async def bot_with_zalo(
+    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path, bot_now: datetime
+) -> AsyncIterator[BotProcess]:
+    """`bot`, serving the local Zalo beside the local Telegram."""
+    async with running_bot(local_telegram, tmp_path, now=bot_now, zalo=local_zalo) as process:
+        yield process

@@ -7,19 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from db.database import Database
-from db.models import ChatAccount
 from localapi.telegram import LocalTelegram
-from tests.conftest import CENTRE, TZ, BotProcess, make_sample_class, start_bot
-from usecases import classes, identity
+from tests.conftest import CHECK_IN_OPEN, BotProcess, first_morning, running_bot, sqlite_url
 
-FIRST = datetime(2024, 3, 4, 7, 30, tzinfo=TZ)
 MONITOR_TG, LEARNER_TG, OTHER_TG = 2001, 2002, 2003
 
 
@@ -29,40 +24,15 @@ class Morning:
     names: list[str]  # learners in roster order
 
 
-async def link(db: Database, telegram_id: int, person_id: int) -> None:
-    async with db.uow() as uow:
-        uow.session.add(
-            ChatAccount(
-                channel="telegram",
-                external_id=str(telegram_id),
-                chat_id=str(telegram_id),
-                person_id=person_id,
-                linked_at=FIRST - timedelta(days=1),
-            )
-        )
-        await uow.commit()
-
-
 @pytest.fixture
 async def morning(local_telegram: LocalTelegram, tmp_path: Path) -> AsyncIterator[Morning]:
     """The sample class, its monitor (TT 1) and a learner (TT 2) linked; the bot's clock at
     7h35 on the first morning (check-in open, not yet late)."""
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    db = Database(db_url)
-    await db.migrate()
-    centre_id = await identity.ensure_centre(db.uow(), CENTRE)
-    sample = await make_sample_class(db, centre_id)
-    learners = await classes.list_learners(db.uow(), class_id=sample.id)
-    await classes.set_monitor(db.uow(), class_id=sample.id, who="1")
-    await link(db, MONITOR_TG, learners[0].person.id)
-    await link(db, LEARNER_TG, learners[1].person.id)
-    await link(db, OTHER_TG, learners[2].person.id)
-    await db.dispose()
-    now = (FIRST + timedelta(minutes=5)).isoformat()
-    bot = await start_bot(local_telegram, db_url, tmp_path, SLL_FAKE_NOW=now)
-    yield Morning(bot, [x.person.full_name for x in learners])
-    code = await bot.stop()
-    assert code == 0, f"bot did not shut down cleanly ({code}):\n{bot.log()}"
+    _, names = await first_morning(
+        sqlite_url(tmp_path), "telegram", [MONITOR_TG, LEARNER_TG, OTHER_TG]
+    )
+    async with running_bot(local_telegram, tmp_path, now=CHECK_IN_OPEN) as bot:
+        yield Morning(bot, names)
 
 
 async def test_a_learner_checks_in_the_monitor_marks_the_rest_and_staff_see_the_counts(

@@ -18,7 +18,7 @@ from db import backup
 from db.database import Database
 from db.models import Attendance, AttendanceChange, Person
 from localapi.telegram import LocalTelegram
-from tests.conftest import CENTRE, PG_ENV, SAMPLE_EVE, _pg_admin, make_sample_class, start_bot
+from tests.conftest import CENTRE, PG_ENV, SAMPLE_EVE, _pg_admin, make_sample_class, running_bot
 from tests.test_attendance import FIRST, code_of, make_world
 from usecases import attendance as A
 from usecases import identity
@@ -177,9 +177,7 @@ async def test_postgresql_backup_restores_into_another_database(
 async def test_staff_back_up_while_the_bot_runs_and_cannot_restore_under_it(
     local_telegram: LocalTelegram, tmp_path: Path
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    bot = await start_bot(local_telegram, db_url, tmp_path, SLL_FAKE_NOW=SAMPLE_EVE.isoformat())
-    try:
+    async with running_bot(local_telegram, tmp_path, now=SAMPLE_EVE) as bot:
         bot.set_up_class()
         made = bot.cli("sao-luu", "--den", str(tmp_path / "sao-luu"))
         assert made.returncode == 0, made.stderr
@@ -187,8 +185,6 @@ async def test_staff_back_up_while_the_bot_runs_and_cannot_restore_under_it(
         refused = bot.cli("khoi-phuc", "--dong-y", str(copy))
         assert refused.returncode == 1
         assert "Bot đang chạy" in refused.stderr and "Traceback" not in refused.stderr
-    finally:
-        assert await bot.stop() == 0, bot.log()
     restored = bot.cli("khoi-phuc", "--dong-y", str(copy))
     assert restored.returncode == 0, restored.stderr
     assert "Đã khôi phục" in restored.stdout

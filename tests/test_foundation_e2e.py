@@ -9,8 +9,15 @@ import openpyxl
 
 from db.database import Database
 from localapi.telegram import LocalTelegram
-from tests.conftest import CENTRE, SAMPLE_EVE, SAMPLES, BotProcess, make_sample_class
-from usecases import classes, identity
+from tests.conftest import (
+    CENTRE,
+    SAMPLE_EVE,
+    SAMPLES,
+    BotProcess,
+    add_sample_leader,
+    make_sample_class,
+)
+from usecases import identity
 from usecases.linking import create_invites
 
 CLASS = "SC-K4"
@@ -55,13 +62,7 @@ async def _set_up_directly(bot: BotProcess) -> str:
     try:
         centre_id = await identity.ensure_centre(db.uow(), CENTRE)
         sample = await make_sample_class(db, centre_id, CLASS)
-        await classes.add_unit_leader(
-            db.uow(),
-            centre_id=centre_id,
-            unit_name="Đoàn xã Phiêng Ban",
-            full_name="Hà Văn Thắng",
-            phone="0912345678",
-        )
+        await add_sample_leader(db, centre_id)
         invites = await create_invites(db.uow(), class_id=sample.id, now=SAMPLE_EVE)
         return next(code for _, code, role in invites if role == "leader")
     finally:

@@ -4,15 +4,12 @@ Telegram line by line, cut into messages only at line breaks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from channels.zalo import TEXT_LIMIT, text_length
 from localapi.telegram import FakeUser, LocalTelegram
 from localapi.zalo import LocalZalo, ZaloFakeUser
-from tests.conftest import SAMPLE_EVE, BotProcess, start_bot
+from tests.conftest import BotProcess
 from tests.test_zalo_e2e import LAN, _says, _set_up
 
 CLASS = "SC-K4"
@@ -28,15 +25,9 @@ def _notice(tag: str, lines: int = 45) -> str:
 
 
 @pytest.fixture
-async def bot(
-    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
-) -> AsyncIterator[BotProcess]:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    process = await start_bot(
-        local_telegram, db_url, tmp_path, zalo=local_zalo, SLL_FAKE_NOW=SAMPLE_EVE.isoformat()
-    )
-    yield process
-    assert await process.stop() == 0, process.log()
+def bot(bot_with_zalo: BotProcess) -> BotProcess:
+    """Both channels: the local Telegram and the local Zalo."""
+    return bot_with_zalo
 
 
 async def _zalo_parts(user: ZaloFakeUser, tag: str, last: str) -> list[str]:

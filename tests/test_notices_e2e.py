@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from db.database import Database
 from localapi.telegram import LocalTelegram
-from tests.conftest import CENTRE, BotProcess, make_sample_class
-from usecases import classes, identity
+from tests.conftest import CENTRE, BotProcess, add_sample_leader, link_lan, make_sample_class
+from usecases import identity
 
 CLASS = "SC-K4"
 
@@ -17,13 +17,7 @@ async def _set_up(bot: BotProcess) -> None:
     try:
         centre_id = await identity.ensure_centre(db.uow(), CENTRE)
         await make_sample_class(db, centre_id, CLASS)
-        await classes.add_unit_leader(
-            db.uow(),
-            centre_id=centre_id,
-            unit_name="Đoàn xã Phiêng Ban",
-            full_name="Hà Văn Thắng",
-            phone="0912345678",
-        )
+        await add_sample_leader(db, centre_id)
     finally:
         await db.dispose()
 
@@ -68,9 +62,7 @@ async def test_a_learner_cannot_use_staff_notice_commands(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
     await _set_up(bot)
-    lan = local_telegram.user(1001, "Lan")
-    lan.share_contact("0731706690")
-    await lan.wait_for("đã được liên kết")
+    lan = await link_lan(local_telegram)
     lan.send_command("thongbao", CLASS)
     reply = await lan.wait_for(lambda m: True)
     assert "Đã xếp" not in (reply.text or "")
@@ -80,9 +72,7 @@ async def test_staff_broadcast_a_message_to_a_class_in_chat(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
     await _set_up(bot)
-    lan = local_telegram.user(1001, "Lan")
-    lan.share_contact("0731706690")
-    await lan.wait_for("đã được liên kết")
+    lan = await link_lan(local_telegram)
     staff = local_telegram.user(bot.staff_id, "Cán bộ")
     staff.send_command("nhantin", CLASS)
     await staff.wait_for("Bạn gửi nội dung tin")

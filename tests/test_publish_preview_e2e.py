@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from db.database import Database
 from db.models import Notification
 from localapi.telegram import LocalTelegram
-from tests.conftest import SAMPLES, BotProcess
+from tests.conftest import BotProcess
 
 CLASS = "SC-K4"
 
@@ -26,8 +26,7 @@ async def test_congbo_shows_counts_and_a_sample_and_publishes_only_when_confirme
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
     bot.set_up_class(CLASS)
-    imported = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
-    assert imported.returncode == 0, imported.stderr
+    bot.import_results(CLASS)
     before = await _notices(bot.db_url)
 
     staff = local_telegram.user(bot.staff_id, "Cán bộ")

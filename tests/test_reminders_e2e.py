@@ -8,10 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from localapi.telegram import LocalTelegram
-from tests.conftest import SAMPLE_EVE, TZ, start_bot
+from tests.conftest import FIRST_SESSION, SAMPLE_EVE, TZ, running_bot
 
 CLASS = "SC-K4"
-FIRST_SESSION = SAMPLE_EVE.replace(day=4, hour=7, minute=30)  # Monday 04/03/2024 7h30
 MINUTES = re.compile(r"Còn (\d+) phút nữa")
 FIRST, SECOND = "Buổi 1:", "Buổi 2:"
 
@@ -19,28 +18,18 @@ FIRST, SECOND = "Buổi 1:", "Buổi 2:"
 async def test_a_reminder_sent_late_after_a_restart_counts_the_minutes_left_then(
     local_telegram: LocalTelegram, tmp_path: Path
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    bot = await start_bot(local_telegram, db_url, tmp_path, SLL_FAKE_NOW=SAMPLE_EVE.isoformat())
-    try:
-        bot.set_up_class(CLASS)
-        lan = local_telegram.user(1001, "Lan")
-        lan.share_contact("0731706690")
-        await lan.wait_for("đã được liên kết", timeout=10)
+    async with running_bot(local_telegram, tmp_path, now=SAMPLE_EVE) as bot:
+        lan = await bot.class_with_lan(CLASS)
         announced = bot.cli("tin", "thong-bao", CLASS)  # plans the reminders
         assert announced.returncode == 0, announced.stderr
         await lan.wait_for("THÔNG BÁO TRIỆU TẬP", timeout=30)
-    finally:
-        assert await bot.stop() == 0, bot.log()
 
     # Down all night: back at 7h20, past both reminders' due times (19h00 and 6h30).
     back = (FIRST_SESSION - timedelta(minutes=10)).astimezone(TZ)
-    bot = await start_bot(local_telegram, db_url, tmp_path, SLL_FAKE_NOW=back.isoformat())
-    try:
+    async with running_bot(local_telegram, tmp_path, now=back):  # the same database file
         reminder = await lan.wait_for(lambda m: _reminder_of(m.text, FIRST), 30)
         # The afternoon session's evening reminder, late too, says "today" (not "tomorrow").
         later = await lan.wait_for(lambda m: _reminder_of(m.text, SECOND), 30)
-    finally:
-        assert await bot.stop() == 0, bot.log()
     text = reminder.text or ""
     found = MINUTES.search(text)
     assert found is not None, text

@@ -3,24 +3,16 @@ local Telegram, which answers a reply with 429 or fails a button's callback answ
 
 from __future__ import annotations
 
-from localapi.telegram import FakeUser, LocalTelegram
+from localapi.telegram import LocalTelegram
 from tests.conftest import BotProcess
 
 CLASS = "SC-K4"
 
 
-async def _linked_learner(bot: BotProcess, local_telegram: LocalTelegram) -> FakeUser:
-    bot.set_up_class(CLASS)
-    lan = local_telegram.user(1001, "Lan")
-    lan.share_contact("0731706690")
-    await lan.wait_for("đã được liên kết", timeout=10)
-    return lan
-
-
 async def test_a_reply_that_meets_flood_control_goes_after_the_wait(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    lan = await _linked_learner(bot, local_telegram)
+    lan = await bot.class_with_lan(CLASS)
     refused = local_telegram.stats.answered_429
     local_telegram.fail_next("sendMessage", kind="429", retry_after=1)
     lan.send_command("lichhoc")
@@ -33,7 +25,7 @@ async def test_a_reply_that_meets_flood_control_goes_after_the_wait(
 async def test_a_failed_answer_to_a_button_press_does_not_drop_its_replies(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    lan = await _linked_learner(bot, local_telegram)
+    lan = await bot.class_with_lan(CLASS)
     local_telegram.fail_next("answerCallbackQuery", times=3, kind="5xx")
     lan.press("📅 Lịch học")
     schedule = await lan.wait_for("Lịch học lớp", timeout=15)

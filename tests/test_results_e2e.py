@@ -8,7 +8,7 @@ import io
 import openpyxl
 
 from localapi.telegram import FakeUser, LocalTelegram, SentMessage
-from tests.conftest import SAMPLES, BotProcess
+from tests.conftest import BotProcess
 
 CLASS = "SC-K4"
 # The outbox dispatcher looks at least every safety tick (30 s by default).
@@ -18,16 +18,12 @@ DELIVERY_TIMEOUT = 60
 async def test_results_reach_the_learner_and_her_units_leader_once_published(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    bot.set_up_class(CLASS)
-    lan = local_telegram.user(1001, "Lan")
-    lan.share_contact("0731706690")
-    await lan.wait_for("đã được liên kết", timeout=10)
+    lan = await bot.class_with_lan(CLASS)
     leader = local_telegram.user(1003, "Thắng")
     leader.send_start(bot.invite_code("Hà Văn Thắng", CLASS))
     await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
 
-    imported = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
-    assert imported.returncode == 0, imported.stderr
+    imported = bot.import_results(CLASS)
     assert "Đã nhập kết quả của 45 học viên" in imported.stdout
 
     lan.send_command("ketqua")
@@ -70,10 +66,7 @@ async def test_results_reach_the_learner_and_her_units_leader_once_published(
 async def test_results_are_never_shown_in_a_group_chat(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    bot.set_up_class(CLASS)
-    lan = local_telegram.user(1001, "Lan")
-    lan.share_contact("0731706690")
-    await lan.wait_for("đã được liên kết", timeout=10)
+    lan = await bot.class_with_lan(CLASS)
     group = local_telegram.group(-100123, "Lớp SC-K4")
     group.member(lan).send_command("ketqua")
     reply = await group.wait_for("nhắn riêng", timeout=10)
@@ -84,9 +77,8 @@ async def test_staff_get_the_months_statistics_with_a_workbook_and_a_chart(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
     bot.set_up_class(CLASS)
-    result = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
-    assert result.returncode == 0, result.stderr
-    assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
+    bot.import_results(CLASS)
+    bot.publish_results(CLASS)
 
     staff = local_telegram.user(bot.staff_id, "Cán bộ")
     staff.send_command("thongke")
@@ -113,8 +105,7 @@ async def _leader_and_results(bot: BotProcess, local_telegram: LocalTelegram) ->
     leader = local_telegram.user(1003, "Thắng")
     leader.send_start(bot.invite_code("Hà Văn Thắng", CLASS))
     await leader.wait_for("đã được liên kết với đơn vị", timeout=10)
-    imported = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
-    assert imported.returncode == 0, imported.stderr
+    bot.import_results(CLASS)
     return leader
 
 
@@ -130,7 +121,7 @@ async def test_a_refused_results_file_leaves_the_summary_text_and_staff_are_told
     leader = await _leader_and_results(bot, local_telegram)
     staff = local_telegram.user(bot.staff_id, "Cán bộ")
     local_telegram.fail_next("sendDocument", kind="400")
-    assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
+    bot.publish_results(CLASS)
 
     summary = await leader.wait_for(SUMMARY, timeout=DELIVERY_TIMEOUT)
     assert summary.text is not None and "Lê Thị Ngọc Lan: 8 / 9 — Khá" in summary.text
@@ -163,7 +154,7 @@ async def test_a_results_file_retried_after_network_errors_comes_once_with_one_s
     the summary text went once, before, whatever happened to the file."""
     leader = await _leader_and_results(bot, local_telegram)
     local_telegram.fail_next("sendDocument", times=2, kind="5xx")
-    assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
+    bot.publish_results(CLASS)
 
     sheet = await leader.wait_for(lambda m: m.document is not None, timeout=DELIVERY_TIMEOUT)
     assert "đính kèm" not in (sheet.caption or "")
@@ -177,9 +168,8 @@ async def test_statistics_come_as_text_then_each_file_tried_and_a_refused_one_is
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
     bot.set_up_class(CLASS)
-    result = bot.cli("ket-qua", "nhap", CLASS, str(SAMPLES / "ket-qua-so-cap-llct-k4-2024.xlsx"))
-    assert result.returncode == 0, result.stderr
-    assert bot.cli("ket-qua", "cong-bo", CLASS, "--dong-y").returncode == 0
+    bot.import_results(CLASS)
+    bot.publish_results(CLASS)
     staff = local_telegram.user(bot.staff_id, "Cán bộ")
     local_telegram.fail_next("sendDocument", kind="400")  # the workbook is refused
     staff.send_command("thongke")

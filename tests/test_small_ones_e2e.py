@@ -5,28 +5,18 @@ for distance can be sent again, a number or emoji is not a question, a greeting 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import update
 
 from db.database import Database
 from db.models import Session
-from localapi.telegram import FakeUser, LocalTelegram
-from tests.conftest import CENTRE, BotProcess, make_sample_class, start_bot
-from tests.test_attendance_e2e import FIRST, LEARNER_TG, MONITOR_TG, link
-from usecases import classes, identity
+from localapi.telegram import LocalTelegram
+from tests.conftest import CHECK_IN_OPEN, BotProcess, first_morning, running_bot, sqlite_url
+from tests.test_attendance_e2e import LEARNER_TG, MONITOR_TG
 
 CLASS = "SC-K4"
 VENUE = (21.0285, 105.8542)
-
-
-async def _linked_learner(bot: BotProcess, local_telegram: LocalTelegram) -> FakeUser:
-    bot.set_up_class(CLASS)
-    lan = local_telegram.user(1001, "Lan")
-    lan.share_contact("0731706690")
-    await lan.wait_for("đã được liên kết", timeout=10)
-    return lan
 
 
 async def _queue(bot: BotProcess, local_telegram: LocalTelegram) -> str:
@@ -42,7 +32,7 @@ async def _queue(bot: BotProcess, local_telegram: LocalTelegram) -> str:
 async def test_a_stale_send_button_under_an_older_draft_sends_nothing(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    lan = await _linked_learner(bot, local_telegram)
+    lan = await bot.class_with_lan(CLASS)
     lan.send_text("Phòng học buổi chiều ở đâu ạ?")
     older = await lan.wait_for("Phòng học buổi chiều", timeout=10)
     lan.send_text("Mấy giờ tan học ạ?")
@@ -61,7 +51,7 @@ async def test_a_stale_send_button_under_an_older_draft_sends_nothing(
 async def test_a_question_sent_as_a_photo_says_the_photo_does_not_reach_staff(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    lan = await _linked_learner(bot, local_telegram)
+    lan = await bot.class_with_lan(CLASS)
     lan.send_photo(b"\xff\xd8\xff\xe0 not really a jpeg", caption="Tài liệu trang này in mờ ạ?")
     offer = await lan.wait_for("Tài liệu trang này in mờ", timeout=10)
     assert "ảnh hoặc tệp không chuyển được tới cán bộ" in (offer.text or "")
@@ -72,7 +62,7 @@ async def test_a_question_sent_as_a_photo_says_the_photo_does_not_reach_staff(
 async def test_a_number_or_an_emoji_with_no_menu_waiting_is_not_offered_as_a_question(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
-    lan = await _linked_learner(bot, local_telegram)
+    lan = await bot.class_with_lan(CLASS)
     for typed in ("16", "👍", "??"):
         lan.send_text(typed)
         reply = await lan.wait_for(f"Tôi chưa hiểu «{typed}»")
@@ -98,16 +88,10 @@ async def test_a_location_refused_for_distance_can_be_sent_again_without_the_cod
 ) -> None:
     config = tmp_path / "config.toml"
     config.write_text("[attendance]\nrequire_location = true\nradius_m = 300\n", encoding="utf-8")
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    db_url = sqlite_url(tmp_path)
+    sample, _ = await first_morning(db_url, "telegram", [MONITOR_TG, LEARNER_TG])
     db = Database(db_url)
     try:
-        await db.migrate()
-        centre_id = await identity.ensure_centre(db.uow(), CENTRE)
-        sample = await make_sample_class(db, centre_id)
-        learners = await classes.list_learners(db.uow(), class_id=sample.id)
-        await classes.set_monitor(db.uow(), class_id=sample.id, who="1")
-        await link(db, MONITOR_TG, learners[0].person.id)
-        await link(db, LEARNER_TG, learners[1].person.id)
         async with db.uow() as uow:
             await uow.session.execute(
                 update(Session)
@@ -117,11 +101,7 @@ async def test_a_location_refused_for_distance_can_be_sent_again_without_the_cod
             await uow.commit()
     finally:
         await db.dispose()
-    now = (FIRST + timedelta(minutes=5)).isoformat()
-    bot = await start_bot(
-        local_telegram, db_url, tmp_path, SLL_FAKE_NOW=now, SLL_CONFIG=str(config)
-    )
-    try:
+    async with running_bot(local_telegram, tmp_path, now=CHECK_IN_OPEN, SLL_CONFIG=str(config)):
         monitor = local_telegram.user(MONITOR_TG, "Lan")
         monitor.send_command("maphong")
         shown = await monitor.wait_for("Mã phòng", timeout=10)
@@ -136,5 +116,3 @@ async def test_a_location_refused_for_distance_can_be_sent_again_without_the_cod
         learner.send_location(VENUE[0] + 0.001, VENUE[1])  # at the venue: no code again
         done = await learner.wait_for("Đã điểm danh", timeout=10)
         assert "Buổi 1" in (done.text or "")
-    finally:
-        assert await bot.stop() == 0, bot.log()

@@ -4,16 +4,15 @@ Vietnamese line naming the cause, a non-zero exit, no traceback and no token."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from localapi import harness
 from localapi.telegram import LocalTelegram
-from tests.conftest import REPO, BotProcess, bot_env
+from tests.conftest import BotProcess, bot_env
 from texts import startup as T
 
 WRONG_TOKEN = "123456789:AAE-wrong-token-never-printed"
@@ -23,14 +22,6 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-async def _run_bot(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Off the event loop: the local Telegram in this process must answer the bot."""
-    return await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True,
-        text=True, timeout=90,
-    )  # fmt: skip
 
 
 def _the_one_line(result: subprocess.CompletedProcess[str], *secrets: str) -> str:
@@ -69,7 +60,7 @@ async def test_a_misconfigured_bot_stops_with_one_line_naming_the_cause(
         env["SLL_DATABASE_URL"] = "mysql://sll@127.0.0.1/sll"
     else:
         env["SLL_DATABASE_URL"] = f"postgresql+asyncpg://sll:mat-khau@127.0.0.1:{_closed_port()}/x"
-    line = _the_one_line(await _run_bot(env), env["SLL_TELEGRAM_TOKEN"], "mat-khau")
+    line = _the_one_line(await harness.run_to_exit(env), env["SLL_TELEGRAM_TOKEN"], "mat-khau")
     assert cause in line
 
 
@@ -77,7 +68,7 @@ async def test_a_second_bot_on_the_same_sqlite_file_refuses_to_start(
     bot: BotProcess, local_telegram: LocalTelegram
 ) -> None:
     lan = local_telegram.user(1001, "Lan")
-    second = await _run_bot(bot.env)
+    second = await harness.run_to_exit(bot.env)
     line = _the_one_line(second, bot.env["SLL_TELEGRAM_TOKEN"])
     assert "một bot khác đang chạy trên cùng tệp cơ sở dữ liệu" in line
     assert "released" not in second.stderr  # it never reached the outbox

@@ -5,16 +5,14 @@ the whole bot log names nobody: no roster phone number, full name or question te
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
 from sheets.roster import parse_roster
-from tests.conftest import SAMPLES, TZ, BotProcess, start_bot
+from tests.conftest import SAMPLES, TZ, BotProcess, link_lan
 from tests.test_bad_input import CORPUS
 from tests.test_zalo_e2e import _set_up
 from texts import common as T
@@ -29,16 +27,13 @@ TELEGRAM_MAX = 4096  # a Telegram user cannot send more; Zalo's simulator takes 
 
 
 @pytest.fixture
-async def bot(
-    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
-) -> AsyncIterator[BotProcess]:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    process = await start_bot(
-        local_telegram, db_url, tmp_path, zalo=local_zalo, SLL_FAKE_NOW=IN_SESSION.isoformat()
-    )
-    yield process
-    code = await process.stop()
-    assert code == 0, f"bot did not shut down cleanly ({code}):\n{process.log()}"
+def bot_now() -> datetime:
+    return IN_SESSION
+
+
+@pytest.fixture
+def bot(bot_with_zalo: BotProcess) -> BotProcess:
+    return bot_with_zalo
 
 
 def _any(_message: object) -> bool:
@@ -50,9 +45,7 @@ async def test_awkward_input_on_both_channels_gets_clear_answers_and_the_log_nam
 ) -> None:
     codes = await _set_up(bot.db_url, "SC-K4")
     staff = local_telegram.user(bot.staff_id, "Cán bộ")
-    lan = local_telegram.user(1001, "Lan")
-    lan.share_contact("0731706690")
-    await lan.wait_for("đã được liên kết")
+    lan = await link_lan(local_telegram)
     hai = local_zalo.user("z-hai", "Hải")
     hai.send_text(codes[HAI])
     await hai.wait_for("đã được liên kết")

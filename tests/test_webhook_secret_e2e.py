@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -16,8 +14,9 @@ from sqlalchemy import select
 
 from db.database import Database
 from db.models import ChatAccount
+from localapi import harness
 from localapi.telegram import LocalTelegram
-from tests.conftest import REPO, bot_env, start_bot
+from tests.conftest import bot_env, start_bot
 
 SECRET = "bi-mat_cua-trung-tam_2024"
 FORGER_ID = 4242
@@ -29,7 +28,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_webhook_mode_without_a_secret_refuses_to_start(
+async def test_webhook_mode_without_a_secret_refuses_to_start(
     local_telegram: LocalTelegram, tmp_path: Path
 ) -> None:
     env = bot_env(
@@ -38,10 +37,7 @@ def test_webhook_mode_without_a_secret_refuses_to_start(
         SLL_TELEGRAM_MODE="webhook",
         SLL_TELEGRAM_WEBHOOK_URL="https://bot.example.vn/telegram",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True,
-        timeout=60,
-    )  # fmt: skip
+    result = await harness.run_to_exit(env, seconds=60)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "telegram.webhook_secret" in lines[0], result.stderr

@@ -8,7 +8,8 @@ import asyncio
 import re
 import socket
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -26,8 +27,19 @@ from handlers.base import Services
 from handlers.routes import ROUTES
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo, ZaloFakeUser, ZaloSentMessage
-from tests.conftest import CENTRE, SAMPLE_EVE, TZ, BotProcess, make_sample_class, start_bot
-from usecases import classes, identity
+from tests.conftest import (
+    CENTRE,
+    CHECK_IN_OPEN,
+    SAMPLE_EVE,
+    BotProcess,
+    add_sample_leader,
+    first_morning,
+    make_sample_class,
+    running_bot,
+    sqlite_url,
+    start_bot,
+)
+from usecases import identity
 from usecases.clock import FixedClock
 from usecases.linking import create_invites
 from usecases.messages import Choice, Document, Reply
@@ -42,17 +54,9 @@ MENU_LINE = re.compile(r"^Gõ (\d+) để: (.+)$", re.MULTILINE)
 
 
 @pytest.fixture
-async def bot(
-    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
-) -> AsyncIterator[BotProcess]:
+def bot(bot_with_zalo: BotProcess) -> BotProcess:
     """The real bot process with both channels configured: local Telegram and local Zalo."""
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    process = await start_bot(
-        local_telegram, db_url, tmp_path, zalo=local_zalo, SLL_FAKE_NOW=SAMPLE_EVE.isoformat()
-    )
-    yield process
-    code = await process.stop()
-    assert code == 0, f"bot did not shut down cleanly ({code}):\n{process.log()}"
+    return bot_with_zalo
 
 
 async def _set_up(db_url: str, *class_codes: str) -> dict[str, str]:
@@ -61,13 +65,7 @@ async def _set_up(db_url: str, *class_codes: str) -> dict[str, str]:
     try:
         centre_id = await identity.ensure_centre(db.uow(), CENTRE)
         class_ids = [(await make_sample_class(db, centre_id, c)).id for c in class_codes]
-        await classes.add_unit_leader(
-            db.uow(),
-            centre_id=centre_id,
-            unit_name="Đoàn xã Phiêng Ban",
-            full_name=LEADER,
-            phone="0912345678",
-        )
+        await add_sample_leader(db, centre_id)
         made = await create_invites(db.uow(), class_id=class_ids[0], now=SAMPLE_EVE)
         return {person.full_name: code for person, code, _ in made}
     finally:
@@ -235,44 +233,15 @@ async def test_a_schedule_longer_than_zalo_allows_arrives_in_parts_cut_at_line_b
 # --- check-in on the first morning -----------------------------------------------------------
 
 
-FIRST = datetime(2024, 3, 4, 7, 30, tzinfo=TZ)
-
-
+@asynccontextmanager
 async def _first_morning(
     local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
-) -> tuple[BotProcess, list[str]]:
+) -> AsyncIterator[list[str]]:
     """7h35 on the first morning; the monitor (TT 1) and a learner (TT 2) linked on Zalo.
-    Returns the bot and the learners' names in roster order."""
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    db = Database(db_url)
-    try:
-        await db.migrate()
-        centre_id = await identity.ensure_centre(db.uow(), CENTRE)
-        sample = await make_sample_class(db, centre_id)
-        await classes.set_monitor(db.uow(), class_id=sample.id, who="1")
-        learners = await classes.list_learners(db.uow(), class_id=sample.id)
-        async with db.uow() as uow:
-            for zalo_id, learner in (("z-lan", learners[0]), ("z-hai", learners[1])):
-                uow.session.add(
-                    ChatAccount(
-                        channel="zalo",
-                        external_id=zalo_id,
-                        chat_id=zalo_id,
-                        person_id=learner.person.id,
-                        linked_at=FIRST - timedelta(days=1),
-                    )
-                )
-            await uow.commit()
-    finally:
-        await db.dispose()
-    bot = await start_bot(
-        local_telegram,
-        db_url,
-        tmp_path,
-        zalo=local_zalo,
-        SLL_FAKE_NOW=(FIRST + timedelta(minutes=5)).isoformat(),
-    )
-    return bot, [x.person.full_name for x in learners]
+    The bot serves for the block, which gets the learners' names in roster order."""
+    _, names = await first_morning(sqlite_url(tmp_path), "zalo", ["z-lan", "z-hai"])
+    async with running_bot(local_telegram, tmp_path, now=CHECK_IN_OPEN, zalo=local_zalo):
+        yield names
 
 
 async def test_on_zalo_a_learner_checks_in_with_the_room_code_and_the_monitor_marks_the_rest(
@@ -281,8 +250,7 @@ async def test_on_zalo_a_learner_checks_in_with_the_room_code_and_the_monitor_ma
     """7h35 on the first morning: the monitor (on Zalo) shows the room code, a learner on
     Zalo picks "Điểm danh" by its number and types the code, the monitor marks everyone
     present from the numbered roster, after confirming."""
-    bot, _ = await _first_morning(local_telegram, local_zalo, tmp_path)
-    try:
+    async with _first_morning(local_telegram, local_zalo, tmp_path):
         monitor, learner = local_zalo.user("z-lan", "Lan"), local_zalo.user("z-hai", "Hải")
         (shown,) = await _says(monitor, "/maphong", "Mã phòng")
         room_code = re.search(r"^\s*(\d{4})\s*$", shown.text or "", re.MULTILINE)
@@ -299,8 +267,6 @@ async def test_on_zalo_a_learner_checks_in_with_the_room_code_and_the_monitor_ma
         # A pressed button edits the roster on Telegram; on Zalo the new roster comes anew.
         (asked,) = await _says(monitor, choices["✅ Tất cả có mặt"], "Ghi có mặt cho 44")
         await _says(monitor, _menu(asked.text or "")["✅ Đồng ý, ghi tất cả có mặt"], "Có mặt 45")
-    finally:
-        assert await bot.stop() == 0, bot.log()
 
 
 async def test_on_zalo_the_number_typed_on_roster_page_two_marks_that_learner_only(
@@ -308,8 +274,7 @@ async def test_on_zalo_the_number_typed_on_roster_page_two_marks_that_learner_on
 ) -> None:
     """The roster's menu numbers are the roster numbers: on page 2, typing 16 marks learner
     16, not the whole class; "all present" asks first, and going back changes nothing."""
-    bot, names = await _first_morning(local_telegram, local_zalo, tmp_path)
-    try:
+    async with _first_morning(local_telegram, local_zalo, tmp_path) as names:
         monitor = local_zalo.user("z-lan", "Lan")
         first = "\n".join(m.text or "" for m in await _says(monitor, "/lop", "Trang 1/3"))
         assert "Gõ số thứ tự" in first and "Bấm vào tên" not in first
@@ -336,8 +301,6 @@ async def test_on_zalo_the_number_typed_on_roster_page_two_marks_that_learner_on
             )
         )
         assert "Chưa 44" in back  # nothing was marked without the confirmation
-    finally:
-        assert await bot.stop() == 0, bot.log()
 
 
 # --- a person on both channels -------------------------------------------------------------

@@ -133,13 +133,18 @@ def _id(value: Any) -> str:
     return str(value).strip()
 
 
+def _mapping(value: object) -> Mapping[str, Any]:
+    """A JSON object, or an empty one for anything else (a missing or malformed field)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def parse_update(data: Mapping[str, Any]) -> ZaloUpdate | None:
     """Parse one update object `{event_name, message}`; None when it carries no message."""
     message = data.get("message")
     if not isinstance(message, Mapping):
         return None
-    sender = message.get("from") if isinstance(message.get("from"), Mapping) else {}
-    chat = message.get("chat") if isinstance(message.get("chat"), Mapping) else {}
+    sender = _mapping(message.get("from"))
+    chat = _mapping(message.get("chat"))
     user_id = _id(sender.get("id"))
     chat_id = _id(chat.get("id")) or user_id
     if not chat_id:
