@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from importlib import import_module
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -26,39 +27,27 @@ class _Refusal(Protocol):
     def details(self) -> Mapping[str, Any]: ...
 
 
+# Every feature whose texts module has a REFUSALS table, once.
+FEATURES = (
+    "attendance",
+    "classes",
+    "leave",
+    "lecturers",
+    "linking",
+    "notices",
+    "questions",
+    "results",
+    "stats",
+    "survey",
+    "units",
+    "web",
+)
+
+
 def _all() -> dict[str, str]:
     table: dict[str, str] = {}
-    from texts import (
-        attendance,
-        classes,
-        leave,
-        lecturers,
-        linking,
-        notices,
-        questions,
-        results,
-        stats,
-        survey,
-        units,
-        web,
-    )
-
-    # every feature's texts module with a REFUSALS table is listed here, once
-    for module in (
-        attendance,
-        classes,
-        leave,
-        lecturers,
-        linking,
-        notices,
-        questions,
-        results,
-        stats,
-        survey,
-        units,
-        web,
-    ):
-        table.update(module.REFUSALS)
+    for name in FEATURES:
+        table.update(import_module(f"texts.{name}").REFUSALS)
     return table
 
 
