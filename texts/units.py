@@ -1,8 +1,6 @@
 """Texts of the two-way loop with home units (issue 18): "✅ Đã nhận" on what leaders
 receive, the staff's list of units that have not acknowledged, and the one reminder."""
 
-from usecases.units.reasons import UnitReason
-
 # --- the leader's acknowledgment -----------------------------------------------------------
 ACK_BUTTON = "✅ Đã nhận"
 ACK_RESULTS_DONE = (
@@ -201,21 +199,21 @@ SUBUNITS_NO = "• {unit}: ⏳ chưa xác nhận"
 CLI_SAVED = "Đã lưu bảng xác nhận vào {path}."
 
 REFUSALS = {
-    UnitReason.NOT_YOURS.value: "Không tìm thấy tin này trong các tin đã gửi đồng chí.",
-    UnitReason.CLASS_NOT_FOUND.value: "Không có lớp mã {code}.",
-    UnitReason.NOT_PUBLISHED.value: "Lớp {code} chưa công bố kết quả, chưa có gì để đơn vị nhận.",
-    UnitReason.STAFF_ONLY.value: "Chỉ cán bộ trung tâm mới xem được việc này.",
-    UnitReason.NOT_YOUR_LEARNER.value: "Người này không phải học viên đơn vị đồng chí trong lớp.",
-    UnitReason.NOMINATION_CLOSED.value: "Lớp {code} đã bắt đầu học, không xác nhận được nữa.",
-    UnitReason.NOT_DECLINED.value: "Chỉ ghi người thay khi {name} không đi học được.",
-    UnitReason.CONDUCT_KIND.value: "Loại phải là nhacnho, phebinh hoặc vipham.",
-    UnitReason.CONDUCT_REASON.value: "Xin ghi lý do.",
-    UnitReason.NO_SUCH_NUMBER.value: "Lớp {code} không có học viên số {number}.",
-    UnitReason.REPLY_EMPTY.value: "Nội dung trống, chưa gửi gì.",
-    UnitReason.REPLY_TOO_LONG.value: "Nội dung dài {length} ký tự, quá giới hạn {limit}.",
-    UnitReason.NO_SUCH_REPLY.value: "Không có phản hồi #{id}.",
-    UnitReason.REPLY_ANSWERED.value: "Phản hồi #{id} đã được trả lời rồi.",
-    UnitReason.UNIT_NOT_FOUND.value: "Không có đơn vị «{name}».",
-    UnitReason.PARENT_CYCLE.value: "«{parent}» đang ở dưới «{unit}», không thể làm cấp trên.",
-    UnitReason.NOT_ANNOUNCED.value: "Lớp {code} chưa được thông báo cho học viên và đơn vị.",
+    "units.not_yours": "Không tìm thấy tin này trong các tin đã gửi đồng chí.",
+    "units.class_not_found": "Không có lớp mã {code}.",
+    "units.not_published": "Lớp {code} chưa công bố kết quả, chưa có gì để đơn vị nhận.",
+    "units.staff_only": "Chỉ cán bộ trung tâm mới xem được việc này.",
+    "units.not_your_learner": "Người này không phải học viên đơn vị đồng chí trong lớp.",
+    "units.nomination_closed": "Lớp {code} đã bắt đầu học, không xác nhận được nữa.",
+    "units.not_declined": "Chỉ ghi người thay khi {name} không đi học được.",
+    "units.conduct_kind": "Loại phải là nhacnho, phebinh hoặc vipham.",
+    "units.conduct_reason": "Xin ghi lý do.",
+    "units.no_such_number": "Lớp {code} không có học viên số {number}.",
+    "units.reply_empty": "Nội dung trống, chưa gửi gì.",
+    "units.reply_too_long": "Nội dung dài {length} ký tự, quá giới hạn {limit}.",
+    "units.no_such_reply": "Không có phản hồi #{id}.",
+    "units.reply_answered": "Phản hồi #{id} đã được trả lời rồi.",
+    "units.unit_not_found": "Không có đơn vị «{name}».",
+    "units.parent_cycle": "«{parent}» đang ở dưới «{unit}», không thể làm cấp trên.",
+    "units.not_announced": "Lớp {code} chưa được thông báo cho học viên và đơn vị.",
 }

@@ -4,8 +4,6 @@ Plain, short Vietnamese for people who read little; templates take their words f
 
 from __future__ import annotations
 
-from usecases.web_login import WebReason
-
 # --- /web in chat --------------------------------------------------------------------------
 DESCRIPTION = "Mở trang quản lý trên máy tính"
 LINK = (
@@ -16,10 +14,10 @@ OFF = "Trang quản lý chưa được bật trên máy chủ ([web] port = 0)."
 
 AGAIN = " Gõ /web trong Telegram để lấy link mới."
 REFUSALS = {
-    WebReason.NOT_STAFF.value: "Chỉ cán bộ trung tâm được dùng trang quản lý.",
-    WebReason.LINK_UNKNOWN.value: "Đường liên kết không đúng." + AGAIN,
-    WebReason.LINK_USED.value: "Đường liên kết này đã được dùng." + AGAIN,
-    WebReason.LINK_EXPIRED.value: "Đường liên kết đã hết hạn." + AGAIN,
+    "web.not_staff": "Chỉ cán bộ trung tâm được dùng trang quản lý.",
+    "web.link_unknown": "Đường liên kết không đúng." + AGAIN,
+    "web.link_used": "Đường liên kết này đã được dùng." + AGAIN,
+    "web.link_expired": "Đường liên kết đã hết hạn." + AGAIN,
 }
 
 # --- pages ---------------------------------------------------------------------------------

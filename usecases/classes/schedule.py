@@ -19,6 +19,7 @@ from usecases.audit import record
 from usecases.classes.roster import CLI
 from usecases.classes.rules import schedule_offset, session_values
 from usecases.identity import Actor
+from usecases.notices import planning
 from usecases.settings import NoticeSettings
 
 if TYPE_CHECKING:
@@ -54,8 +55,6 @@ async def import_schedule(
     Once the class is announced, a moved session's learners are told and its reminders
     re-planned, and new sessions get reminders, all in this same transaction.
     """
-    from usecases import notices as planning  # here: that package imports this one
-
     now = now or datetime.now(UTC)
     notices = notices or NoticeSettings()
     report = ScheduleReport()

@@ -11,7 +11,7 @@ from db.database import UnitOfWork
 from db.models import ChatAccount, ChatStatus, Notification, Person
 from db.models import NotificationStatus as S
 from usecases.audit import record
-from usecases.classes import staff_class
+from usecases.classes.setup import staff_class
 from usecases.delivery.rules import FailedLine, KindCounts, count_kinds, failed_lines
 from usecases.identity import Actor
 

@@ -14,7 +14,7 @@ from db.database import UnitOfWork
 from db.models import Centre, Class, Enrollment, Person, Session, SessionStatus, Unit, UnitLeader
 from texts import notices as T
 from usecases.audit import record
-from usecases.classes import staff_class
+from usecases.classes.setup import staff_class
 from usecases.identity import Actor
 from usecases.notices import rules, wording
 from usecases.notices.planning import learner_ids, plan_reminders

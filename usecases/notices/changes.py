@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.database import UnitOfWork
 from db.models import Class, Session, SessionStatus
 from usecases.audit import record
-from usecases.classes import staff_class
+from usecases.classes.setup import staff_class
 from usecases.identity import Actor
 from usecases.notices.planning import learner_ids, session_moved, tell_change, withdraw_reminders
 from usecases.notices.rules import NoticeReason
