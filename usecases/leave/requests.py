@@ -21,7 +21,6 @@ from db.models import (
     Person,
     Session,
     SessionStatus,
-    StaffMember,
     Unit,
 )
 from texts import leave as T
@@ -36,7 +35,7 @@ from usecases.attendance import (
     session_info,
     write_mark,
 )
-from usecases.identity import Actor
+from usecases.identity import Actor, active_staff_ids
 from usecases.leave.rules import (
     LeaveReason,
     already_decided,
@@ -188,11 +187,7 @@ async def _tell_staff(
             Choice(T.REFUSE_BUTTON, f"duyetphep {request.id} n"),
         ),
     )
-    staff_ids = await session.scalars(
-        select(StaffMember.person_id).where(
-            StaffMember.centre_id == info.centre_id, StaffMember.active.is_(True)
-        )
-    )
+    staff_ids = await active_staff_ids(session, info.centre_id)
     for staff_id in list(staff_ids):
         notice = Notice(
             key=request_key(request.id, staff_id),

@@ -8,8 +8,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
-from db.models import Class, Enrollment, Person, Question, QuestionStatus, StaffMember
+from db.models import Class, Enrollment, Person, Question, QuestionStatus
 from texts import questions as T
+from usecases.identity import active_staff_ids
 from usecases.messages import Choice
 from usecases.outbox import Notice, enqueue
 from usecases.questions.queries import candidate_classes, current_session, flood_counts, view
@@ -201,11 +202,7 @@ async def _submit(
         when=when_text(now, tz),
         text=question.text,
     )
-    staff = await session.scalars(
-        select(StaffMember.person_id).where(
-            StaffMember.centre_id == klass.centre_id, StaffMember.active.is_(True)
-        )
-    )
+    staff = await active_staff_ids(session, klass.centre_id)
     for person_id in staff:
         await enqueue(
             session,

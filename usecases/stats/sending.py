@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from db.database import UnitOfWork
-from db.models import StaffMember
 from texts import stats as T
+from usecases.identity import active_staff_ids
 from usecases.messages import Document
 from usecases.outbox import Notice, enqueue
 from usecases.stats.figures import period_figures
@@ -51,11 +49,7 @@ async def send_period_stats(
         session = uow.session
         stats = await period_figures(session, centre_id, period, now, tz)
         report = render(stats)
-        staff = await session.scalars(
-            select(StaffMember.person_id).where(
-                StaffMember.centre_id == centre_id, StaffMember.active.is_(True)
-            )
-        )
+        staff = await active_staff_ids(session, centre_id)
         for person_id in list(staff):
             base = f"{KIND}:{centre_id}:{period.key}:{person_id}"
             notices = [

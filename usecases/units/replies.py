@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db.database import UnitOfWork
-from db.models import Class, Enrollment, Person, StaffMember, Unit, UnitLeader, UnitReply
+from db.models import Class, Enrollment, Person, Unit, UnitLeader, UnitReply
 from texts import units as T
 from usecases.audit import record
-from usecases.identity import Actor
+from usecases.identity import Actor, active_staff_ids
 from usecases.messages import Choice
 from usecases.outbox import Notice, enqueue
 from usecases.refusal import Refused
@@ -151,11 +151,7 @@ async def send_reply(
 async def _tell_staff(session: AsyncSession, view: ReplyView, class_id: int, now: datetime) -> None:
     """Each active staff member of the class's centre, with a button to answer."""
     klass = await session.get_one(Class, class_id)
-    staff = await session.scalars(
-        select(StaffMember.person_id).where(
-            StaffMember.centre_id == klass.centre_id, StaffMember.active.is_(True)
-        )
-    )
+    staff = await active_staff_ids(session, klass.centre_id)
     for staff_id in list(staff):
         await enqueue(
             session,

@@ -24,12 +24,11 @@ from db.models import (
     Person,
     Session,
     SessionStatus,
-    StaffMember,
     Unit,
     UnitLeader,
 )
 from texts import units as T
-from usecases.identity import Actor
+from usecases.identity import Actor, active_staff_ids
 from usecases.outbox import Notice, enqueue
 from usecases.refusal import Refused
 from usecases.settings import Settings, UnitSettings
@@ -203,11 +202,7 @@ async def _list_at_end(
         if lines
         else T.INELIGIBLE_TO_STAFF_NONE.format(code=klass.code, name=klass.name)
     )
-    staff = await session.scalars(
-        select(StaffMember.person_id).where(
-            StaffMember.centre_id == klass.centre_id, StaffMember.active.is_(True)
-        )
-    )
+    staff = await active_staff_ids(session, klass.centre_id)
     added = 0
     for staff_id in list(staff):
         made = await enqueue(
@@ -253,11 +248,7 @@ async def _tell(
         )
         texts += [(pid, f"leader:{pid}", others) for pid in leaders if pid != learner.person_id]
     if "staff" in to:
-        staff = await session.scalars(
-            select(StaffMember.person_id).where(
-                StaffMember.centre_id == klass.centre_id, StaffMember.active.is_(True)
-            )
-        )
+        staff = await active_staff_ids(session, klass.centre_id)
         texts += [(pid, f"staff:{pid}", others) for pid in staff]
     added = 0
     for person_id, whom, text in texts:
