@@ -135,3 +135,15 @@ def test_require_staff_is_about_that_centre() -> None:
         with pytest.raises(Refused) as refused:
             require_staff(actor, 3)
         assert refused.value.reason is ClassReason.NOT_STAFF
+
+
+async def test_a_class_that_does_not_exist_is_refused_not_asserted(
+    database: Database, sample_class: SampleClass
+) -> None:
+    before = await _state(database)
+    with pytest.raises(Refused) as refused:
+        await classes.set_monitor(
+            database.uow(), actor=Actor.cli(sample_class.centre_id), class_id=999_999, who="1"
+        )
+    assert refused.value.reason is ClassReason.NOT_FOUND
+    assert await _state(database) == before
