@@ -58,8 +58,10 @@ async def prepare(db_url: str) -> tuple[str, int]:
     try:
         await db.migrate()
         centre_id = await identity.ensure_centre(db.uow(), CENTRE)
+        staff = Actor.cli(centre_id)
         class_id = await classes.create_class(
             db.uow(),
+            actor=staff,
             centre_id=centre_id,
             code="BENCH-500",
             name="Bồi dưỡng nhận thức về Đảng",
@@ -79,13 +81,15 @@ async def prepare(db_url: str) -> tuple[str, int]:
             )
             for n in range(1, LEARNERS + 1)
         ]
-        await classes.import_roster(db.uow(), class_id=class_id, rows=rows)
+        await classes.import_roster(db.uow(), actor=staff, class_id=class_id, rows=rows)
         schedule = [ScheduleRow(1, 1, DAY, time(7, 30), time(11), "Chuyên đề 1", None, None)]
-        await classes.import_schedule(db.uow(), class_id=class_id, rows=schedule, tz=TZ)
+        await classes.import_schedule(
+            db.uow(), actor=staff, class_id=class_id, rows=schedule, tz=TZ
+        )
         session_id = (await classes.list_sessions(db.uow(), class_id=class_id))[0].id
         view = await attendance.room_code(
             db.uow(),
-            actor=Actor.cli(centre_id),
+            actor=staff,
             session_id=session_id,
             settings=AttendanceSettings(),
         )

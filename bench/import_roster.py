@@ -159,13 +159,14 @@ async def _import(path: Path, rows: list[RosterRow]) -> tuple[float, float]:
     db = Database(f"sqlite+aiosqlite:///{path}")
     await db.migrate()
     centre = await identity.ensure_centre(db.uow(), "Bench")
+    staff = identity.Actor.cli(centre)
     class_id = await classes.create_class(
-        db.uow(), centre_id=centre, code="BENCH", name="Bench", program_type="Bench"
+        db.uow(), actor=staff, centre_id=centre, code="BENCH", name="Bench", program_type="Bench"
     )
     timings = []
     for expected_new in (ROWS, 0):
         started = time.perf_counter()
-        report = await classes.import_roster(db.uow(), class_id=class_id, rows=rows)
+        report = await classes.import_roster(db.uow(), actor=staff, class_id=class_id, rows=rows)
         timings.append(time.perf_counter() - started)
         assert report.created == expected_new, report
     await db.dispose()

@@ -36,6 +36,7 @@ from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
 from usecases import classes, identity
 from usecases.clock import FixedClock
+from usecases.identity import Actor
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = Path(os.environ.get("SLL_SAMPLE_DATA", REPO.parent / "shared" / "data"))
@@ -141,6 +142,7 @@ async def make_sample_class(db: Database, centre_id: int, code: str = "SC-K4") -
     """The sample roster (45 learners) and schedule (16 sessions) in one class."""
     class_id = await classes.create_class(
         db.uow(),
+        actor=Actor.cli(centre_id),
         centre_id=centre_id,
         code=code,
         name="Sơ cấp lý luận chính trị khóa IV năm 2024",
@@ -149,10 +151,14 @@ async def make_sample_class(db: Database, centre_id: int, code: str = "SC-K4") -
     )
     roster = parse_roster(SAMPLES / "danh-sach-so-cap-llct-k4-2024.xlsx")
     assert not roster.errors
-    await classes.import_roster(db.uow(), class_id=class_id, rows=roster.rows)
+    await classes.import_roster(
+        db.uow(), actor=Actor.cli(centre_id), class_id=class_id, rows=roster.rows
+    )
     schedule = parse_schedule(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx")
     assert not schedule.errors
-    await classes.import_schedule(db.uow(), class_id=class_id, rows=schedule.rows, tz=TZ)
+    await classes.import_schedule(
+        db.uow(), actor=Actor.cli(centre_id), class_id=class_id, rows=schedule.rows, tz=TZ
+    )
     return SampleClass(class_id, code, centre_id)
 
 
@@ -166,6 +172,7 @@ async def add_sample_leader(db: Database, centre_id: int) -> None:
     `BotProcess.set_up_class` adds him with the staff command line."""
     await classes.add_unit_leader(
         db.uow(),
+        actor=Actor.cli(centre_id),
         centre_id=centre_id,
         unit_name="Đoàn xã Phiêng Ban",
         full_name="Hà Văn Thắng",
@@ -199,7 +206,9 @@ async def first_morning(
         await db.migrate()
         centre_id = await identity.ensure_centre(db.uow(), CENTRE)
         sample = await make_sample_class(db, centre_id)
-        await classes.set_monitor(db.uow(), class_id=sample.id, who="1")
+        await classes.set_monitor(
+            db.uow(), actor=Actor.cli(sample.centre_id), class_id=sample.id, who="1"
+        )
         learners = await classes.list_learners(db.uow(), class_id=sample.id)
         for account, learner in zip(accounts, learners, strict=False):
             await link_account(db, channel, account, learner.person.id)

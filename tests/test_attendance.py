@@ -81,7 +81,9 @@ def actor(person_id: int, *class_ids: int, staff: frozenset[int] = frozenset()) 
 async def make_world(db: Database, klass: SampleClass) -> World:
     sessions = [s.id for s in await classes.list_sessions(db.uow(), class_id=klass.id)]
     learners = [x.person.id for x in await classes.list_learners(db.uow(), class_id=klass.id)]
-    monitor = await classes.set_monitor(db.uow(), class_id=klass.id, who="1")
+    monitor = await classes.set_monitor(
+        db.uow(), actor=Actor.cli(klass.centre_id), class_id=klass.id, who="1"
+    )
     async with db.uow() as uow:
         person = Person(full_name="Cán bộ Hà", name_key="can bo ha")
         uow.session.add(person)
@@ -91,6 +93,7 @@ async def make_world(db: Database, klass: SampleClass) -> World:
         staff_id = person.id
     other = await classes.create_class(
         db.uow(),
+        actor=Actor.cli(klass.centre_id),
         centre_id=klass.centre_id,
         code="NT-2024",
         name="Nhận thức về Đảng",
@@ -112,9 +115,12 @@ async def make_world(db: Database, klass: SampleClass) -> World:
             2, "Lò Thị Ún", date(1992, 2, 2), "Nữ", "Thái", None, "Xã Tà Xùa", "+84912000002", None
         ),
     ]
-    await classes.import_roster(db.uow(), class_id=other, rows=rows)
+    await classes.import_roster(
+        db.uow(), actor=Actor.cli(klass.centre_id), class_id=other, rows=rows
+    )
     await classes.import_schedule(
         db.uow(),
+        actor=Actor.cli(klass.centre_id),
         class_id=other,
         tz=TZ,
         rows=[
@@ -122,7 +128,7 @@ async def make_world(db: Database, klass: SampleClass) -> World:
         ],
     )
     other_people = [x.person.id for x in await classes.list_learners(db.uow(), class_id=other)]
-    await classes.set_monitor(db.uow(), class_id=other, who="1")
+    await classes.set_monitor(db.uow(), actor=Actor.cli(klass.centre_id), class_id=other, who="1")
     return World(
         db,
         klass,
@@ -611,6 +617,7 @@ async def add_leaders(w: World) -> dict[str, Any]:
     units = sorted({x.unit_name for x in lines if x.unit_name})
     a = await classes.add_unit_leader(
         w.db.uow(),
+        actor=Actor.cli(w.klass.centre_id),
         centre_id=w.klass.centre_id,
         unit_name=units[0],
         full_name="Lãnh đạo A",
@@ -618,6 +625,7 @@ async def add_leaders(w: World) -> dict[str, Any]:
     )
     await classes.add_unit_leader(
         w.db.uow(),
+        actor=Actor.cli(w.klass.centre_id),
         centre_id=w.klass.centre_id,
         unit_name=units[1],
         full_name="Lãnh đạo A",
@@ -625,6 +633,7 @@ async def add_leaders(w: World) -> dict[str, Any]:
     )
     b = await classes.add_unit_leader(
         w.db.uow(),
+        actor=Actor.cli(w.klass.centre_id),
         centre_id=w.klass.centre_id,
         unit_name=units[2],
         full_name="Lãnh đạo B",

@@ -25,7 +25,7 @@ from tests.conftest import TZ, SampleClass
 from texts import common as T
 from usecases import classes, identity
 from usecases.clock import FixedClock
-from usecases.identity import Role
+from usecases.identity import Actor, Role
 from usecases.settings import Settings
 
 STAFF, LEARNER, MONITOR, LEADER, STRANGER = "777", "1001", "1002", "1003", "1009"
@@ -52,11 +52,16 @@ PG_CORPUS = ("12\x0034", "1" * 30, "x" * 100_000, "\u202e\x00١٢")
 async def _people(database: Database, sample: SampleClass) -> None:
     await identity.sync_staff(database.uow(), sample.centre_id, (int(STAFF),))
     leader = await classes.add_unit_leader(
-        database.uow(), centre_id=sample.centre_id, unit_name="Đoàn xã Phiêng Ban",
+        database.uow(), actor=Actor.cli(sample.centre_id),
+        centre_id=sample.centre_id, unit_name="Đoàn xã Phiêng Ban",
         full_name="Hà Văn Thắng", phone="0912345678",
     )  # fmt: skip
-    learner = await classes.set_monitor(database.uow(), class_id=sample.id, who="1")
-    monitor = await classes.set_monitor(database.uow(), class_id=sample.id, who="2")
+    learner = await classes.set_monitor(
+        database.uow(), actor=Actor.cli(sample.centre_id), class_id=sample.id, who="1"
+    )
+    monitor = await classes.set_monitor(
+        database.uow(), actor=Actor.cli(sample.centre_id), class_id=sample.id, who="2"
+    )
     async with database.uow() as uow:
         for user, person in ((LEARNER, learner.id), (MONITOR, monitor.id), (LEADER, leader.id)):
             for channel in (Channel.TELEGRAM, Channel.ZALO):

@@ -15,6 +15,7 @@ from tests.conftest import SAMPLES, TZ, SampleClass
 from texts.refusals import say
 from usecases import classes
 from usecases.clock import FixedClock
+from usecases.identity import Actor
 from usecases.linking import INVITE_ALPHABET, INVITE_LENGTH, create_invites
 from usecases.refusal import Refused
 from vn.text import fold
@@ -49,14 +50,22 @@ async def test_reimporting_the_same_roster_updates_and_never_duplicates(
     database: Database, sample_class: SampleClass
 ) -> None:
     roster = parse_roster(SAMPLES / "danh-sach-so-cap-llct-k4-2024.xlsx")
-    report = await classes.import_roster(database.uow(), class_id=sample_class.id, rows=roster.rows)
+    report = await classes.import_roster(
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        class_id=sample_class.id,
+        rows=roster.rows,
+    )
     assert (report.created, report.updated, report.unchanged) == (0, 0, 45)
     assert await _count(database, Person) == 45
     assert await _count(database, Enrollment) == 45
 
     changed = [roster.rows[0].__class__(**{**roster.rows[0].__dict__, "position": "Bí thư"})]
     report = await classes.import_roster(
-        database.uow(), class_id=sample_class.id, rows=changed + roster.rows[1:]
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        class_id=sample_class.id,
+        rows=changed + roster.rows[1:],
     )
     assert (report.created, report.updated) == (0, 1)
     assert await _count(database, Person) == 45
@@ -67,13 +76,19 @@ async def test_the_same_learner_in_a_second_class_is_one_person(
 ) -> None:
     other = await classes.create_class(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         centre_id=sample_class.centre_id,
         code="BD-2024",
         name="Bồi dưỡng nhận thức về Đảng",
         program_type="Nhận thức về Đảng",
     )
     roster = parse_roster(SAMPLES / "danh-sach-so-cap-llct-k4-2024.xlsx")
-    await classes.import_roster(database.uow(), class_id=other, rows=roster.rows[:3])
+    await classes.import_roster(
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        class_id=other,
+        rows=roster.rows[:3],
+    )
     assert await _count(database, Person) == 45
     assert await _count(database, Enrollment) == 48
 
@@ -82,7 +97,12 @@ async def test_a_phone_that_belongs_to_someone_else_rejects_the_whole_file(
     database: Database, sample_class: SampleClass
 ) -> None:
     other = await classes.create_class(
-        database.uow(), centre_id=sample_class.centre_id, code="X", name="X", program_type="X"
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        centre_id=sample_class.centre_id,
+        code="X",
+        name="X",
+        program_type="X",
     )
     stranger = RosterRow(
         row=12,
@@ -107,7 +127,12 @@ async def test_a_phone_that_belongs_to_someone_else_rejects_the_whole_file(
         note=None,
     )
     with pytest.raises(classes.ImportRejected) as caught:
-        await classes.import_roster(database.uow(), class_id=other, rows=[fine, stranger])
+        await classes.import_roster(
+            database.uow(),
+            actor=Actor.cli(sample_class.centre_id),
+            class_id=other,
+            rows=[fine, stranger],
+        )
     assert caught.value.errors == [
         "Dòng 12: số điện thoại của «Nguyễn Văn Mới» đang là số của «Lê Thị Ngọc Lan» "
         "trong danh sách đã có. Vui lòng kiểm tra lại."
@@ -122,7 +147,12 @@ async def test_a_schedule_can_be_moved_to_start_on_another_date(
     schedule = parse_schedule(SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx")
     monday = date(2026, 11, 30)
     report = await classes.import_schedule(
-        database.uow(), class_id=sample_class.id, rows=schedule.rows, tz=TZ, shift_to=monday
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        class_id=sample_class.id,
+        rows=schedule.rows,
+        tz=TZ,
+        shift_to=monday,
     )
     assert (report.created, report.updated) == (0, 16)
     assert len(report.moved_session_ids) == 16
@@ -136,18 +166,31 @@ async def test_a_schedule_can_be_moved_to_start_on_another_date(
 async def test_monitor_named_by_number_phone_or_name(
     database: Database, sample_class: SampleClass
 ) -> None:
-    by_number = await classes.set_monitor(database.uow(), class_id=sample_class.id, who="2")
+    by_number = await classes.set_monitor(
+        database.uow(), actor=Actor.cli(sample_class.centre_id), class_id=sample_class.id, who="2"
+    )
     assert by_number.full_name == "Bùi Đức Hải"
     by_phone = await classes.set_monitor(
-        database.uow(), class_id=sample_class.id, who="0924.158.683"
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        class_id=sample_class.id,
+        who="0924.158.683",
     )
     assert by_phone.full_name == "Bùi Thị Hồng Pâng"
     by_name = await classes.set_monitor(
-        database.uow(), class_id=sample_class.id, who="giàng hữu trường"
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        class_id=sample_class.id,
+        who="giàng hữu trường",
     )
     assert by_name.full_name == "Giàng Hữu Trường"
     with pytest.raises(Refused) as caught:
-        await classes.set_monitor(database.uow(), class_id=sample_class.id, who="Không Có Ai")
+        await classes.set_monitor(
+            database.uow(),
+            actor=Actor.cli(sample_class.centre_id),
+            class_id=sample_class.id,
+            who="Không Có Ai",
+        )
     assert say(caught.value) == "Không tìm thấy học viên «Không Có Ai» trong lớp."
 
 
@@ -156,6 +199,7 @@ async def test_invites_cover_unlinked_learners_and_leaders_and_are_stable(
 ) -> None:
     await classes.add_unit_leader(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         centre_id=sample_class.centre_id,
         unit_name="đoàn xã phiêng ban",
         full_name="Hà Văn Thắng",

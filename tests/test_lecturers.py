@@ -227,7 +227,13 @@ async def test_a_reassigned_session_tells_both_lecturers_and_a_cancelled_one_is_
     rows = [replace(r, lecturer="ThS. Trần Thị Ngọc Diệp") if r.number == 5 else r for r in rows]
     from usecases import classes
 
-    await classes.import_schedule(database.uow(), class_id=sample_class.id, rows=rows, tz=TZ)
+    await classes.import_schedule(
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        class_id=sample_class.id,
+        rows=rows,
+        tz=TZ,
+    )
     await lecturers.link_schedule(
         database.uow(),
         actor=Actor.cli(sample_class.centre_id),

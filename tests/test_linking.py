@@ -155,6 +155,7 @@ async def test_a_unit_leader_links_by_code_and_gets_the_leader_role(
 ) -> None:
     await classes.add_unit_leader(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         centre_id=sample_class.centre_id,
         unit_name="Đoàn xã Phiêng Ban",
         full_name="Hà Văn Thắng",

@@ -18,6 +18,7 @@ from sheets.errors import SheetError
 from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
 from usecases import classes
+from usecases.identity import Actor
 
 HEADER = ("TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Số điện thoại")
 
@@ -128,7 +129,12 @@ async def _enrolled(db: Database, class_id: int) -> int:
 
 async def _new_class(db: Database, centre_id: int, code: str) -> int:
     return await classes.create_class(
-        db.uow(), centre_id=centre_id, code=code, name="Lớp thử", program_type="Sơ cấp LLCT"
+        db.uow(),
+        actor=Actor.cli(centre_id),
+        centre_id=centre_id,
+        code=code,
+        name="Lớp thử",
+        program_type="Sơ cấp LLCT",
     )
 
 
@@ -142,7 +148,9 @@ async def test_reimporting_the_same_file_never_adds_people(
     for _ in range(3):
         parsed = parse_roster(data, filename="ds.xlsx")
         assert parsed.errors == []
-        await classes.import_roster(database.uow(), class_id=class_id, rows=parsed.rows)
+        await classes.import_roster(
+            database.uow(), actor=Actor.cli(centre_id), class_id=class_id, rows=parsed.rows
+        )
         assert await _people(database) == 4
         assert await _enrolled(database, class_id) == 4
     learners = await classes.list_learners(database.uow(), class_id=class_id)
@@ -154,11 +162,15 @@ async def test_a_changed_phone_updates_the_person_and_is_reported(
 ) -> None:
     class_id = await _new_class(database, centre_id, "SC-02")
     first = parse_roster(workbook(LEARNERS), filename="ds.xlsx")
-    await classes.import_roster(database.uow(), class_id=class_id, rows=first.rows)
+    await classes.import_roster(
+        database.uow(), actor=Actor.cli(centre_id), class_id=class_id, rows=first.rows
+    )
     moved = [LEARNERS[0], (2, "Sùng Thị Mai", "03/11/1995", "Xã Tà Xùa", "0987654321"),
              LEARNERS[2]]  # fmt: skip
     second = parse_roster(workbook(moved), filename="ds.xlsx")
-    report = await classes.import_roster(database.uow(), class_id=class_id, rows=second.rows)
+    report = await classes.import_roster(
+        database.uow(), actor=Actor.cli(centre_id), class_id=class_id, rows=second.rows
+    )
     assert await _people(database) == 3
     assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
     assert report.phone_changed == ["Sùng Thị Mai"]
@@ -172,10 +184,16 @@ async def test_known_people_added_to_a_new_class_are_reported_as_enrolled(
 ) -> None:
     parsed = parse_roster(workbook(LEARNERS), filename="ds.xlsx")
     await classes.import_roster(
-        database.uow(), class_id=await _new_class(database, centre_id, "SC-03"), rows=parsed.rows
+        database.uow(),
+        actor=Actor.cli(centre_id),
+        class_id=await _new_class(database, centre_id, "SC-03"),
+        rows=parsed.rows,
     )
     report = await classes.import_roster(
-        database.uow(), class_id=await _new_class(database, centre_id, "SC-04"), rows=parsed.rows
+        database.uow(),
+        actor=Actor.cli(centre_id),
+        class_id=await _new_class(database, centre_id, "SC-04"),
+        rows=parsed.rows,
     )
     assert (report.created, report.unchanged, report.enrolled) == (0, 3, 3)
     assert await _people(database) == 3

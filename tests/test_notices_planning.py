@@ -48,6 +48,7 @@ async def first_session(db: Database, class_id: int) -> Session:
 async def add_leader(db: Database, centre_id: int) -> Person:
     return await classes.add_unit_leader(
         db.uow(),
+        actor=Actor.cli(centre_id),
         centre_id=centre_id,
         unit_name="Đoàn xã Phiêng Ban",
         full_name="Hoàng Văn Tùng",
@@ -142,6 +143,7 @@ async def test_a_moved_session_cancels_old_reminders_plans_new_ones_and_tells_le
     moved_row = first_row.__class__(**{**first_row.__dict__, "start": time(8, 0)})
     report = await classes.import_schedule(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         class_id=sample_class.id,
         rows=[moved_row, *schedule.rows[1:]],
         tz=TZ,
@@ -166,6 +168,7 @@ async def test_a_moved_session_cancels_old_reminders_plans_new_ones_and_tells_le
     before = len(await rows(database))
     await classes.import_schedule(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         class_id=sample_class.id,
         rows=[moved_row, *schedule.rows[1:]],
         tz=TZ,
@@ -181,7 +184,12 @@ async def test_a_schedule_change_before_the_announcement_tells_nobody(
     first_row = schedule.rows[0]
     moved = first_row.__class__(**{**first_row.__dict__, "start": time(8, 0)})
     await classes.import_schedule(
-        database.uow(), class_id=sample_class.id, rows=[moved], tz=TZ, now=clock.now()
+        database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
+        class_id=sample_class.id,
+        rows=[moved],
+        tz=TZ,
+        now=clock.now(),
     )
     assert await rows(database) == []
 

@@ -43,6 +43,7 @@ from tests.test_delivery import make_bot
 from tests.test_results import person_id
 from usecases import classes
 from usecases.clock import FixedClock
+from usecases.identity import Actor
 from usecases.messages import Document
 from usecases.outbox import Notice, enqueue
 from usecases.settings import Settings
@@ -114,6 +115,7 @@ async def test_personal_notices_reach_only_the_private_chat_whatever_is_typed_in
 ) -> None:
     await classes.add_unit_leader(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         centre_id=sample_class.centre_id,
         unit_name="Đoàn xã Phiêng Ban",
         full_name=LEADER,

@@ -289,6 +289,7 @@ async def setup_published(
     await import_sample(db, klass)
     leader = await classes.add_unit_leader(
         db.uow(),
+        actor=Actor.cli(klass.centre_id),
         centre_id=klass.centre_id,
         unit_name="Đoàn xã Phiêng Ban",
         full_name="Hà Văn Thắng",
@@ -470,6 +471,7 @@ async def test_in_chat_staff_correct_preview_and_publish_and_each_person_sees_th
     await identity.sync_staff(database.uow(), sample_class.centre_id, (int(STAFF_TG),))
     leader = await classes.add_unit_leader(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         centre_id=sample_class.centre_id,
         unit_name="Đoàn xã Phiêng Ban",
         full_name="Hà Văn Thắng",

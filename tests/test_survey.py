@@ -37,6 +37,7 @@ def at(day: int, month: int) -> datetime:
 async def leaders(db: Database, klass: SampleClass) -> tuple[int, int]:
     thang = await classes.add_unit_leader(
         db.uow(),
+        actor=Actor.cli(klass.centre_id),
         centre_id=klass.centre_id,
         unit_name="Đoàn xã Phiêng Ban",
         full_name="Hà Văn Thắng",
@@ -44,6 +45,7 @@ async def leaders(db: Database, klass: SampleClass) -> tuple[int, int]:
     )
     hung = await classes.add_unit_leader(
         db.uow(),
+        actor=Actor.cli(klass.centre_id),
         centre_id=klass.centre_id,
         unit_name="Chi bộ thôn Trung Hà",
         full_name="Lò Văn Hùng",
@@ -177,6 +179,7 @@ async def test_only_leaders_of_units_with_learners_in_the_class_may_answer(
         )
     outsider = await classes.add_unit_leader(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         centre_id=sample_class.centre_id,
         unit_name="UBND xã Không Có Học Viên",
         full_name="Người Ngoài",

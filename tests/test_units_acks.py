@@ -84,6 +84,7 @@ async def test_a_leader_cannot_acknowledge_what_was_not_sent_to_them(
     await setup_published(database, sample_class, clock)
     other = await classes.add_unit_leader(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         centre_id=sample_class.centre_id,
         unit_name="Đơn vị khác",
         full_name="Người Khác",
@@ -168,6 +169,7 @@ async def test_the_absence_alert_carries_the_button_and_is_acknowledged(
 ) -> None:
     thang = await classes.add_unit_leader(
         database.uow(),
+        actor=Actor.cli(sample_class.centre_id),
         centre_id=sample_class.centre_id,
         unit_name=UNIT,
         full_name="Hà Văn Thắng",

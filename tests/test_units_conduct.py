@@ -24,7 +24,8 @@ LAN = "Lê Thị Ngọc Lan"  # number 1 on the sample list
 
 async def leader_of_unit(db: Database, klass: SampleClass) -> int:
     person = await classes.add_unit_leader(
-        db.uow(), centre_id=klass.centre_id, unit_name=UNIT, full_name="Hà Văn Thắng",
+        db.uow(), actor=Actor.cli(klass.centre_id),
+        centre_id=klass.centre_id, unit_name=UNIT, full_name="Hà Văn Thắng",
         phone="0912345678",
     )  # fmt: skip
     return person.id

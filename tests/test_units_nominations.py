@@ -35,7 +35,12 @@ async def announced(db: Database, klass: SampleClass) -> tuple[int, int]:
         (OTHER, "Lò Văn B", "0912999002"),
     ):
         person = await classes.add_unit_leader(
-            db.uow(), centre_id=klass.centre_id, unit_name=unit, full_name=name, phone=phone
+            db.uow(),
+            actor=Actor.cli(klass.centre_id),
+            centre_id=klass.centre_id,
+            unit_name=unit,
+            full_name=name,
+            phone=phone,
         )
         ids.append(person.id)
     await notices.announce_class(
@@ -175,7 +180,8 @@ async def test_a_leader_of_no_unit_in_the_class_sees_nothing(
 ) -> None:
     await announced(database, sample_class)
     stranger = await classes.add_unit_leader(
-        database.uow(), centre_id=sample_class.centre_id, unit_name="Đơn vị khác",
+        database.uow(), actor=Actor.cli(sample_class.centre_id),
+        centre_id=sample_class.centre_id, unit_name="Đơn vị khác",
         full_name="Người Khác", phone="0912999555",
     )  # fmt: skip
     with pytest.raises(Refused) as no:

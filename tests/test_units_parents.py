@@ -51,11 +51,13 @@ async def test_a_parent_units_leader_gets_one_summary_of_its_sub_units_only(
     assert unknown.value.reason is U.UnitReason.UNIT_NOT_FOUND
 
     head = await classes.add_unit_leader(
-        database.uow(), centre_id=centre, unit_name=DISTRICT, full_name="Vì Văn Huyện",
+        database.uow(), actor=Actor.cli(centre),
+        centre_id=centre, unit_name=DISTRICT, full_name="Vì Văn Huyện",
         phone="0912999777",
     )  # fmt: skip
     thang = await classes.add_unit_leader(
-        database.uow(), centre_id=centre, unit_name=SUBS[0], full_name="Hà Văn Thắng",
+        database.uow(), actor=Actor.cli(centre),
+        centre_id=centre, unit_name=SUBS[0], full_name="Hà Văn Thắng",
         phone="0912345678",
     )  # fmt: skip
     await import_sample(database, sample_class)
@@ -115,10 +117,13 @@ async def test_the_roster_can_name_the_parent_unit_in_a_huyen_column(
     assert parsed.ok, parsed.errors
     assert [r.parent_unit for r in parsed.rows] == ["Huyện ủy Bắc Yên", "Huyện ủy Bắc Yên", None]
     class_id = await classes.create_class(
-        database.uow(), centre_id=centre_id, code="NT-2025", name="Nhận thức về Đảng",
+        database.uow(), actor=Actor.cli(centre_id),
+        centre_id=centre_id, code="NT-2025", name="Nhận thức về Đảng",
         program_type="Bồi dưỡng",
     )  # fmt: skip
-    await classes.import_roster(database.uow(), class_id=class_id, rows=parsed.rows)
+    await classes.import_roster(
+        database.uow(), actor=Actor.cli(centre_id), class_id=class_id, rows=parsed.rows
+    )
     async with database.uow() as uow:
         units = {u.name: u for u in await uow.session.scalars(select(Unit))}
     district = units["Huyện ủy Bắc Yên"]

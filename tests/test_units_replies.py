@@ -24,7 +24,8 @@ async def people(db: Database, klass: SampleClass) -> tuple[Actor, int, int, int
     """The leader (as an actor), a staff member's person id, Lan's id and another unit's
     learner's id."""
     leader = await classes.add_unit_leader(
-        db.uow(), centre_id=klass.centre_id, unit_name=UNIT, full_name="Hà Văn Thắng",
+        db.uow(), actor=Actor.cli(klass.centre_id),
+        centre_id=klass.centre_id, unit_name=UNIT, full_name="Hà Văn Thắng",
         phone="0912345678",
     )  # fmt: skip
     lines = await classes.list_learners(db.uow(), class_id=klass.id)

@@ -39,11 +39,13 @@ class Course:
         lan = await self.person(LAN)
         self.lan = lan
         leader = await classes.add_unit_leader(
-            self.db.uow(), centre_id=self.klass.centre_id, unit_name=UNIT,
+            self.db.uow(), actor=Actor.cli(self.klass.centre_id),
+            centre_id=self.klass.centre_id, unit_name=UNIT,
             full_name="Hà Văn Thắng", phone="0912345678",
         )  # fmt: skip
         other = await classes.add_unit_leader(
-            self.db.uow(), centre_id=self.klass.centre_id, unit_name="Đảng ủy xã Hồng Ngài",
+            self.db.uow(), actor=Actor.cli(self.klass.centre_id),
+            centre_id=self.klass.centre_id, unit_name="Đảng ủy xã Hồng Ngài",
             full_name="Lò Văn B", phone="0912999002",
         )  # fmt: skip
         self.leader, self.other_leader = leader.id, other.id

@@ -20,6 +20,7 @@ REFUSALS = {
     "classes.ambiguous_learner": (
         "Có {count} học viên khớp «{who}»; hãy chọn theo số thứ tự (TT):{lines}"
     ),
+    "classes.not_staff": "Việc này chỉ dành cho cán bộ của trung tâm.",
 }
 
 # --- the staff command line (`sll lop …`) -----------------------------------------------------

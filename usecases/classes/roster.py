@@ -15,19 +15,17 @@ from db.database import UnitOfWork
 from db.models import Class, Enrollment, Person, Unit
 from texts import classes as T
 from usecases.audit import record
-from usecases.classes.rules import ImportRejected, person_values
+from usecases.classes.rules import ClassReason, ImportRejected, person_values, require_staff
 from usecases.identity import Actor
+from usecases.refusal import Refused
 from usecases.units import parents_from_roster
 from vn.text import fold, name_key, nfc
 
 if TYPE_CHECKING:
     from sheets.roster import RosterRow
 
-__all__ = ["CLI", "RosterReport", "import_roster", "units_by_key"]
+__all__ = ["RosterReport", "class_to_set_up", "import_roster", "units_by_key"]
 
-# Who sets classes up today: the staff command line. A default only while callers outside
-# this area (tests of attendance, results, survey; benchmarks) pass no actor.
-CLI = Actor(account_id=0, channel="cli", chat_id="")
 # Rows per IN (...) query: well under SQLite's and asyncpg's parameter limits.
 QUERY_CHUNK = 500
 
@@ -42,14 +40,22 @@ class RosterReport:
     not_in_file: list[str] = field(default_factory=list)  # enrolled before, missing now
 
 
+async def class_to_set_up(session: AsyncSession, actor: Actor, class_id: int) -> Class:
+    """The class by its id, for staff of its centre only (`ClassReason.NOT_STAFF` otherwise)."""
+    klass = await session.get(Class, class_id)
+    if klass is None:
+        raise Refused(ClassReason.NOT_FOUND, code=f"#{class_id}")
+    require_staff(actor, klass.centre_id)
+    return klass
+
+
 async def import_roster(
-    uow: UnitOfWork, *, class_id: int, rows: Sequence[RosterRow], actor: Actor = CLI
+    uow: UnitOfWork, *, class_id: int, rows: Sequence[RosterRow], actor: Actor
 ) -> RosterReport:
     report = RosterReport()
     async with uow:
         session = uow.session
-        klass = await session.get(Class, class_id)
-        assert klass is not None
+        klass = await class_to_set_up(session, actor, class_id)
         known = await _KnownPeople.load(session, rows, class_id=class_id)
         placed = _place(rows, known)
         units = await _units_for(session, klass.centre_id, rows)

@@ -8,13 +8,14 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from usecases.refusal import Reason
+from usecases.refusal import Reason, Refused
 from vn.phones import PhoneError, normalize_phone
 from vn.text import name_key
 
 if TYPE_CHECKING:  # the parsers (and their libraries) load only when a file is read
     from sheets.roster import RosterRow
     from sheets.schedule import ScheduleRow
+    from usecases.identity import Actor
 
 __all__ = [
     "ClassReason",
@@ -22,6 +23,7 @@ __all__ = [
     "matching",
     "missing_fields",
     "person_values",
+    "require_staff",
     "schedule_offset",
     "session_values",
     "shifted_onto_weekend",
@@ -36,6 +38,14 @@ class ClassReason(Reason):
     EXISTS = "classes.exists"
     LEARNER_NOT_FOUND = "classes.learner_not_found"
     AMBIGUOUS_LEARNER = "classes.ambiguous_learner"
+    NOT_STAFF = "classes.not_staff"
+
+
+def require_staff(actor: Actor, centre_id: int) -> None:
+    """Only the centre's staff set its classes up (the CLI acts as its staff); anyone else,
+    the scheduler included, is refused before anything is written."""
+    if not actor.is_staff_of(centre_id):
+        raise Refused(ClassReason.NOT_STAFF)
 
 
 class ImportRejected(Exception):

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.database import UnitOfWork
 from db.models import Class, Session, SessionStatus
 from usecases.audit import record
-from usecases.classes.roster import CLI
+from usecases.classes.roster import class_to_set_up
 from usecases.classes.rules import schedule_offset, session_values
 from usecases.identity import Actor
 from usecases.notices import planning
@@ -43,7 +43,7 @@ async def import_schedule(
     rows: Sequence[ScheduleRow],
     tz: ZoneInfo,
     shift_to: date | None = None,
-    actor: Actor = CLI,
+    actor: Actor,
     notices: NoticeSettings | None = None,
     now: datetime | None = None,
 ) -> ScheduleReport:
@@ -60,8 +60,7 @@ async def import_schedule(
     report = ScheduleReport()
     async with uow:
         session = uow.session
-        klass = await session.get(Class, class_id)
-        assert klass is not None
+        klass = await class_to_set_up(session, actor, class_id)
         added, old_starts = await _apply(session, klass, rows, tz, shift_to, report)
         await _class_dates(session, klass, tz)
         for moved_id, old_start in old_starts.items():

@@ -22,8 +22,8 @@ from db.models import (
 )
 from texts import classes as T
 from usecases.audit import record
-from usecases.classes.roster import CLI, units_by_key
-from usecases.classes.rules import ClassReason, matching, missing_fields
+from usecases.classes.roster import class_to_set_up, units_by_key
+from usecases.classes.rules import ClassReason, matching, missing_fields, require_staff
 from usecases.identity import Actor
 from usecases.refusal import Refused
 from vn.phones import normalize_phone
@@ -65,8 +65,9 @@ async def create_class(
     program_type: str,
     location: str | None = None,
     what_to_bring: str | None = None,
-    actor: Actor = CLI,
+    actor: Actor,
 ) -> int:
+    require_staff(actor, centre_id)
     code, name, program_type = (nfc(v or "").strip() for v in (code, name, program_type))
     code = code.upper()
     missing = missing_fields(code, name, program_type)
@@ -125,12 +126,13 @@ async def find_class(uow: UnitOfWork, code: str) -> Class:
 
 
 async def set_monitor(
-    uow: UnitOfWork, *, class_id: int, who: str, actor: Actor = CLI, monitor: bool = True
+    uow: UnitOfWork, *, class_id: int, who: str, actor: Actor, monitor: bool = True
 ) -> Person:
     """Name a class monitor by number in the class list (TT), phone number or full name;
     `monitor=False` removes them. Two learners of the same name are listed, not guessed."""
     async with uow:
         session = uow.session
+        await class_to_set_up(session, actor, class_id)
         enrolled = (
             await session.execute(
                 select(Enrollment, Person)
@@ -168,9 +170,10 @@ async def add_unit_leader(
     full_name: str,
     phone: str | None,
     position: str | None = None,
-    actor: Actor = CLI,
+    actor: Actor,
 ) -> Person:
     """Record a unit's leader, who receives absence alerts and the unit's results."""
+    require_staff(actor, centre_id)
     e164 = normalize_phone(phone) if phone else None
     async with uow:
         session = uow.session
