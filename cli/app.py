@@ -19,6 +19,7 @@ from cli.lecturers import giang_vien
 from cli.notices import tin
 from cli.questions import xuat
 from cli.results import ket_qua, thong_ke
+from texts import cli as T
 
 if TYPE_CHECKING:
     from db.database import Database
@@ -62,4 +63,4 @@ def upgrade(config: ConfigOption = None) -> None:
         await db.check_schema()
 
     run(config, work, create=True)
-    out.print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+    out.print(T.DB_CURRENT)

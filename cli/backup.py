@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cli.common import ConfigOption, ask, err, out, settings_or_exit
+from texts import cli as T
 
 __all__ = ["restore", "save"]
 
@@ -29,10 +30,10 @@ def save(
     try:
         made = backup.make_backup(settings.database_url, folder, now)
     except backup.BackupError as exc:
-        err.print(f"[red]Không sao lưu được:[/red] {exc}")
+        err.print(f"[red]{T.BACKUP_FAILED}[/red] {exc}")
         raise typer.Exit(1) from exc
     size = f"{made.stat().st_size / 1_000_000:.1f}".replace(".", ",")  # decimal comma
-    out.print(f"Đã sao lưu và kiểm tra: {made} ({size} MB).", soft_wrap=True)
+    out.print(T.BACKUP_DONE.format(path=made, size=size), soft_wrap=True)
 
 
 def restore(
@@ -49,7 +50,7 @@ def restore(
 
     settings = settings_or_exit(config)
     if not dong_y and not ask(f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu {tep.name}?"):
-        err.print("Đã hủy, chưa có gì thay đổi.")
+        err.print(T.RESTORE_CANCELLED)
         raise typer.Exit(1)
     now = datetime.now(settings.timezone).replace(tzinfo=None)
     url = settings.database_url
@@ -66,8 +67,8 @@ def restore(
         )
         raise typer.Exit(1) from exc
     except backup.BackupError as exc:
-        err.print(f"[red]Không khôi phục được, chưa có gì thay đổi:[/red] {exc}")
+        err.print(f"[red]{T.RESTORE_FAILED}[/red] {exc}")
         raise typer.Exit(1) from exc
-    out.print(f"Đã khôi phục từ {tep.name}.")
+    out.print(T.RESTORED.format(name=tep.name))
     if kept is not None:
-        out.print(f"Dữ liệu trước khi khôi phục được giữ ở {kept}.", soft_wrap=True)
+        out.print(T.RESTORE_KEPT.format(path=kept), soft_wrap=True)

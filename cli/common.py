@@ -115,12 +115,12 @@ def run(
         from usecases.refusal import Refused
 
         if isinstance(exc, Refused):
-            err.print("[red]Không thực hiện được, chưa có gì thay đổi:[/red]")
+            err.print(f"[red]{T.NOT_DONE}[/red]")
             err.print(f"  • {say(exc)}", markup=False)
             raise typer.Exit(1) from exc
         if isinstance(exc, input_errors()):
             errors = getattr(exc, "errors", None) or [str(exc)]
-            err.print("[red]Không thực hiện được, chưa có gì thay đổi:[/red]")
+            err.print(f"[red]{T.NOT_DONE}[/red]")
             for line in errors:
                 err.print(f"  • {line}", markup=False)
             raise typer.Exit(1) from exc
@@ -206,7 +206,7 @@ def progress_parse(parse: Callable[..., T_], path: Path) -> T_:
     from sheets.errors import SheetError
 
     if not path.exists():
-        err.print(f"[red]Không tìm thấy tệp[/red] {path}")
+        err.print(f"[red]{T.FILE_NOT_FOUND}[/red] {path}")
         raise typer.Exit(1)
     with Progress(
         TextColumn("Đang đọc {task.description}"),
@@ -229,7 +229,7 @@ def progress_parse(parse: Callable[..., T_], path: Path) -> T_:
                 "File bị hỏng hoặc không đúng định dạng, không đọc được "
                 f"({type(exc).__name__}). Hãy mở bằng Excel, lưu lại rồi thử lại."
             )
-    err.print(f"[red]Không đọc được tệp {path.name}:[/red] {error}", highlight=False)
+    err.print(f"[red]{T.FILE_UNREADABLE.format(name=path.name)}[/red] {error}", highlight=False)
     raise typer.Exit(1)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.common import ConfigOption, err, out, progress_parse, reject_if_errors, run, write_file
+from texts import lecturers as LT
 
 if TYPE_CHECKING:
     from db.database import Database
@@ -80,7 +81,7 @@ def add(
         )
 
     line = run(config, work)
-    out.print(f"Đã thêm giảng viên {line.name}.")
+    out.print(LT.CLI_ADDED.format(name=line.name))
 
 
 @giang_vien.command("ds")
@@ -96,7 +97,7 @@ def list_all(config: ConfigOption = None) -> None:
 
     lines = run(config, work)
     if not lines:
-        out.print("Chưa có giảng viên nào. Thêm bằng: sll giang-vien them --ten … --sdt …")
+        out.print(LT.CLI_NONE_YET)
         return
     table = Table("TT", "Họ và tên", "Số điện thoại", "Đơn vị", "Đã liên kết")
     for i, x in enumerate(lines, start=1):
@@ -126,7 +127,7 @@ def invites(
 
     made, username = run(config, work)
     if not made:
-        out.print("Mọi giảng viên đã liên kết tài khoản, không cần mã mời.")
+        out.print(LT.CLI_ALL_LINKED)
         return
     table = Table("Họ và tên", "Mã mời", "Đường liên kết (Telegram)")
     for line, code in made:
@@ -161,13 +162,13 @@ def ratings(
         from render.lecturers import rating_report_xlsx
 
         write_file(xuat, rating_report_xlsx(report, centre))
-        out.print(f"Đã ghi ý kiến học viên {report.label} vào {xuat}")
+        out.print(LT.CLI_RATINGS_WRITTEN.format(period=report.label, path=xuat))
         return
     for title, lines in (("Giảng viên", report.by_lecturer), ("Chuyên đề", report.by_topic)):
         table = Table(title, "Số buổi", "Số ý kiến", "Điểm TB", title=f"{title} – {report.label}")
         for x in lines:
             table.add_row(x.label, str(x.sessions), str(x.count), f"{x.average:.2f}")
-        out.print(table if lines else f"Chưa có ý kiến nào trong {report.label}.")
+        out.print(table if lines else LT.CLI_NO_RATINGS.format(period=report.label))
 
 
 @giang_vien.command("du-gio")
@@ -198,10 +199,10 @@ def observe(
         )
 
     if not 1 <= diem <= 5:
-        err.print("[red]--diem phải từ 1 đến 5.[/red]")
+        err.print(f"[red]{LT.CLI_SCORE_RANGE}[/red]")
         raise typer.Exit(1)
     name = run(config, work)
-    out.print(f"Đã ghi nhận xét dự giờ và gửi đến giảng viên {name}.")
+    out.print(LT.CLI_OBSERVATION_FILED.format(name=name))
 
 
 @giang_vien.command("chua-du-gio")
@@ -250,6 +251,6 @@ async def link_schedule(
 def report_schedule_links(problems: list[str]) -> None:
     """After `sll lop nhap-lich`: schedule rows whose lecturer matched nobody, or several."""
     if problems:
-        err.print("[yellow]Giảng viên trong lịch chưa khớp danh sách (chưa được báo lịch):")
+        err.print(f"[yellow]{LT.SCHEDULE_UNMATCHED}[/yellow]")
         for line in problems:
             err.print(f"  • {line}", markup=False)

@@ -28,6 +28,7 @@ from db.models import (
     WebLink,
     WebSession,
 )
+from db.models import Session as DbSession
 from handlers.base import Services
 from handlers.routes import ROUTES
 from sheets.results import parse_results
@@ -478,3 +479,38 @@ async def test_a_question_answered_in_class_or_closed_tells_the_learner(
             select(Notification.text).where(Notification.person_id == learner.id)
         )).all()  # fmt: skip
     assert any("Câu hỏi một?" in t for t in told) and any("Trùng" in t for t in told)
+
+
+async def test_a_schedule_imported_on_the_page_links_its_lecturers(
+    site: Web, sample_class: SampleClass
+) -> None:
+    """As `sll lop nhap-lich` does: the lecturer column is matched to the centre's lecturers."""
+    from usecases import lecturers
+
+    hue = await lecturers.add_lecturer(
+        site.db.uow(), actor=Actor.cli(sample_class.centre_id), centre_id=sample_class.centre_id,
+        full_name="Nguyễn Thị Huệ", phone="0912000001",
+    )  # fmt: skip
+    async with site.db.uow() as uow:
+        for lesson in await uow.session.scalars(
+            select(DbSession).where(DbSession.class_id == sample_class.id)
+        ):
+            lesson.lecturer_id = None
+        await uow.commit()
+    await site.login()
+    csrf = csrf_of(await (await site.client.get("/nhap")).text())
+    form = FormData({"csrf": csrf, "kind": "schedule", "class_id": str(sample_class.id)})
+    data = (SAMPLES / "lich-hoc-so-cap-llct-k4-2024.xlsx").read_bytes()
+    form.add_field("file", data, filename="lich.xlsx")
+    preview = await (await site.client.post("/nhap", data=form)).text()
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', preview.split("/nhap/luu")[1]))
+    saved = await site.client.post("/nhap/luu", data=fields)
+    assert saved.status == 200, await saved.text()
+    async with site.db.uow() as uow:
+        hers = await uow.session.scalars(
+            select(DbSession.lecturer).where(
+                DbSession.class_id == sample_class.id, DbSession.lecturer_id == hue.id
+            )
+        )
+        names = list(hers)
+    assert names and all("Huệ" in (n or "") for n in names)

@@ -71,3 +71,15 @@ DB_OUT_OF_DATE = "cơ sở dữ liệu cần nâng cấp; chạy `sll db nang-ca
 DB_ERROR = "cơ sở dữ liệu báo lỗi ({kind}). Chưa có gì thay đổi."
 FILE_WRITE = "không ghi được tệp {path} (thư mục không tồn tại hoặc không có quyền ghi)."
 UNEXPECTED = "lỗi không mong đợi ({kind}). Chưa có gì thay đổi."
+
+# Outcomes of the command line's own verbs (database, backup, files).
+DB_CURRENT = "Cơ sở dữ liệu đã ở phiên bản mới nhất."
+NOT_DONE = "Không thực hiện được, chưa có gì thay đổi:"
+FILE_NOT_FOUND = "Không tìm thấy tệp"
+FILE_UNREADABLE = "Không đọc được tệp {name}:"
+BACKUP_FAILED = "Không sao lưu được:"
+BACKUP_DONE = "Đã sao lưu và kiểm tra: {path} ({size} MB)."
+RESTORE_CANCELLED = "Đã hủy, chưa có gì thay đổi."
+RESTORE_FAILED = "Không khôi phục được, chưa có gì thay đổi:"
+RESTORED = "Đã khôi phục từ {name}."
+RESTORE_KEPT = "Dữ liệu trước khi khôi phục được giữ ở {path}."

@@ -130,3 +130,13 @@ REFUSALS = {
         "Kỳ «{period}» không đúng; ghi 03/2024 (tháng), Q1/2024 (quý) hoặc 2024."
     ),
 }
+
+# The command line (sll giang-vien …).
+CLI_ADDED = "Đã thêm giảng viên {name}."
+CLI_NONE_YET = "Chưa có giảng viên nào. Thêm bằng: sll giang-vien them --ten … --sdt …"
+CLI_ALL_LINKED = "Mọi giảng viên đã liên kết tài khoản, không cần mã mời."
+CLI_RATINGS_WRITTEN = "Đã ghi ý kiến học viên {period} vào {path}"
+CLI_NO_RATINGS = "Chưa có ý kiến nào trong {period}."
+CLI_SCORE_RANGE = "--diem phải từ 1 đến 5."
+CLI_OBSERVATION_FILED = "Đã ghi nhận xét dự giờ và gửi đến giảng viên {name}."
+SCHEDULE_UNMATCHED = "Giảng viên trong lịch chưa khớp danh sách (chưa được báo lịch):"

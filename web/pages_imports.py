@@ -22,6 +22,7 @@ from sheets.schedule import parse_schedule
 from texts import web as T
 from usecases import attendance as A
 from usecases import classes as C
+from usecases import lecturers as L
 from usecases import results as R
 from usecases.identity import Actor
 from vn.dates import format_date, format_time
@@ -90,14 +91,28 @@ async def _write(console: Console, actor: Actor, up: Upload, rows: Sequence[Any]
     if up.kind == "roster":
         return await C.import_roster(uow, class_id=up.class_id, rows=rows, actor=actor)
     if up.kind == "schedule":
-        return await C.import_schedule(
+        report = await C.import_schedule(
             uow, class_id=up.class_id, rows=rows, tz=tz, actor=actor,
             notices=console.settings.notices, now=console.clock.now(),
         )  # fmt: skip
+        await _brief_lecturers(console, actor, up.class_id, rows)
+        return report
     return await R.import_results(
         uow, class_id=up.class_id, rows=rows, grade_scale=console.settings.grade_scale, tz=tz,
         actor=actor,
     )  # fmt: skip
+
+
+async def _brief_lecturers(
+    console: Console, actor: Actor, class_id: int, rows: Sequence[Any]
+) -> None:
+    """As `sll lop nhap-lich` does: the lecturer column matched to lecturers, who hear of
+    their sessions at once (unmatched names are listed by `sll giang-vien ds` and chat)."""
+    now, centre_id = console.clock.now(), console.centre_id
+    await L.link_schedule(
+        console.db.uow(), actor=actor, centre_id=centre_id, class_id=class_id, rows=rows, now=now
+    )
+    await L.plan_lecturer_notices(console.db.uow(), settings=console.settings, now=now)
 
 
 async def imports_page(request: web.Request) -> web.StreamResponse:
