@@ -45,7 +45,7 @@ from usecases.leave.rules import (
     request_refusal,
 )
 from usecases.messages import Choice
-from usecases.outbox import Notice, enqueue
+from usecases.outbox import Notice, enqueue, enqueue_all, for_each
 from usecases.refusal import Refused
 from usecases.settings import AttendanceSettings
 from vn.dates import format_when
@@ -187,19 +187,18 @@ async def _tell_staff(
             Choice(T.REFUSE_BUTTON, f"duyetphep {request.id} n"),
         ),
     )
-    staff_ids = await active_staff_ids(session, info.centre_id)
-    for staff_id in list(staff_ids):
-        notice = Notice(
-            key=request_key(request.id, staff_id),
-            person_id=staff_id,
-            kind="leave_request",
-            text=text,
-            choices=buttons,
-            due_at=request.created_at,
-            class_id=info.class_id,
-            session_id=info.id,
-        )
-        await enqueue(session, notice)
+    notice = Notice(
+        key="",
+        person_id=0,
+        kind="leave_request",
+        text=text,
+        choices=buttons,
+        due_at=request.created_at,
+        class_id=info.class_id,
+        session_id=info.id,
+    )
+    staff = await active_staff_ids(session, info.centre_id)
+    await enqueue_all(session, for_each(notice, staff, lambda p: request_key(request.id, p)))
 
 
 async def pending_leave(

@@ -12,7 +12,7 @@ from db.models import Class, Enrollment, Person, Question, QuestionStatus
 from texts import questions as T
 from usecases.identity import active_staff_ids
 from usecases.messages import Choice
-from usecases.outbox import Notice, enqueue
+from usecases.outbox import Notice, enqueue_all, for_each
 from usecases.questions.queries import candidate_classes, current_session, flood_counts, view
 from usecases.questions.rules import (
     KIND_NEW,
@@ -202,19 +202,16 @@ async def _submit(
         when=when_text(now, tz),
         text=question.text,
     )
+    notice = Notice(
+        key="",
+        person_id=0,
+        kind=KIND_NEW,
+        text=text,
+        due_at=now,
+        choices=((Choice(T.ANSWER_BUTTON, f"traloi {question.id}"),),),
+        class_id=klass.id,
+        session_id=question.session_id,
+    )
     staff = await active_staff_ids(session, klass.centre_id)
-    for person_id in staff:
-        await enqueue(
-            session,
-            Notice(
-                key=f"question:new:{question.id}:{person_id}",
-                person_id=person_id,
-                kind=KIND_NEW,
-                text=text,
-                due_at=now,
-                choices=((Choice(T.ANSWER_BUTTON, f"traloi {question.id}"),),),
-                class_id=klass.id,
-                session_id=question.session_id,
-            ),
-        )
+    await enqueue_all(session, for_each(notice, staff, lambda p: f"question:new:{question.id}:{p}"))
     return Asked(question.id, klass.code, now)

@@ -17,7 +17,7 @@ from db.models import Class, ConductRecord, Enrollment, Person, Unit, UnitLeader
 from texts import units as T
 from usecases.audit import record
 from usecases.identity import Actor
-from usecases.outbox import Notice, enqueue
+from usecases.outbox import Notice, enqueue_all, for_each
 from usecases.refusal import Refused
 from usecases.units import rules
 from usecases.units.reasons import UnitReason
@@ -109,23 +109,11 @@ async def _tell_leaders(
         name=person.full_name, unit=unit_name or T.NO_UNIT, code=klass.code,
         class_name=klass.name, reason=row.reason,
     )  # fmt: skip
-    told = 0
-    for leader_id in leaders:
-        if leader_id == person.id:
-            continue
-        made = await enqueue(
-            session,
-            Notice(
-                key=f"conduct:{row.id}:{leader_id}",
-                person_id=leader_id,
-                kind=CONDUCT_KIND,
-                text=text,
-                due_at=now,
-                class_id=klass.id,
-            ),
-        )
-        told += made is not None
-    return told
+    notice = Notice(
+        key="", person_id=0, kind=CONDUCT_KIND, text=text, due_at=now, class_id=klass.id
+    )
+    others = [p for p in leaders if p != person.id]
+    return await enqueue_all(session, for_each(notice, others, lambda p: f"conduct:{row.id}:{p}"))
 
 
 async def class_conduct(

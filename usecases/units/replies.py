@@ -18,7 +18,7 @@ from texts import units as T
 from usecases.audit import record
 from usecases.identity import Actor, active_staff_ids
 from usecases.messages import Choice
-from usecases.outbox import Notice, enqueue
+from usecases.outbox import Notice, enqueue, enqueue_all, for_each
 from usecases.refusal import Refused
 from usecases.units.reasons import UnitReason
 from vn.text import nfc_lines
@@ -151,20 +151,17 @@ async def send_reply(
 async def _tell_staff(session: AsyncSession, view: ReplyView, class_id: int, now: datetime) -> None:
     """Each active staff member of the class's centre, with a button to answer."""
     klass = await session.get_one(Class, class_id)
+    notice = Notice(
+        key="",
+        person_id=0,
+        kind="unit_reply",
+        text=reply_text(view),
+        due_at=now,
+        choices=((Choice(T.REPLY_ANSWER_BUTTON, f"traloidv {view.id}"),),),
+        class_id=class_id,
+    )
     staff = await active_staff_ids(session, klass.centre_id)
-    for staff_id in list(staff):
-        await enqueue(
-            session,
-            Notice(
-                key=f"unit_reply:{view.id}:{staff_id}",
-                person_id=staff_id,
-                kind="unit_reply",
-                text=reply_text(view),
-                due_at=now,
-                choices=((Choice(T.REPLY_ANSWER_BUTTON, f"traloidv {view.id}"),),),
-                class_id=class_id,
-            ),
-        )
+    await enqueue_all(session, for_each(notice, staff, lambda p: f"unit_reply:{view.id}:{p}"))
 
 
 def reply_text(view: ReplyView) -> str:

@@ -29,7 +29,7 @@ from db.models import (
 )
 from texts import units as T
 from usecases.identity import Actor, active_staff_ids
-from usecases.outbox import Notice, enqueue
+from usecases.outbox import Notice, enqueue_all, for_each
 from usecases.refusal import Refused
 from usecases.settings import Settings, UnitSettings
 from usecases.units.attendance_rules import (
@@ -203,21 +203,10 @@ async def _list_at_end(
         else T.INELIGIBLE_TO_STAFF_NONE.format(code=klass.code, name=klass.name)
     )
     staff = await active_staff_ids(session, klass.centre_id)
-    added = 0
-    for staff_id in list(staff):
-        made = await enqueue(
-            session,
-            Notice(
-                key=f"ineligible:{klass.id}:{staff_id}",
-                person_id=staff_id,
-                kind=RULE_KIND,
-                text=text,
-                due_at=now,
-                class_id=klass.id,
-            ),
-        )
-        added += made is not None
-    return added
+    notice = Notice(key="", person_id=0, kind=RULE_KIND, text=text, due_at=now, class_id=klass.id)
+    return await enqueue_all(
+        session, for_each(notice, staff, lambda p: f"ineligible:{klass.id}:{p}")
+    )
 
 
 async def _tell(
@@ -250,21 +239,19 @@ async def _tell(
     if "staff" in to:
         staff = await active_staff_ids(session, klass.centre_id)
         texts += [(pid, f"staff:{pid}", others) for pid in staff]
-    added = 0
-    for person_id, whom, text in texts:
-        made = await enqueue(
-            session,
-            Notice(
-                key=f"attrule:{klass.id}:{learner.person_id}:{measure.value}:{count}:{whom}",
-                person_id=person_id,
-                kind=RULE_KIND,
-                text=text,
-                due_at=now,
-                class_id=klass.id,
-            ),
+    key = f"attrule:{klass.id}:{learner.person_id}:{measure.value}:{count}"
+    notices = [
+        Notice(
+            key=f"{key}:{whom}",
+            person_id=person_id,
+            kind=RULE_KIND,
+            text=text,
+            due_at=now,
+            class_id=klass.id,
         )
-        added += made is not None
-    return added
+        for person_id, whom, text in texts
+    ]
+    return await enqueue_all(session, notices)
 
 
 def _ineligible_lines(learners: list[_Learner], units: UnitSettings) -> list[str]:
