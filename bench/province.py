@@ -69,7 +69,9 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(data.YEAR, 11, 19, 18, 0, tzinfo=TZ)
 CENTRE = "Trường Chính trị tỉnh (benchmark)"
 DUE_NOTICES = 100_000
-FIGURES = ("startup", "reminder_wave", "stats_year", "export_largest")
+FIGURES = ("startup", "first_notice", "reminder_wave", "stats_year", "export_largest")
+EMPTY_DUE_NOTICES = 100  # so that the empty database has a first notice to send too
+FIRST_SEND_TIMEOUT = 60.0
 
 
 @dataclass
@@ -93,8 +95,7 @@ async def fill(url: str, folder: Path, *, year: bool) -> tuple[Place, float]:
         only = None if year else wave | {data.BIG_CLASS}
         await data.load(db, centre_id, held_before=NOW, only=only)
         await _accounts(db)
-        if year:
-            await _due_notices(db, DUE_NOTICES)
+        await _due_notices(db, DUE_NOTICES if year else EMPTY_DUE_NOTICES)
         return Place(url, centre_id, folder), time.perf_counter() - started
     finally:
         await db.dispose()
@@ -150,28 +151,39 @@ async def _pending_again(db: Database) -> None:
                 sent_message_id=None,
             )
         )
+        await uow.session.execute(update(ChatAccount).values(status="active", status_reason=None))
         await uow.commit()
 
 
-async def startup(place: Place) -> float:
-    """Seconds from spawning `python -m bot` until it serves (the harness's test)."""
+async def startup(place: Place) -> dict[str, float]:
+    """Seconds from spawning `python -m bot` until it serves (the harness's test), and until
+    it sends its first due notice."""
     await _with_db(place.url, _pending_again)
     telegram = LocalTelegram()
     await telegram.start()
+    for n in range(data.PLACES):  # every learner has pressed Start: no send is refused
+        telegram.user(data.FIRST_ID + 1 + n)
     env = harness.bot_env(telegram, place.url, SLL_CENTRE_NAME=CENTRE, SLL_FAKE_NOW=NOW.isoformat())
     try:
         started = time.perf_counter()
         run = harness.spawn(env, place.folder / "bot.log")
         try:
             await harness.wait_serving(run, telegram)
-            return time.perf_counter() - started
+            serving = time.perf_counter() - started
+            for _ in range(int(FIRST_SEND_TIMEOUT / 0.02)):
+                if telegram.stats.requests["sendMessage"]:
+                    break
+                await asyncio.sleep(0.02)
+            else:
+                raise RuntimeError(f"no notice sent within {FIRST_SEND_TIMEOUT} s")
+            return {"startup": serving, "first_notice": time.perf_counter() - started}
         finally:
             await run.stop()
     finally:
         await telegram.stop()
 
 
-async def reminder_wave(place: Place) -> float:
+async def reminder_wave(place: Place) -> dict[str, float]:
     """The planner at 18:00, its earlier reminders withdrawn first; seconds."""
 
     async def work(db: Database) -> float:
@@ -184,10 +196,10 @@ async def reminder_wave(place: Place) -> float:
         await notices.plan_upcoming_reminders(db.uow(), settings=Settings(), now=NOW)
         return time.perf_counter() - started
 
-    return float(await _with_db(place.url, work))
+    return {"reminder_wave": float(await _with_db(place.url, work))}
 
 
-async def stats_year(place: Place) -> float:
+async def stats_year(place: Place) -> dict[str, float]:
     async def work(db: Database) -> float:
         started = time.perf_counter()
         await stats.compute_stats(
@@ -196,10 +208,10 @@ async def stats_year(place: Place) -> float:
         )  # fmt: skip
         return time.perf_counter() - started
 
-    return float(await _with_db(place.url, work))
+    return {"stats_year": float(await _with_db(place.url, work))}
 
 
-async def export_largest(place: Place) -> float:
+async def export_largest(place: Place) -> dict[str, float]:
     async def work(db: Database) -> float:
         started = time.perf_counter()
         matrix = await attendance_matrix(
@@ -209,10 +221,10 @@ async def export_largest(place: Place) -> float:
         attendance_sheet(matrix, today=NOW.date(), tz=TZ)
         return time.perf_counter() - started
 
-    return float(await _with_db(place.url, work))
+    return {"export_largest": float(await _with_db(place.url, work))}
 
 
-MEASURES: dict[str, Callable[[Place], Awaitable[float]]] = {
+MEASURES: dict[str, Callable[[Place], Awaitable[dict[str, float]]]] = {
     "startup": startup,
     "reminder_wave": reminder_wave,
     "stats_year": stats_year,
@@ -232,13 +244,19 @@ async def facts(place: Place) -> dict[str, Any]:
             reminders = await uow.session.scalar(
                 select(func.count()).where(Notification.kind == Kind.REMINDER.value)
             )
+            outbox = await uow.session.execute(
+                select(Notification.kind, Notification.status, func.count())
+                .group_by(Notification.kind, Notification.status)
+                .order_by(Notification.kind, Notification.status)
+            )
+            by_kind = {f"{kind} {status}": n for kind, status, n in outbox}
             if db.is_sqlite:
                 await uow.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
                 size = await asyncio.to_thread(os.path.getsize, place.url.split("///", 1)[1])
             else:
                 size = await uow.session.scalar(text("SELECT pg_database_size(current_database())"))
         return {"size_mb": round(int(size or 0) / 2**20, 1), "rows": counted,
-                "wave_reminders": reminders}  # fmt: skip
+                "wave_reminders": reminders, "outbox": by_kind}  # fmt: skip
 
     result: dict[str, Any] = await _with_db(place.url, work)
     return result
@@ -250,11 +268,12 @@ async def measure(empty: Place, year: Place, runs: int) -> dict[str, Any]:
     for name, operation in MEASURES.items():
         for n in range(runs + 1):
             for label, place in (("empty", empty), ("year", year)):
-                seconds = await operation(place)
-                if n:  # the first round warms caches and is not counted
-                    times[name][label].append(seconds)
+                measured = await operation(place)
+                for figure, seconds in measured.items():
+                    if n:  # the first round warms caches and is not counted
+                        times[figure][label].append(seconds)
         print(f"  {name}: done", file=sys.stderr)
-    figures = {}
+    figures: dict[str, Any] = {}
     for name, by in times.items():
         e, y = statistics.median(by["empty"]), statistics.median(by["year"])
         figures[name] = {"empty_ms": round(e * 1000, 1), "year_ms": round(y * 1000, 1),
