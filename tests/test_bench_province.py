@@ -32,7 +32,10 @@ def test_classes_between_are_those_with_a_session_then() -> None:
         assert (class_id in found) == any(after < at <= until for at in starts)
 
 
-async def _class_rows(db: Database, class_id: int) -> tuple[object, ...]:
+Rows = tuple[list[int], list[int], list[tuple[object, ...]], int | None]
+
+
+async def _class_rows(db: Database, class_id: int) -> Rows:
     async with db.uow() as uow:
         s = uow.session
         sessions = list(await s.scalars(select(Session.id).where(Session.class_id == class_id)))
