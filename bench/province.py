@@ -4,16 +4,18 @@ Two databases are filled with the same code (`bench.province_data`), at 18:00 on
 the year (19 November 2025, Vietnam time):
 
 - the year: 339 classes, 32,399 learner places, every session held so far marked (about
-  290,000 attendance rows), questions, published results of the finished classes, a linked
+  300,000 attendance rows), questions, published results of the finished classes, a linked
   Telegram account per learner, and 100,000 due notices waiting in the outbox;
 - the empty database: only what each measured operation needs, with the same ids: the largest
-  class (150 learners × 40 sessions) and the classes with a session in the next three days.
+  class (150 learners × 40 sessions) and the 12 classes with a session in the next three days,
+  and 100 due notices (so that it too has a first notice to send).
 
 Each operation runs on both, alternately, several times; reported are the medians and the
 ratio year / empty (1.0: a year of data costs nothing):
 
-- bot start-up: `python -m bot` (harness) from spawn until it serves; the year's 100,000 due
-  notices are pending again before every start;
+- bot start-up: `python -m bot` (harness) from spawn until it serves, and until its first
+  due notice reaches the local Telegram (oldest first); the due notices are pending again
+  before every start;
 - the evening reminder wave: `usecases.notices.plan_upcoming_reminders` at 18:00, which plans
   the 19:00 reminders and the next days' (the same reminders on both; withdrawn between runs);
 - yearly statistics: `usecases.stats.compute_stats` for 2025;
