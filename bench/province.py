@@ -13,9 +13,9 @@ the year (19 November 2025, Vietnam time):
 Each operation runs on both, alternately, several times; reported are the medians and the
 ratio year / empty (1.0: a year of data costs nothing):
 
-- bot start-up: `python -m bot` (harness) from spawn until it serves, and until its first
-  due notice reaches the local Telegram (oldest first); the due notices are pending again
-  before every start;
+- bot start-up: `python -m bot` (harness) from spawn until it serves (the harness looks every
+  0.1 s, so this is to 0.1 s), and until its first due notice (oldest first) reaches the local
+  Telegram; the due notices are pending again before every start;
 - the evening reminder wave: `usecases.notices.plan_upcoming_reminders` at 18:00, which plans
   the 19:00 reminders and the next days' (the same reminders on both; withdrawn between runs);
 - yearly statistics: `usecases.stats.compute_stats` for 2025;
@@ -24,7 +24,8 @@ ratio year / empty (1.0: a year of data costs nothing):
 
 Run from the repo root:  python -m bench.province [--runs 5] [--quick] [--postgres URL]
 `--postgres` runs the same on a scratch database created on that server (and dropped after),
-after SQLite. The database size is printed; the last line printed is one JSON object.
+after SQLite. The database size is printed; the last line printed is one JSON object. Exits 1
+when the two databases did not plan the very same reminder wave (the comparison would be void).
 """
 
 from __future__ import annotations
@@ -340,3 +341,10 @@ if __name__ == "__main__":
         if database in outcome:
             print(summary(outcome[database]))
     print(json.dumps(outcome, ensure_ascii=False))
+    # The wave is a fair comparison only if both databases planned the very same reminders.
+    same_wave = all(
+        outcome[d]["wave_reminders"] == outcome[d]["empty_wave_reminders"] > 0
+        for d in ("sqlite", "postgresql")
+        if d in outcome
+    )
+    sys.exit(0 if same_wave else 1)
