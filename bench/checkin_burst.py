@@ -7,6 +7,12 @@ minutes after the session's start. Every learner sends `/diemdanh <code>` within
 latency is measured from the update's availability to the bot's answer in that chat. The last
 line is one JSON object for CI to collect.
 
+The absolute latency depends on the machine; what does not is the bot's work per check-in. In
+the same run the same 500 learners then send `/help` (the cheapest command: no database), and
+the bot process's CPU time (utime + stime from /proc/<pid>/stat) is read before and after each
+burst: check-ins per CPU-second over `/help` replies per CPU-second says how much dearer a
+check-in is than merely answering, on any machine (1.0: no dearer; keep it high).
+
 `--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/test` runs the same burst on a scratch
 database created on that server (and dropped after) instead of a SQLite file.
 """
@@ -126,6 +132,17 @@ async def recorded(db_url: str, session_id: int) -> int:
         await db.dispose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far, user + system, all threads (Linux /proc)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "; utime is field 14
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def per_cpu_second(count: int, cpu: float) -> float | None:
+    return round(count / cpu, 1) if cpu > 0 else None
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
@@ -166,18 +183,22 @@ async def burst(db_url: str, folder: Path) -> dict[str, object]:
         SLL_FAKE_NOW=(START + timedelta(minutes=5)).isoformat(),
     )
     try:
-        async with harness.serving(env, folder / "bot.log", telegram):
-            users, records, spread = await send_burst(telegram, code)
-            for _ in range(int(ANSWER_TIMEOUT / POLL_SECONDS)):
-                if all(r.answered_at is not None for r in records):
-                    break
-                await asyncio.sleep(POLL_SECONDS)
+        async with harness.serving(env, folder / "bot.log", telegram) as bot:
+            pid = bot.process.pid
+            cpu_before = cpu_seconds(pid)
+            users, records, spread = await send_burst(telegram, "diemdanh", code)
+            await answered(records)
+            checkin_cpu = cpu_seconds(pid) - cpu_before
             latencies = [r.latency * 1000 for r in records if r.latency is not None]
             confirmed = sum(
                 1 for u in users if any(CONFIRMED in (m.text or "") for m in u.messages())
             )
             texts = [m.text or "" for u in users for m in u.messages()]
             odd = [text[:120] for text in texts if CONFIRMED not in text]
+            cpu_before = cpu_seconds(pid)
+            _, helps, _ = await send_burst(telegram, "help")
+            await answered(helps)
+            help_cpu = cpu_seconds(pid) - cpu_before
     finally:
         await telegram.stop()
     for answer in odd[:5]:  # answers that were not a confirmation, and why
@@ -195,25 +216,47 @@ async def burst(db_url: str, folder: Path) -> dict[str, object]:
         f"{confirmed} confirmed in chat, {rows} attendance rows",
         file=sys.stderr,
     )
+    checkin_rate = per_cpu_second(len(latencies), checkin_cpu)
+    help_rate = per_cpu_second(sum(1 for r in helps if r.answered_at is not None), help_cpu)
+    print(
+        f"bot CPU: {checkin_cpu:.2f} s for the check-ins ({checkin_rate}/CPU-s), "
+        f"{help_cpu:.2f} s for {len(helps)} /help ({help_rate}/CPU-s)",
+        file=sys.stderr,
+    )
     return {
         "bench": "checkin_burst",
         "checkins": len(records),
         "recorded": rows,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
+        "bot_cpu_checkins_s": round(checkin_cpu, 2),
+        "bot_cpu_help_s": round(help_cpu, 2),
+        "checkins_per_cpu_s": checkin_rate,
+        "help_per_cpu_s": help_rate,
+        "checkin_help_ratio": (
+            round(checkin_rate / help_rate, 2) if checkin_rate and help_rate else None
+        ),
     }
 
 
+async def answered(records: list[UpdateRecord]) -> None:
+    """Until the bot has answered every one of these updates (or ANSWER_TIMEOUT passes)."""
+    for _ in range(int(ANSWER_TIMEOUT / POLL_SECONDS)):
+        if all(r.answered_at is not None for r in records):
+            return
+        await asyncio.sleep(POLL_SECONDS)
+
+
 async def send_burst(
-    telegram: LocalTelegram, code: str
+    telegram: LocalTelegram, command: str, *args: str
 ) -> tuple[list[FakeUser], list[UpdateRecord], float]:
-    """Every learner sends `/diemdanh <code>`, spread evenly over one second; returns the
-    learners, the updates they made and the seconds it took."""
+    """Every learner sends `/<command> <args>` (`/diemdanh <code>`), spread evenly over one
+    second; returns the learners, the updates they made and the seconds it took."""
     users = [telegram.user(FIRST_USER_ID + i, f"HV{i}") for i in range(LEARNERS)]
     first_update = len(telegram.updates)
     began = clock.monotonic()
     for i, user in enumerate(users):
-        user.send_command("diemdanh", code)
+        user.send_command(command, *args)
         delay = began + (i + 1) * BURST_SECONDS / LEARNERS - clock.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
