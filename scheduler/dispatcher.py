@@ -270,6 +270,12 @@ class NoticeDispatcher:
             await D.record_outcomes(
                 self.db.uow(), batch, settings=self.settings, now=self.clock.now()
             )
+        except asyncio.CancelledError:
+            # `stop()` cancelled the recorder mid-write: these were sent, and `stop()` writes
+            # them once it has cancelled us (writing a sent notice twice is harmless; losing
+            # it would send it again after the claim's lease).
+            self._outcomes = batch + self._outcomes
+            raise
         except Exception:
             log.exception("recording %d outcomes failed; will retry", len(batch))
             self._outcomes = batch + self._outcomes

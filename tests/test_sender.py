@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from channels.ratelimit import RateLimiter
@@ -200,3 +201,34 @@ async def test_person_and_account_helpers_make_linked_people(database: Database)
         )
         assert acc is not None and acc.person_id == person_id
         assert await uow.session.get(Person, person_id) is not None
+
+
+async def test_a_stop_during_the_write_of_outcomes_keeps_what_was_sent(
+    database: Database,
+    clock: FixedClock,
+    local_telegram: LocalTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A clean stop cancels the recorder while it writes: the notice was delivered, so it must
+    end up sent, not left claimed to be sent again after the lease."""
+    import asyncio
+
+    from scheduler import dispatcher as module
+
+    person_id, user_id = await add_person(database, local_telegram)
+    notice_id = await add_notice(database, person_id, "Tin.", clock.now())
+    real = module.D.record_outcomes
+    writing = asyncio.Event()
+
+    async def slow_then_real(*args: object, **kwargs: object) -> None:
+        if not writing.is_set():  # the recorder's write: stopped half-way
+            writing.set()
+            await asyncio.sleep(30)
+        await real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module.D, "record_outcomes", slow_then_real)
+    async with dispatcher(database, clock, local_telegram) as d:
+        await d.pump()
+        await asyncio.wait_for(writing.wait(), 10)  # delivered; its outcome is being written
+    assert [m.text for m in local_telegram.sent(user_id)] == ["Tin."]
+    assert (await row(database, notice_id)).status == S.SENT
