@@ -35,6 +35,7 @@ from scheduler.clock import build_scheduler
 from scheduler.jobs import start_notice_delivery
 from usecases import identity
 from usecases.clock import Clock, SystemClock
+from usecases.identity import Actor
 from usecases.settings import Settings
 from web.console import Console
 from web.server import start_web_server
@@ -105,7 +106,6 @@ async def run(
         attendance_jobs.register(scheduler, db, clock, settings)
         report_jobs.register(scheduler, db, clock, settings)
         backup_jobs.register(scheduler, clock, settings)
-        lecturer_jobs.register(scheduler, db, clock, settings)
         unit_jobs.register(scheduler, db, clock, settings)
 
         tg = settings.telegram
@@ -135,7 +135,14 @@ async def run(
             stack, db=db, clock=clock, settings=settings, scheduler=scheduler,
             telegram_bot=outbox_bot,
         )  # fmt: skip
-        dispatcher.after_handle = notices.wake
+        lecturer_jobs.register(scheduler, db, clock, settings, wake=notices.wake)
+
+        def after_handle(actor: Actor) -> None:
+            notices.wake()
+            if actor.is_staff:  # they may have moved, cancelled or announced a session
+                lecturer_jobs.plan_soon(scheduler)
+
+        dispatcher.after_handle = after_handle
         notices.on_result = health.count_send
         health.register_outbox_watch(
             scheduler, db, clock, settings, alert=staff_alert(application, settings)

@@ -37,7 +37,7 @@ class Dispatcher:
         # Called after every handled update: a use case may just have written to the outbox
         # (an answer, a leave decision), and the notice dispatcher should look now rather than
         # at its next safety tick.
-        self.after_handle: Callable[[], None] = lambda: None
+        self.after_handle: Callable[[Actor], None] = lambda actor: None
 
     async def handle(
         self, msg: Incoming, *, can_share_contact: bool = True, has_buttons: bool = True
@@ -94,7 +94,7 @@ class Dispatcher:
             return [Reply(T.SOMETHING_WENT_WRONG)]
         replies = result if isinstance(result, list) else [result]
         await self._remember(actor, replies, has_buttons, svc)
-        self.after_handle()
+        self.after_handle(actor)
         return replies
 
     def _resolve(self, msg: Incoming, actor: Actor) -> tuple[Incoming, Reply | None]:

@@ -81,10 +81,12 @@ def announce(ma: ClassArg, config: ConfigOption = None) -> None:
     from usecases.identity import Actor
 
     async def work(db: Database, settings: Settings, centre_id: int) -> notices.Announced:
-        return await notices.announce_class(
+        done = await notices.announce_class(
             db.uow(), actor=Actor.cli(centre_id), class_code=ma, settings=settings,
             now=_clock().now(),
         )  # fmt: skip
+        await _brief_lecturers(db, settings)
+        return done
 
     done = run(config, work)
     out.print(T.ANNOUNCED.format(count=done.total, code=ma.upper()))
@@ -136,6 +138,7 @@ def move(
             ends_at=datetime.combine(day, end, tzinfo=tz), settings=settings,
             now=_clock().now(),
         )  # fmt: skip
+        await _brief_lecturers(db, settings)
         return starts, told
 
     starts, told = run(config, work)
@@ -159,7 +162,16 @@ def cancel(
             db.uow(), actor=Actor.cli(centre_id), class_code=ma, number=buoi, reason=ly_do,
             settings=settings, now=_clock().now(),
         )  # fmt: skip
+        await _brief_lecturers(db, settings)
         return told
 
     told = run(config, work)
     out.print(T.CANCELLED_DONE.format(session=T.SESSION_LABEL.format(number=buoi), count=told))
+
+
+async def _brief_lecturers(db: Database, settings: Settings) -> None:
+    """Lecturers hear of an announced, moved or cancelled session at once, not at the bot's
+    next look (as after `sll lop nhap-lich`)."""
+    from usecases import lecturers
+
+    await lecturers.plan_lecturer_notices(db.uow(), settings=settings, now=_clock().now())

@@ -192,3 +192,36 @@ async def test_a_present_learner_rates_the_session_by_button_and_an_absent_one_c
     finally:
         await db.dispose()
     assert [tuple(r) for r in rows] == [(learners[0], 5, "Giảng viên nói hơi nhanh")]
+
+
+async def test_a_session_moved_in_chat_reaches_its_lecturer_at_once(
+    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
+) -> None:
+    """Staff move a session with /doibuoi: the lecturer hears of it in seconds, although the
+    lecturers' planning job would next run in an hour (`plan_every_seconds` 3600)."""
+    bot = await start_bot(
+        local_telegram,
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        tmp_path,
+        zalo=local_zalo,
+        SLL_FAKE_NOW=SAMPLE_EVE.isoformat(),
+        SLL_LECTURERS_PLAN_EVERY_SECONDS="3600",
+        SLL_NOTICES_SAFETY_TICK_SECONDS="1",
+    )
+    try:
+        await asyncio.to_thread(bot.set_up_class, "SC-K4")
+        added = await _cli(bot, "giang-vien", "them", "--ten", THANH, "--sdt", "0912000002")
+        assert added.returncode == 0, added.stderr
+        thanh = local_zalo.user("z-thanh", "Thành")
+        await _says(thanh, await _code(bot, THANH), "Tài khoản đã được liên kết")
+        staff = local_telegram.user(bot.staff_id, "Cán bộ")
+        staff.send_command("thongbao", "SC-K4")
+        await staff.wait_for("Đã xếp")
+        await thanh.wait_for("đồng chí được phân công giảng 4 buổi", timeout=15)
+
+        staff.send_command("doibuoi", "SC-K4", "2", "06/03/2024", "13h30-17h00")
+        await staff.wait_for("Đã dời")
+        change = await thanh.wait_for("ĐỔI", timeout=15)
+        assert "Thứ Tư, 06/03/2024, 13h30" in (change.text or "")
+    finally:
+        assert await bot.stop() == 0, bot.log()
