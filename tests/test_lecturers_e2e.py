@@ -162,10 +162,11 @@ async def test_a_present_learner_rates_the_session_by_button_and_an_absent_one_c
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
     session_id, _, learners = await _present_and_closed(db_url)
     after = SAMPLE_EVE.replace(day=4, hour=11, minute=30)  # session 1 ended at 11h00
+    # Watched before the bot starts: the rating prompt may come as soon as it is up.
+    lan = local_telegram.user(3001, "Lan")
+    absent = local_telegram.user(3003, "Vắng")
     bot = await start_bot(local_telegram, db_url, tmp_path, SLL_FAKE_NOW=after.isoformat(), **FAST)
     try:
-        lan = local_telegram.user(3001, "Lan")
-        absent = local_telegram.user(3003, "Vắng")
         ask = await lan.wait_for("chấm buổi học này mấy điểm", timeout=30)
         labels = [label for label, _ in ask.buttons()]
         assert labels == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
