@@ -99,6 +99,7 @@ class CpuMeter:
         self.before: dict[int, float] = {}
         self.began = 0.0
         self.machine = 0.0
+        self.used: dict[str, float] = {}  # CPU-seconds per group, once stopped
 
     def start(self) -> None:
         pids = [p for group in self.pids.values() for p in group]
@@ -117,6 +118,7 @@ class CpuMeter:
         used["machine"] = _machine_busy() - self.machine
         # The rest of the machine: other programs on it (and the kernel's work for ours).
         used["others"] = max(used["machine"] - sum(used[g] for g in GROUPS), 0.0)
+        self.used = used
         cores = {group: round(seconds / wall, 2) for group, seconds in used.items()}
         cores["per_bot"] = round(cores["bots"] / max(len(self.pids["bots"]), 1), 2)
         return cores
@@ -201,6 +203,7 @@ async def checkin_run(postgres: str, processes: int, learners: int, folder: Path
                 )
                 await checkin_burst.answered(records)
                 cores = meter.stop()
+                bot_cpu = meter.used["bots"]
                 _log_errors(runs)
             confirmations = Counter(
                 user.user_id
@@ -224,6 +227,7 @@ async def checkin_run(postgres: str, processes: int, learners: int, folder: Path
         "webhook_posts": deliveries,
         "seconds": round(span, 2),
         "per_second": round(len(answered) / span, 1) if span > 0 else None,
+        "per_bot_cpu_s": checkin_burst.per_cpu_second(len(answered), bot_cpu),
         "cores": cores,
         "saturates": saturation(cores, os.cpu_count() or 1),
     }
@@ -266,6 +270,7 @@ async def send_run(postgres: str, processes: int, messages: int, folder: Path) -
                 meter.start()  # the notices are committed: the bots may claim them
                 await _until_sent(db, runs)
                 cores = meter.stop()
+                bot_cpu = meter.used["bots"]
                 _log_errors(runs)
             failed = await broadcast.failed_people(db)
             result = broadcast.tally(user_ids, server.received(set(user_ids)), failed)
@@ -276,6 +281,7 @@ async def send_run(postgres: str, processes: int, messages: int, folder: Path) -
         "processes": processes,
         **{k: result[k] for k in ("messages", "delivered", "lost", "duplicates", "seconds")},
         "per_second": result["rate"],
+        "per_bot_cpu_s": checkin_burst.per_cpu_second(result["delivered"], bot_cpu),
         "cores": cores,
         "saturates": saturation(cores, os.cpu_count() or 1),
     }
@@ -291,7 +297,8 @@ def ratio(runs: list[dict[str, Any]]) -> float | None:
 
 def _say(part: str, run: dict[str, Any]) -> None:
     print(
-        f"{part}, {run['processes']} process(es): {run['per_second']}/s; CPU in cores "
+        f"{part}, {run['processes']} process(es): {run['per_second']}/s, "
+        f"{run['per_bot_cpu_s']} per bot CPU-second; CPU in cores "
         f"{json.dumps(run['cores'])}; saturates: {run['saturates']}",
         file=sys.stderr,
     )
