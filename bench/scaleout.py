@@ -100,6 +100,7 @@ class CpuMeter:
         self.began = 0.0
         self.machine = 0.0
         self.used: dict[str, float] = {}  # CPU-seconds per group, once stopped
+        self.each_bot: list[float] = []  # cores of each bot process, once stopped
 
     def start(self) -> None:
         pids = [p for group in self.pids.values() for p in group]
@@ -119,6 +120,9 @@ class CpuMeter:
         # The rest of the machine: other programs on it (and the kernel's work for ours).
         used["others"] = max(used["machine"] - sum(used[g] for g in GROUPS), 0.0)
         self.used = used
+        self.each_bot = [
+            round((_cpu(p) - self.before.get(p, 0.0)) / wall, 2) for p in self.pids["bots"]
+        ]
         cores = {group: round(seconds / wall, 2) for group, seconds in used.items()}
         cores["per_bot"] = round(cores["bots"] / max(len(self.pids["bots"]), 1), 2)
         return cores
@@ -203,7 +207,7 @@ async def checkin_run(postgres: str, processes: int, learners: int, folder: Path
                 )
                 await checkin_burst.answered(records)
                 cores = meter.stop()
-                bot_cpu = meter.used["bots"]
+                bot_cpu, each_bot = meter.used["bots"], meter.each_bot
                 _log_errors(runs)
             confirmations = Counter(
                 user.user_id
@@ -229,6 +233,7 @@ async def checkin_run(postgres: str, processes: int, learners: int, folder: Path
         "per_second": round(len(answered) / span, 1) if span > 0 else None,
         "per_bot_cpu_s": checkin_burst.per_cpu_second(len(answered), bot_cpu),
         "cores": cores,
+        "cores_each_bot": each_bot,
         "saturates": saturation(cores, os.cpu_count() or 1),
     }
 
@@ -270,7 +275,7 @@ async def send_run(postgres: str, processes: int, messages: int, folder: Path) -
                 meter.start()  # the notices are committed: the bots may claim them
                 await _until_sent(db, runs)
                 cores = meter.stop()
-                bot_cpu = meter.used["bots"]
+                bot_cpu, each_bot = meter.used["bots"], meter.each_bot
                 _log_errors(runs)
             failed = await broadcast.failed_people(db)
             result = broadcast.tally(user_ids, server.received(set(user_ids)), failed)
@@ -283,6 +288,7 @@ async def send_run(postgres: str, processes: int, messages: int, folder: Path) -
         "per_second": result["rate"],
         "per_bot_cpu_s": checkin_burst.per_cpu_second(result["delivered"], bot_cpu),
         "cores": cores,
+        "cores_each_bot": each_bot,
         "saturates": saturation(cores, os.cpu_count() or 1),
     }
 
@@ -298,7 +304,8 @@ def ratio(runs: list[dict[str, Any]]) -> float | None:
 def _say(part: str, run: dict[str, Any]) -> None:
     print(
         f"{part}, {run['processes']} process(es): {run['per_second']}/s, "
-        f"{run['per_bot_cpu_s']} per bot CPU-second; CPU in cores "
+        f"{run['per_bot_cpu_s']} per bot CPU-second; each bot {run['cores_each_bot']} cores; "
+        f"CPU in cores "
         f"{json.dumps(run['cores'])}; saturates: {run['saturates']}",
         file=sys.stderr,
     )
