@@ -6,9 +6,10 @@ server on which a scratch database is created per run and dropped after).
 Part A, the check-in burst: the class of `bench.checkin_burst` (one session, its room code,
 linked learners) on a scratch database; 1, then 2 real bot processes (`python -m bot`) in
 webhook mode behind HAProxy (`bench.proxy`, round robin), the local Telegram POSTing each
-update to the proxy with the webhook's secret. Every learner sends `/diemdanh <code>` at once;
-the figure is check-ins answered per second, from the first update to the last answer, and
-every check-in must be recorded exactly once (one attendance row, one confirmation each).
+update to the proxy with the webhook's secret, over up to 40 connections at once as Telegram
+does. Every learner sends `/diemdanh <code>` at once; the figure is check-ins answered per
+second, from the first update to the last answer, and every check-in must be recorded exactly
+once (one attendance row, one confirmation each).
 
 Part B, the raw send rate: notices for `--messages` learners written into the shared outbox
 once the 1 or 2 bots serve, the local Telegram's limits lifted (as `bench.broadcast
