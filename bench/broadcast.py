@@ -150,14 +150,15 @@ async def seed(
     return user_ids
 
 
-def write_config(folder: Path, *, per_second: float, channel: str) -> Path:
-    """Quiet hours off (the bench runs at any hour); the sender's limit as asked."""
+def write_config(folder: Path, *, per_second: float, channel: str, tick: int = 5) -> Path:
+    """Quiet hours off (the bench runs at any hour); the sender's limit as asked; the outbox
+    looks for notices written by another process every `tick` seconds."""
     path = folder / "config.toml"
     lines = [
         "[notices]",
         'quiet_start = "00:00"',
         'quiet_end = "00:00"',
-        "safety_tick_seconds = 5",
+        f"safety_tick_seconds = {tick}",
         "[telegram]",
         f"per_second = {per_second if channel == 'telegram' else TELEGRAM_LIMIT}",
         "[zalo]",

@@ -58,8 +58,9 @@ START = datetime.combine(DAY, time(7, 30), tzinfo=TZ)
 FIRST_USER_ID = 500_000
 
 
-async def prepare(db_url: str) -> tuple[str, int]:
-    """The class, its session and room code, and 500 linked accounts; returns (code, session)."""
+async def prepare(db_url: str, count: int = LEARNERS) -> tuple[str, int]:
+    """The class, its session and room code, and `count` linked accounts; returns (code,
+    session)."""
     db = Database(db_url)
     try:
         await db.migrate()
@@ -85,7 +86,7 @@ async def prepare(db_url: str) -> tuple[str, int]:
                 f"+8491{n:07d}",
                 None,
             )
-            for n in range(1, LEARNERS + 1)
+            for n in range(1, count + 1)
         ]
         await classes.import_roster(db.uow(), actor=staff, class_id=class_id, rows=rows)
         schedule = [ScheduleRow(1, 1, DAY, time(7, 30), time(11), "Chuyên đề 1", None, None)]
@@ -248,16 +249,21 @@ async def answered(records: list[UpdateRecord]) -> None:
 
 
 async def send_burst(
-    telegram: LocalTelegram, command: str, *args: str
+    telegram: LocalTelegram,
+    command: str,
+    *args: str,
+    learners: int = LEARNERS,
+    seconds: float = BURST_SECONDS,
 ) -> tuple[list[FakeUser], list[UpdateRecord], float]:
-    """Every learner sends `/<command> <args>` (`/diemdanh <code>`), spread evenly over one
-    second; returns the learners, the updates they made and the seconds it took."""
-    users = [telegram.user(FIRST_USER_ID + i, f"HV{i}") for i in range(LEARNERS)]
+    """Every learner sends `/<command> <args>` (`/diemdanh <code>`), spread evenly over
+    `seconds` (0: all at once); returns the learners, the updates they made and the seconds it
+    took."""
+    users = [telegram.user(FIRST_USER_ID + i, f"HV{i}") for i in range(learners)]
     first_update = len(telegram.updates)
     began = clock.monotonic()
     for i, user in enumerate(users):
         user.send_command(command, *args)
-        delay = began + (i + 1) * BURST_SECONDS / LEARNERS - clock.monotonic()
+        delay = began + (i + 1) * seconds / learners - clock.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
     return users, telegram.updates[first_update:], clock.monotonic() - began

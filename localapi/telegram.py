@@ -35,7 +35,8 @@ with status 400/404 on errors):
 * ``GET /_control/stats`` -> request and error counters.
 
 Deliberate simplifications: Markdown/MarkdownV2 text is stored as sent (only HTML is parsed);
-webhook updates are POSTed one at a time; inline-mode, media groups, polls and payments are absent.
+webhook updates are POSTed over up to ``max_connections`` connections at once, one update
+of a chat at a time; inline-mode, media groups, polls and payments are absent.
 """
 
 from __future__ import annotations
@@ -1741,41 +1742,44 @@ class LocalTelegram(LocalServer):
                 await task
 
     async def _deliver_loop(self) -> None:
-        """POST pending updates to the webhook one by one; failures are retried with backoff
-        and reported through getWebhookInfo, as Telegram does."""
+        """POST pending updates to the webhook over up to ``max_connections`` connections at
+        once, as Telegram does (one update of a chat at a time, in order); failures are retried
+        with backoff and reported through getWebhookInfo."""
+        connections = self._webhook["max_connections"] if self._webhook else 1
+        in_flight: dict[int, int] = {}  # update id -> its chat
+        await asyncio.gather(*(self._deliver_worker(in_flight) for _ in range(connections)))
+
+    def _next_to_deliver(self, in_flight: dict[int, int]) -> UpdateRecord | None:
+        """The oldest update the webhook takes that is not being POSTed and whose chat has no
+        update being POSTed; updates it does not take are dropped when nothing else is left."""
+        busy = set(in_flight.values())
+        for record in self._queue:
+            if record.update_id in in_flight or record.chat_id in busy:
+                busy.add(record.chat_id)  # a later update of that chat waits its turn
+                continue
+            if not self._allowed_updates or record.kind in self._allowed_updates:
+                return record
+        self._queue = [r for r in self._queue if r.update_id in in_flight or r.chat_id in busy]
+        return None
+
+    async def _deliver_worker(self, in_flight: dict[int, int]) -> None:
         backoff = 0.1
         while self._webhook is not None and not self._stopping.is_set():
-            batch = [
-                r
-                for r in self._queue
-                if not self._allowed_updates or r.kind in self._allowed_updates
-            ]
-            if not batch:
-                self._queue.clear()
+            record = self._next_to_deliver(in_flight)
+            if record is None:
                 await self._updates_pulse.wait(1.0)
                 continue
-            record = batch[0]
-            hook = self._webhook
-            headers = {"Content-Type": "application/json"}
-            if hook["secret_token"]:
-                headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
             if record.delivered_at is None:
                 record.delivered_at = self._clock()
-            assert self._session is not None
+            in_flight[record.update_id] = record.chat_id
             try:
-                async with self._session.post(
-                    hook["url"],
-                    data=json.dumps(record.payload),
-                    headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=10),
-                ) as response:
-                    ok = 200 <= response.status < 300
-                    error = f"Wrong response from the webhook: {response.status} {response.reason}"
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                ok, error = False, f"Connection failed: {exc.__class__.__name__}"
+                ok, error = await self._post_update(self._webhook, record)
+            finally:
+                del in_flight[record.update_id]
             if ok:
                 self.stats.webhook_deliveries += 1
-                self._queue = [r for r in self._queue if r.update_id > record.update_id]
+                self._queue = [r for r in self._queue if r is not record]
+                self._updates_pulse.fire()  # the chat's next update may go now
                 backoff = 0.1
                 continue
             self.stats.webhook_errors += 1
@@ -1783,3 +1787,21 @@ class LocalTelegram(LocalServer):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), backoff)
             backoff = min(backoff * 2, 2.0)
+
+    async def _post_update(self, hook: dict[str, Any], record: UpdateRecord) -> tuple[bool, str]:
+        headers = {"Content-Type": "application/json"}
+        if hook["secret_token"]:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
+        assert self._session is not None
+        try:
+            async with self._session.post(
+                hook["url"],
+                data=json.dumps(record.payload),
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=10),
+            ) as response:
+                ok = 200 <= response.status < 300
+                error = f"Wrong response from the webhook: {response.status} {response.reason}"
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            ok, error = False, f"Connection failed: {exc.__class__.__name__}"
+        return ok, error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dtm
 import socket
 from collections.abc import AsyncIterator
@@ -491,3 +492,51 @@ async def test_application_in_webhook_mode(tg: LocalTelegram) -> None:
         await app.updater.stop()
         await app.stop()
     assert tg.stats.webhook_deliveries == 1 and tg.stats.webhook_errors == 0
+
+
+async def test_webhook_posts_in_parallel_one_update_of_a_chat_at_a_time(
+    tg: LocalTelegram, bot: Bot
+) -> None:
+    """As Telegram: up to max_connections POSTs at once, but a chat's updates in order."""
+    open_posts: list[int] = []  # chat ids of the POSTs being answered
+    most = 0
+    order: list[tuple[int, str]] = []
+    release = asyncio.Event()
+
+    async def hook(request: web.Request) -> web.Response:
+        nonlocal most
+        message = (await request.json())["message"]
+        chat = message["chat"]["id"]
+        assert chat not in open_posts  # never two of one chat at once
+        open_posts.append(chat)
+        most = max(most, len(open_posts))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(release.wait(), 0.3)
+        open_posts.remove(chat)
+        order.append((chat, message["text"]))
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    try:
+        users = [tg.user(2000 + i, f"HV{i}") for i in range(6)]
+        assert await bot.set_webhook(url, secret_token="s3cr3t", max_connections=4)
+        for user in users:
+            user.send_text("một")
+            user.send_text("hai")
+        for _ in range(100):
+            if len(order) == 12:
+                break
+            await asyncio.sleep(0.1)
+        release.set()
+    finally:
+        await runner.cleanup()
+    assert most == 4  # four connections, each held: no more, no fewer
+    assert sorted(order) == sorted((u.user_id, t) for u in users for t in ("một", "hai"))
+    for user in users:
+        assert [t for c, t in order if c == user.user_id] == ["một", "hai"]
+    assert tg.stats.webhook_deliveries == 12 and tg.stats.webhook_errors == 0

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CompoundSelect, literal, select, union_all
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import UnitOfWork
@@ -228,7 +229,22 @@ async def remember_pending(uow: UnitOfWork, account_id: int, pending: dict[str, 
             await uow.commit()
 
 
+# Several bot processes sharing PostgreSQL start together and insert the same rows at start-up:
+# the one that loses the race (a unique index refuses its insert) reads again and finds them.
+START_ATTEMPTS = 3
+
+
 async def ensure_centre(uow: UnitOfWork, name: str) -> int:
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return await _ensure_centre(uow, name)
+        except IntegrityError:
+            if attempt == START_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _ensure_centre(uow: UnitOfWork, name: str) -> int:
     async with uow:
         centre = await uow.session.scalar(select(Centre).where(Centre.name == name))
         if centre is None:
@@ -241,6 +257,15 @@ async def ensure_centre(uow: UnitOfWork, name: str) -> int:
 
 async def sync_staff(uow: UnitOfWork, centre_id: int, telegram_ids: tuple[int, ...]) -> None:
     """Make the configured Telegram users the centre's staff, and only them."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return await _sync_staff(uow, centre_id, telegram_ids)
+        except IntegrityError:
+            if attempt == START_ATTEMPTS:
+                raise
+
+
+async def _sync_staff(uow: UnitOfWork, centre_id: int, telegram_ids: tuple[int, ...]) -> None:
     async with uow:
         session = uow.session
         wanted = {str(i) for i in telegram_ids}
