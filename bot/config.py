@@ -59,9 +59,7 @@ def load_settings(
             raise ConfigError(f"{section}: phải là một bảng ([{section}])")
         for name in value:
             if f"{section}.{name}" not in keys:
-                raise ConfigError(
-                    f"{section}.{name}: không có khóa này (xem config.example.toml)"
-                )
+                raise ConfigError(f"{section}.{name}: không có khóa này (xem config.example.toml)")
     overrides = {env_name(key): key for key in keys} | ENV_ALIASES
     for variable, key in overrides.items():
         if environ.get(variable):

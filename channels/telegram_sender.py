@@ -23,6 +23,7 @@ CAPTION_LIMIT = 1024
 # PTB reports an HTTP 413 (an upload over the limit) as a NetworkError with Telegram's words.
 TOO_LARGE = ("too large", "too big")
 
+
 def retry_after_seconds(value: timedelta | float | int) -> float:
     """PTB 22 gives a timedelta with PTB_TIMEDELTA=true, else an int: accept both."""
     return value.total_seconds() if isinstance(value, timedelta) else float(value)

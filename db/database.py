@@ -45,9 +45,7 @@ class UnitOfWork:
 class Database:
     def __init__(self, url: str, *, echo: bool = False, application_name: str = "") -> None:
         self.url = url
-        self.engine: AsyncEngine = create_engine(
-            url, echo=echo, application_name=application_name
-        )
+        self.engine: AsyncEngine = create_engine(url, echo=echo, application_name=application_name)
         self.sessionmaker = make_sessionmaker(self.engine)
 
     @property

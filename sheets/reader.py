@@ -62,6 +62,7 @@ def cell_problems(values: Mapping[str, object]) -> list[str]:
     found = values.get(CELL_PROBLEMS)
     return [str(problem) for problem in found] if isinstance(found, list) else []
 
+
 # Encodings tried, in order, when a CSV is not UTF-8: Windows Vietnamese, then the ANSI code
 # page of Western Windows (Excel's default "CSV" on an English machine).
 _FALLBACK_ENCODINGS = ("cp1258", "cp1252")

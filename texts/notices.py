@@ -31,12 +31,7 @@ REMINDER_HEAD_TOMORROW = "⏰ Nhắc lịch: ngày mai bạn có buổi học l�
 REMINDER_HEAD_ON_DATE = "⏰ Nhắc lịch: ngày {date} bạn có buổi học lớp {name}."
 REMINDER_HEAD_TODAY = "⏰ Nhắc lịch: hôm nay bạn có buổi học lớp {name}, lúc {time}."
 REMINDER_HEAD_MINUTES = "⏰ Còn {minutes} phút nữa đến giờ học lớp {name}."
-REMINDER_BODY = (
-    "{head}\n"
-    "{session}: {when}\n"
-    "Chuyên đề: {topic}\n"
-    "📍 {place}"
-)
+REMINDER_BODY = "{head}\n{session}: {when}\nChuyên đề: {topic}\n📍 {place}"
 SESSION_LABEL = "Buổi {number}"
 SESSION_LABEL_NO_NUMBER = "Buổi học"
 
@@ -127,9 +122,7 @@ VIEW_NONE = "Lớp này chưa có tin nào được gửi."
 VIEW_FAILED_HEADER = "\n❗ Không gửi được (việc cần xử lý trước):"
 VIEW_FAILED_LINE = "– {name} ({kind}): {reason}"
 VIEW_FAILED_MORE = "… và {count} tin lỗi khác."
-VIEW_UNLINKED = (
-    "– {people} người {reason} ({kinds}). In mã mời: sll lop loi-moi {code}"
-)
+VIEW_UNLINKED = "– {people} người {reason} ({kinds}). In mã mời: sll lop loi-moi {code}"
 VIEW_CHANNELS = " ({parts})"
 VIEW_CHANNEL = " [{channel}]"
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
