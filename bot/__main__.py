@@ -10,7 +10,6 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 from bot import logs
@@ -18,7 +17,7 @@ from bot.app import Runtime, run
 from bot.config import ConfigError, load_settings
 from bot.startup import StartupError
 from texts import startup as TS
-from usecases.clock import Clock, OffsetClock, SystemClock
+from usecases.clock import Clock, clock_from_env
 from usecases.settings import DEFAULT_DATABASE_URL, Settings
 
 # PTB 22: report retry_after as a timedelta (and without a deprecation warning).
@@ -62,12 +61,6 @@ def main(argv: list[str] | None = None) -> int:
             )
         on_ready = demo.journey(stop_after=args.once)
     return asyncio.run(_serve(settings, clock_from_env(), on_ready))
-
-
-def clock_from_env() -> Clock:
-    """SLL_FAKE_NOW=2024-03-03T18:00+07:00 lets tests and demos live at another time."""
-    start = os.environ.get("SLL_FAKE_NOW")
-    return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
 
 
 async def _serve(

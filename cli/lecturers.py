@@ -3,7 +3,6 @@ ratings by month, quarter or year, and observations (dự giờ)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -27,11 +26,9 @@ giang_vien = typer.Typer(
 
 
 def _now() -> datetime:
-    """The bot's time: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
-    from usecases.clock import OffsetClock, SystemClock
+    from usecases.clock import clock_from_env
 
-    start = os.environ.get("SLL_FAKE_NOW")
-    return (OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()).now()
+    return clock_from_env().now()
 
 
 @giang_vien.command("nhap")

@@ -3,7 +3,6 @@ notices, announcing a class, moving or cancelling a session, a message to a whol
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,11 +28,9 @@ ClassArg = Annotated[str, typer.Argument(help="Mã lớp, ví dụ SC-K4.")]
 
 
 def _clock() -> Clock:
-    """The bot's clock: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
-    from usecases.clock import OffsetClock, SystemClock
+    from usecases.clock import clock_from_env
 
-    start = os.environ.get("SLL_FAKE_NOW")
-    return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
+    return clock_from_env()
 
 
 def _refuse(exc: Exception) -> None:

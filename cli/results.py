@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
@@ -43,11 +41,9 @@ thong_ke = typer.Typer(
 
 
 def _clock() -> Clock:
-    """The bot's clock: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
-    from usecases.clock import OffsetClock, SystemClock
+    from usecases.clock import clock_from_env
 
-    start = os.environ.get("SLL_FAKE_NOW")
-    return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
+    return clock_from_env()
 
 
 @ket_qua.command("nhap")

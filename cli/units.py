@@ -4,8 +4,6 @@ learners they send to a class, with one reminder."""
 
 from __future__ import annotations
 
-import os
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -93,11 +91,9 @@ def nominations(
 
 
 def _clock() -> Clock:
-    """The bot's clock: SLL_FAKE_NOW lets demos and tests live inside the sample's dates."""
-    from usecases.clock import OffsetClock, SystemClock
+    from usecases.clock import clock_from_env
 
-    start = os.environ.get("SLL_FAKE_NOW")
-    return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
+    return clock_from_env()
 
 
 @don_vi.command("khong-du-dk")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "FixedClock", "OffsetClock", "SystemClock"]
+__all__ = ["Clock", "FixedClock", "OffsetClock", "SystemClock", "clock_from_env"]
 
 
 class Clock(Protocol):
@@ -45,3 +47,10 @@ class OffsetClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset
+
+
+def clock_from_env(environ: Mapping[str, str] = os.environ) -> Clock:
+    """The bot's and the CLI's clock: SLL_FAKE_NOW=2024-03-03T18:00+07:00 lets demos and tests
+    live inside the sample's dates (time then runs on from there)."""
+    start = environ.get("SLL_FAKE_NOW")
+    return OffsetClock(datetime.fromisoformat(start)) if start else SystemClock()
