@@ -114,12 +114,11 @@ def run(
         from texts.refusals import say
         from usecases.refusal import Refused
 
-        if isinstance(exc, Refused):
-            err.print(f"[red]{T.NOT_DONE}[/red]")
-            err.print(f"  • {say(exc)}", markup=False)
-            raise typer.Exit(1) from exc
-        if isinstance(exc, input_errors()):
-            errors = getattr(exc, "errors", None) or [str(exc)]
+        if isinstance(exc, (Refused, *input_errors())):
+            if isinstance(exc, Refused):
+                errors = [say(exc)]
+            else:
+                errors = getattr(exc, "errors", None) or [str(exc)]
             err.print(f"[red]{T.NOT_DONE}[/red]")
             for line in errors:
                 err.print(f"  • {line}", markup=False)
