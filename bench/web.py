@@ -87,7 +87,7 @@ async def measure(url: str, runs: int) -> dict[str, Any]:
     token = await web_login.issue_link(db.uow(), actor=actor, now=NOW, minutes=10)
     cookie, _ = await web_login.open_session(db.uow(), token=token, now=NOW)
     settings = replace(Settings(), web=replace(Settings().web, port=1))
-    app = build_app(Console(db, FixedClock(NOW), settings, centre_id))
+    app = build_app(Console(db, FixedClock(NOW), settings))
     times: dict[str, list[float]] = {}
     app.middlewares.insert(0, timer(times))
     pages = {"trivial": "/vao/khong-dung", "signed_in_empty": "/xin-phep",

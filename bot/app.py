@@ -237,7 +237,7 @@ async def start_updates(application: TelegramApp, settings: Settings) -> None:
         await application.updater.start_webhook(
             listen=tg.webhook_listen,
             port=tg.webhook_port,
-            url_path="telegram",
+            url_path=tg.webhook_path,
             webhook_url=tg.webhook_url,
             secret_token=tg.webhook_secret or None,
         )

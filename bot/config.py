@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from usecases.settings import CHOICES, KEY, Settings
+from usecases.settings import CHOICES, KEY, CentreSettings, Settings
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -54,6 +54,7 @@ def load_settings(
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: không phải TOML hợp lệ ({exc})") from exc
     keys = _keys()
+    centres = _centres(raw.pop("centres", []), environ)
     for section, value in raw.items():
         if not isinstance(value, dict):
             raise ConfigError(f"{section}: phải là một bảng ([{section}])")
@@ -65,7 +66,61 @@ def load_settings(
         if environ.get(variable):
             section, name = key.split(".")
             raw.setdefault(section, {})[name] = environ[variable]
-    return _checked(_build(raw, keys))
+    return _checked(replace(_build(raw, keys), centres=centres))
+
+
+# --- several centres ([[centres]], SLL_CENTRES) ---------------------------------------------
+
+CENTRE_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def centre_env_name(key: str, name: str) -> str:
+    """(`hoa-vang`, `telegram_token`) -> `SLL_CENTRES_HOA_VANG_TELEGRAM_TOKEN`."""
+    return f"SLL_CENTRES_{key.replace('-', '_').upper()}_{name.upper()}"
+
+
+def _centres(raw: Any, environ: Mapping[str, str]) -> tuple[CentreSettings, ...]:
+    """The `[[centres]]` tables, then the environment: `SLL_CENTRES` lists the keys (adding any
+    the file lacks) and `SLL_CENTRES_<KEY>_<FIELD>` sets a field, a token above all."""
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise ConfigError("centres: phải là các bảng [[centres]]")
+    tables: dict[str, dict[str, Any]] = {}
+    for number, table in enumerate(raw, start=1):
+        key = table.get("key")
+        if not isinstance(key, str) or not CENTRE_KEY.fullmatch(key):
+            raise ConfigError(
+                f"centres[{number}].key: cần tên ngắn gồm a–z, 0–9 và -, như \"hoa-vang\""
+            )
+        if key in tables:
+            raise ConfigError(f"centres.{key}: khai báo hai lần")
+        tables[key] = dict(table)
+    listed = [k.strip() for k in environ.get("SLL_CENTRES", "").split(",") if k.strip()]
+    for key in listed:
+        if not CENTRE_KEY.fullmatch(key):
+            raise ConfigError(f"SLL_CENTRES: {key!r} không phải tên ngắn gồm a–z, 0–9 và -")
+        tables.setdefault(key, {"key": key})
+    hints = get_type_hints(CentreSettings)
+    built = []
+    for key, table in tables.items():
+        for f in fields(CentreSettings):
+            variable = centre_env_name(key, f.name)
+            if f.name != "key" and environ.get(variable):
+                table[f.name] = environ[variable]
+        unknown = set(table) - set(hints)
+        if unknown:
+            raise ConfigError(f"centres.{key}.{sorted(unknown)[0]}: không có khóa này")
+        if not table.get("name"):
+            raise ConfigError(f"centres.{key}.name: bắt buộc (tên trung tâm)")
+        values = {}
+        for name, value in table.items():
+            parse = _PARSERS[hints[name]]
+            try:
+                values[name] = parse(value)
+            except (TypeError, ValueError) as exc:
+                problem = f"{exc}, không đọc được {value!r}"
+                raise ConfigError(f"centres.{key}.{name}: {problem}") from None
+        built.append(CentreSettings(**values))
+    return tuple(built)
 
 
 # --- walking the dataclasses ----------------------------------------------------------------
@@ -227,4 +282,33 @@ def _checked(settings: Settings) -> Settings:
         raise ConfigError("zalo.webhook_secret: bắt buộc (cùng zalo.webhook_url) ở chế độ webhook")
     if zl.mode == "webhook" and not 8 <= len(zl.webhook_secret) <= 256:
         raise ConfigError("zalo.webhook_secret: Zalo nhận từ 8 đến 256 ký tự")
-    return replace(settings, telegram=tg, zalo=zl, local_simulator=not tg.token)
+    if settings.centres:
+        _check_centres(settings)
+        local = not any(c.telegram_token for c in settings.centres)
+    else:
+        local = not tg.token
+    return replace(settings, telegram=tg, zalo=zl, local_simulator=local)
+
+
+def _check_centres(settings: Settings) -> None:
+    """Several centres: each its own bot, and the one-centre keys left empty (they would say
+    which centre?)."""
+    for key, value in (
+        ("telegram.token", settings.telegram.token),
+        ("telegram.staff_ids", settings.telegram.staff_ids),
+        ("zalo.token", settings.zalo.token),
+    ):
+        if value:
+            raise ConfigError(f"{key}: để trống khi khai báo [[centres]]; đặt cho từng trung tâm")
+    centres = settings.centres
+    with_token = [c for c in centres if c.telegram_token]
+    if with_token and len(with_token) < len(centres):
+        missing = next(c for c in centres if not c.telegram_token)
+        raise ConfigError(f"centres.{missing.key}.telegram_token: bắt buộc (mỗi trung tâm một bot)")
+    for attribute in ("name", "telegram_token", "zalo_token"):
+        values = [getattr(c, attribute) for c in centres if getattr(c, attribute)]
+        if len(values) != len(set(values)):
+            twice = next(c for c in centres if values.count(getattr(c, attribute)) > 1)
+            raise ConfigError(f"centres.{twice.key}.{attribute}: hai trung tâm trùng nhau")
+    if sum(c.province for c in centres) > 1:
+        raise ConfigError("centres.province: chỉ một trường của tỉnh")

@@ -65,6 +65,7 @@ class Dispatcher:
         msg = msg.cleaned()  # no NUL, invisible marks or foreign digits past this point
         actor = await identity.identify(
             svc.db.uow(),
+            centre_id=svc.centre_id,
             channel=msg.channel,
             user_id=msg.user_id,
             chat_id=msg.chat_id,

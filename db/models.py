@@ -202,10 +202,16 @@ class ConductKind(StrEnum):
 
 
 class Centre(Base):
+    """A training centre with its own bots; several share one installation (issue 21)."""
+
     __tablename__ = "centres"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The configured short name (`[[centres]] key`); None for a centre made before there was one.
+    key: Mapped[str | None] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The provincial school: its staff see statistics across every centre.
+    is_province: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -225,18 +231,23 @@ class Unit(Base):
 
 
 class Person(Base):
-    """Anyone the bot talks to: learners, unit leaders and staff; roles come from relations."""
+    """Anyone the bot talks to: learners, unit leaders and staff; roles come from relations.
+
+    A person belongs to one centre: someone who studies at two centres is a person at each, and
+    neither centre's staff sees what the other holds about them (issue 21)."""
 
     __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("centre_id", "phone"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     birth_date: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[str | None] = mapped_column(String(20))
     ethnicity: Mapped[str | None] = mapped_column(String(50))
     position: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # E.164
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164, one per person in a centre
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -266,12 +277,15 @@ class StaffMember(Base):
 
 
 class ChatAccount(Base):
-    """One account on one channel; linked to a person once they prove who they are."""
+    """One account on one channel, as one centre's bot knows it (the same Telegram user
+    writing to two centres' bots is two accounts); linked to a person of that centre once they
+    prove who they are."""
 
     __tablename__ = "chat_accounts"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (UniqueConstraint("centre_id", "channel", "external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))
     external_id: Mapped[str] = mapped_column(String(64))
     chat_id: Mapped[str] = mapped_column(String(64))

@@ -35,6 +35,11 @@ RECORD_RETRY_SECONDS = 1.0
 IDLE_POLL_SECONDS = 2.0
 
 
+# A sender serves one centre's bot on a channel, `(centre_id, channel)`, or, keyed by the
+# channel alone, every centre (tests and benchmarks with one bot).
+SenderKey = str | tuple[int, str]
+
+
 class Sender(Protocol):
     @property
     def channel(self) -> str:
@@ -95,7 +100,7 @@ class NoticeDispatcher:
         db: Database,
         clock: Clock,
         settings: Settings,
-        senders: Mapping[str, Sender],
+        senders: Mapping[SenderKey, Sender],
         *,
         workers: int = WORKERS,
         batch: int = D.CLAIM_BATCH,
@@ -235,13 +240,14 @@ class NoticeDispatcher:
 
     async def _send(self, job: Job) -> list[D.Outcome]:
         first = job.first
-        target = next((t for t in first.targets if t.channel in self.senders), None)
+        target = next((t for t in first.targets if self._sender_for(t) is not None), None)
         if target is None:
             return [D.Outcome(d, None, D.Unreachable("not_linked")) for d in job.rows]
         document = None
         if first.attachment_id is not None:
             document = await D.load_document(self.db.uow(), first.attachment_id)
-        sender = self.senders[target.channel]
+        sender = self._sender_for(target)
+        assert sender is not None
         result = await sender.send(
             target.chat_id, job.text, choices_from_json(first.choices), document
         )
@@ -249,6 +255,12 @@ class NoticeDispatcher:
             self.sent += 1
         self.on_result(target.channel, result)
         return [D.Outcome(d, target, result) for d in job.rows]
+
+    def _sender_for(self, target: D.Target) -> Sender | None:
+        """The bot of the account's centre on its channel (or one sender for every centre)."""
+        return self.senders.get((target.centre_id, target.channel)) or self.senders.get(
+            target.channel
+        )
 
     async def _recorder(self) -> None:
         while True:

@@ -110,7 +110,7 @@ async def site(database: Database, sample_class: SampleClass) -> AsyncIterator[W
     settings = replace(Settings(), web=replace(Settings().web, port=1))
     actor = await staff_actor(database, sample_class.centre_id)
     token = await web_login.issue_link(database.uow(), actor=actor, now=NOW, minutes=10)
-    console = Console(database, clock, settings, sample_class.centre_id)
+    console = Console(database, clock, settings)
     async with TestClient(TestServer(build_app(console))) as client:
         yield Web(client, database, clock, token)
 

@@ -57,6 +57,7 @@ class Actor:
     account_id: int
     channel: str
     chat_id: str
+    centre_id: int | None = None  # the centre whose bot they speak to (None: the scheduler)
     person_id: int | None = None
     name: str | None = None
     staff_centre_ids: frozenset[int] = frozenset()
@@ -64,12 +65,20 @@ class Actor:
     monitor_class_ids: frozenset[int] = frozenset()
     leader_unit_ids: frozenset[int] = frozenset()
     lecturer_ids: frozenset[int] = frozenset()  # their rows in `lecturers` (one per centre)
+    province: bool = False  # staff of the provincial school: sees across centres (issue 21)
     pending: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def cli(cls, centre_id: int) -> Actor:
+    def cli(cls, centre_id: int, *, province: bool = False) -> Actor:
         """Whoever runs the CLI on the server is the centre's staff."""
-        return cls(account_id=0, channel="cli", chat_id="", staff_centre_ids=frozenset({centre_id}))
+        return cls(
+            account_id=0,
+            channel="cli",
+            chat_id="",
+            centre_id=centre_id,
+            staff_centre_ids=frozenset({centre_id}),
+            province=province,
+        )
 
     @classmethod
     def system(cls) -> Actor:
@@ -82,6 +91,13 @@ class Actor:
         if self.account_id == 0:
             return self.channel
         return f"{self.channel}:{self.account_id}"
+
+    @property
+    def home_centre(self) -> int:
+        """The centre whose bot (or command line) they act through."""
+        if self.centre_id is None:
+            raise ValueError("the scheduler acts for no one centre")
+        return self.centre_id
 
     def is_staff_of(self, centre_id: int) -> bool:
         return centre_id in self.staff_centre_ids
@@ -117,6 +133,7 @@ class Actor:
 async def identify(
     uow: UnitOfWork,
     *,
+    centre_id: int,
     channel: str,
     user_id: str,
     chat_id: str,
@@ -126,7 +143,9 @@ async def identify(
     """Find (or open) the sender's chat account and load their roles.
 
     For private chats only (the dispatcher answers a group without it): `chat_id` becomes the
-    account's address, and a group must never be anyone's address (DESIGN §5).
+    account's address, and a group must never be anyone's address (DESIGN §5). `centre_id` is
+    the centre whose bot received the update: the same user writing to another centre's bot is
+    another account, of a person of that centre (issue 21).
 
     This runs for every update, so it is two reads (the account, then every role in one
     query) and one small write.
@@ -135,11 +154,15 @@ async def identify(
         session = uow.session
         account = await session.scalar(
             select(ChatAccount).where(
-                ChatAccount.channel == channel, ChatAccount.external_id == user_id
+                ChatAccount.centre_id == centre_id,
+                ChatAccount.channel == channel,
+                ChatAccount.external_id == user_id,
             )
         )
         if account is None:
-            account = ChatAccount(channel=channel, external_id=user_id, chat_id=chat_id)
+            account = ChatAccount(
+                centre_id=centre_id, channel=channel, external_id=user_id, chat_id=chat_id
+            )
             session.add(account)
         if account.chat_id != chat_id:
             account.chat_id = chat_id
@@ -168,9 +191,9 @@ def _roles_of(pid: int) -> CompoundSelect[Any]:
         select(literal("unit"), UnitLeader.unit_id, literal(False), literal(None)).where(
             UnitLeader.person_id == pid
         ),
-        select(literal("centre"), StaffMember.centre_id, literal(False), literal(None)).where(
-            StaffMember.person_id == pid, StaffMember.active.is_(True)
-        ),
+        select(literal("centre"), StaffMember.centre_id, Centre.is_province, literal(None))
+        .join(Centre, Centre.id == StaffMember.centre_id)
+        .where(StaffMember.person_id == pid, StaffMember.active.is_(True)),
         select(literal("lecturer"), Lecturer.id, literal(False), literal(None)).where(
             Lecturer.person_id == pid, Lecturer.active.is_(True)
         ),
@@ -183,6 +206,7 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
         account_id=account.id,
         channel=account.channel,
         chat_id=account.chat_id,
+        centre_id=account.centre_id,
         pending=dict(account.pending or {}),
     )
     if account.person_id is None:
@@ -195,12 +219,13 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
     units: set[int] = set()
     centres: set[int] = set()
     lecturers: set[int] = set()
-    for kind, ref, is_monitor, text in rows:
+    province = False
+    for kind, ref, flag, text in rows:
         if kind == "name":
             name = text
         elif kind == "class":
             classes.add(ref)
-            if is_monitor:
+            if flag:
                 monitor.add(ref)
         elif kind == "unit":
             units.add(ref)
@@ -208,6 +233,7 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
             lecturers.add(ref)
         else:
             centres.add(ref)
+            province = province or bool(flag)
     return replace(
         base,
         person_id=pid,
@@ -217,6 +243,7 @@ async def load_actor(uow: UnitOfWork, account: ChatAccount) -> Actor:
         monitor_class_ids=frozenset(monitor),
         leader_unit_ids=frozenset(units),
         lecturer_ids=frozenset(lecturers),
+        province=province,
     )
 
 
@@ -234,23 +261,36 @@ async def remember_pending(uow: UnitOfWork, account_id: int, pending: dict[str, 
 START_ATTEMPTS = 3
 
 
-async def ensure_centre(uow: UnitOfWork, name: str) -> int:
+async def ensure_centre(
+    uow: UnitOfWork, name: str, *, key: str | None = None, province: bool = False
+) -> int:
+    """The centre's id, made if new. With `key` (the configured short name) it is found by
+    key, so renaming a centre in the configuration keeps its data; without, by name."""
     for attempt in range(1, START_ATTEMPTS + 1):
         try:
-            return await _ensure_centre(uow, name)
+            return await _ensure_centre(uow, name, key, province)
         except IntegrityError:
             if attempt == START_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
 
 
-async def _ensure_centre(uow: UnitOfWork, name: str) -> int:
+async def _ensure_centre(uow: UnitOfWork, name: str, key: str | None, province: bool) -> int:
     async with uow:
-        centre = await uow.session.scalar(select(Centre).where(Centre.name == name))
+        session = uow.session
+        centre = None
+        if key is not None:
+            centre = await session.scalar(select(Centre).where(Centre.key == key))
+        if centre is None:  # made before it had a key, or by a staff command (by name)
+            centre = await session.scalar(select(Centre).where(Centre.name == name))
+            if centre is not None and key is not None and centre.key not in (None, key):
+                centre = None  # that name belongs to another configured centre
         if centre is None:
-            centre = Centre(name=name)
-            uow.session.add(centre)
-            await uow.session.flush()
+            centre = Centre(name=name, key=key, is_province=province)
+            session.add(centre)
+        elif key is not None:
+            centre.key, centre.name, centre.is_province = key, name, province
+        await session.flush()
         await uow.commit()
         return centre.id
 
@@ -273,7 +313,11 @@ async def _sync_staff(uow: UnitOfWork, centre_id: int, telegram_ids: tuple[int, 
             await session.execute(
                 select(StaffMember, ChatAccount)
                 .join(ChatAccount, ChatAccount.person_id == StaffMember.person_id)
-                .where(StaffMember.centre_id == centre_id, ChatAccount.channel == "telegram")
+                .where(
+                    StaffMember.centre_id == centre_id,
+                    ChatAccount.centre_id == centre_id,
+                    ChatAccount.channel == "telegram",
+                )
             )
         ).all()
         seen: set[str] = set()
@@ -283,17 +327,22 @@ async def _sync_staff(uow: UnitOfWork, centre_id: int, telegram_ids: tuple[int, 
         for external_id in sorted(wanted - seen):
             found = await session.scalar(
                 select(ChatAccount).where(
-                    ChatAccount.channel == "telegram", ChatAccount.external_id == external_id
+                    ChatAccount.centre_id == centre_id,
+                    ChatAccount.channel == "telegram",
+                    ChatAccount.external_id == external_id,
                 )
             )
             if found is None:
                 found = ChatAccount(
-                    channel="telegram", external_id=external_id, chat_id=external_id
+                    centre_id=centre_id,
+                    channel="telegram",
+                    external_id=external_id,
+                    chat_id=external_id,
                 )
                 session.add(found)
             if found.person_id is None:
                 label = f"Cán bộ {external_id}"
-                person = Person(full_name=label, name_key=name_key(label))
+                person = Person(centre_id=centre_id, full_name=label, name_key=name_key(label))
                 session.add(person)
                 await session.flush()
                 found.person_id = person.id

@@ -7,7 +7,7 @@ its metadata. Use cases and handlers only read them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ __all__ = [
     "ZALO_API",
     "AttendanceSettings",
     "BackupSettings",
+    "CentreSettings",
     "HealthSettings",
     "LecturerSettings",
     "NoticeSettings",
@@ -55,6 +56,7 @@ class TelegramSettings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str = ""
+    webhook_path: str = "telegram"  # where the webhook listener takes updates
     staff_ids: tuple[int, ...] = ()
     per_second: float = 30.0
     per_chat_per_second: float = 1.0
@@ -157,6 +159,24 @@ class UnitSettings:
 
 
 @dataclass(frozen=True)
+class CentreSettings:
+    """One centre of a provincial installation (`[[centres]]`, issue 21): its own name, staff
+    and bots. Every other setting is the installation's, shared by its centres."""
+
+    key: str  # short latin name: in webhook paths, environment variables and `sll --trung-tam`
+    name: str
+    telegram_token: str = ""
+    telegram_api_url: str = ""  # empty: [telegram] api_url
+    staff_ids: tuple[int, ...] = ()
+    zalo_token: str = ""  # empty: this centre has no Zalo bot
+    zalo_api_url: str = ""  # empty: [zalo] api_url
+    province: bool = False  # the provincial school: its staff see every centre of the province
+
+
+SINGLE_CENTRE_KEY = "trung-tam"
+
+
+@dataclass(frozen=True)
 class Settings:
     centre_name: str = field(default="Trung tâm Chính trị", metadata={KEY: "centre.name"})
     timezone: ZoneInfo = field(
@@ -185,5 +205,47 @@ class Settings:
         metadata={KEY: "results.grade_scale"},
     )
     survey_after_days: int = field(default=30, metadata={KEY: "results.survey_after_days"})
+    # Several centres on one installation; empty: one centre, from [centre], [telegram], [zalo].
+    centres: tuple[CentreSettings, ...] = ()
     # Derived, not configured: no token means the demo against the built-in local Telegram.
     local_simulator: bool = False
+
+    @property
+    def centre_list(self) -> tuple[CentreSettings, ...]:
+        """The centres this installation serves: the configured list, or the one centre."""
+        if self.centres:
+            return self.centres
+        one = CentreSettings(
+            key=SINGLE_CENTRE_KEY,
+            name=self.centre_name,
+            telegram_token=self.telegram.token,
+            staff_ids=self.telegram.staff_ids,
+            zalo_token=self.zalo.token,
+        )
+        return (one,)
+
+    def for_centre(self, centre: CentreSettings) -> Settings:
+        """The settings one centre's bots run with: its name, staff and tokens; with several
+        centres, each its own webhook path (`<webhook_url>/<key>`) and port (the base port
+        plus the centre's place in the list)."""
+        if not self.centres:
+            return self
+        index = self.centres.index(centre)
+        tg, zl = self.telegram, self.zalo
+        telegram = replace(
+            tg,
+            token=centre.telegram_token,
+            api_url=centre.telegram_api_url or tg.api_url,
+            staff_ids=centre.staff_ids,
+            webhook_url=f"{tg.webhook_url}/{centre.key}" if tg.webhook_url else "",
+            webhook_path=f"{tg.webhook_path}/{centre.key}",
+            webhook_port=tg.webhook_port + index,
+        )
+        zalo = replace(
+            zl,
+            token=centre.zalo_token,
+            api_url=centre.zalo_api_url or zl.api_url,
+            webhook_url=f"{zl.webhook_url}/{centre.key}" if zl.webhook_url else "",
+            webhook_port=zl.webhook_port + index,
+        )
+        return replace(self, centre_name=centre.name, telegram=telegram, zalo=zalo)

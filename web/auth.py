@@ -42,7 +42,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         return page(request, T.LOGIN_NEEDED, status=401)
     request[ACTOR], request[TOKEN] = actor, token
     request[CSRF] = web_login.csrf_token(token)
-    if not actor.is_staff_of(console.centre_id):  # no longer (or never) staff here
+    # No longer (or never) staff of the centre whose bot gave them the link.
+    if actor.centre_id is None or not actor.is_staff_of(actor.centre_id):
         return page(request, T.FORBIDDEN, status=403)
     if request.method == "POST":
         form = await request.post()

@@ -40,7 +40,6 @@ class Console:
     db: Database
     clock: Clock
     settings: Settings
-    centre_id: int
     # Called after an action that wrote to the outbox, so the answer leaves now (not at the
     # dispatcher's next safety tick); the bot wires the notice dispatcher's wake-up here.
     wake: Callable[[], None] = field(default=lambda: None)

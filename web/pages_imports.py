@@ -108,7 +108,7 @@ async def _brief_lecturers(
 ) -> None:
     """As `sll lop nhap-lich` does: the lecturer column matched to lecturers, who hear of
     their sessions at once (unmatched names are listed by `sll giang-vien ds` and chat)."""
-    now, centre_id = console.clock.now(), console.centre_id
+    now, centre_id = console.clock.now(), actor.home_centre
     await L.link_schedule(
         console.db.uow(), actor=actor, centre_id=centre_id, class_id=class_id, rows=rows, now=now
     )

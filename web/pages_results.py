@@ -29,14 +29,14 @@ async def _classes(console: Console, actor: Actor) -> list[tuple[str, bool]]:
 
 async def _preview(console: Console, actor: Actor, code: str) -> R.ResultsPreview:
     return await R.preview_results(
-        console.db.uow(), centre_id=console.centre_id, code=code,
+        console.db.uow(), centre_id=actor.home_centre, code=code,
         actor=actor, now=console.clock.now(),
     )  # fmt: skip
 
 
 async def _publish(console: Console, actor: Actor, code: str) -> R.PublishReport:
     return await R.publish_results(
-        console.db.uow(), centre_id=console.centre_id, code=code,
+        console.db.uow(), centre_id=actor.home_centre, code=code,
         actor=actor, now=console.clock.now(), tz=console.settings.timezone,
         unit_file=unit_xlsx,
     )  # fmt: skip

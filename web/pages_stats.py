@@ -33,7 +33,7 @@ def _period(console: Console, request: web.Request) -> S.Period:
 
 async def _stats(console: Console, actor: Actor, period: S.Period) -> S.Stats:
     return await S.compute_stats(
-        console.db.uow(), centre_id=console.centre_id, period=period, now=console.clock.now(),
+        console.db.uow(), centre_id=actor.home_centre, period=period, now=console.clock.now(),
         tz=console.settings.timezone, actor=actor,
     )  # fmt: skip
 

@@ -56,13 +56,13 @@ async def import_roster(
     async with uow:
         session = uow.session
         klass = await class_to_set_up(session, actor, class_id)
-        known = await _KnownPeople.load(session, rows, class_id=class_id)
+        known = await _KnownPeople.load(session, rows, centre_id=klass.centre_id, class_id=class_id)
         placed = _place(rows, known)
         units = await _units_for(session, klass.centre_id, rows)
         person_ids = _update_known(placed, units, report)
         new_rows = [row for row, person in placed if person is None]
         if new_rows:
-            person_ids += await _insert_new(session, new_rows, units)
+            person_ids += await _insert_new(session, klass.centre_id, new_rows, units)
             report.created = len(new_rows)
         await _enroll(session, class_id, person_ids, report)
         record(
@@ -132,12 +132,13 @@ def _update_known(
 
 
 async def _insert_new(
-    session: AsyncSession, new_rows: Sequence[RosterRow], units: dict[str, Unit]
+    session: AsyncSession, centre_id: int, new_rows: Sequence[RosterRow], units: dict[str, Unit]
 ) -> list[tuple[RosterRow, int]]:
     """One bulk INSERT … RETURNING rather than thousands of tracked objects."""
     now = datetime.now(UTC)
     new_people = [
-        person_values(r, units[fold(r.unit_name)].id) | {"created_at": now, "updated_at": now}
+        person_values(r, units[fold(r.unit_name)].id)
+        | {"centre_id": centre_id, "created_at": now, "updated_at": now}
         for r in new_rows
     ]
     new_ids = await session.scalars(
@@ -193,8 +194,10 @@ class _KnownPeople:
 
     @classmethod
     async def load(
-        cls, session: AsyncSession, rows: Sequence[RosterRow], *, class_id: int
+        cls, session: AsyncSession, rows: Sequence[RosterRow], *, centre_id: int, class_id: int
     ) -> _KnownPeople:
+        """Only the centre's own people: one who studied at another centre is another person
+        here (issue 21)."""
         phones = sorted({r.phone for r in rows if r.phone})
         keys = sorted({name_key(r.full_name) for r in rows})
         by_phone: dict[str, Person] = {}
@@ -202,7 +205,9 @@ class _KnownPeople:
         for column, values in ((Person.phone, phones), (Person.name_key, keys)):
             for i in range(0, len(values), QUERY_CHUNK):
                 chunk = values[i : i + QUERY_CHUNK]
-                for person in await session.scalars(select(Person).where(column.in_(chunk))):
+                for person in await session.scalars(
+                    select(Person).where(Person.centre_id == centre_id, column.in_(chunk))
+                ):
                     if person.phone:
                         by_phone[person.phone] = person
                     by_name.setdefault(person.name_key, [])

@@ -185,9 +185,12 @@ async def add_unit_leader(
             await session.flush()
         person = None
         if e164:
-            person = await session.scalar(select(Person).where(Person.phone == e164))
+            person = await session.scalar(
+                select(Person).where(Person.centre_id == centre_id, Person.phone == e164)
+            )
         if person is None:
             person = Person(
+                centre_id=centre_id,
                 full_name=nfc(full_name),
                 name_key=name_key(full_name),
                 phone=e164,

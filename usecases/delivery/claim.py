@@ -184,7 +184,11 @@ async def _targets(uow: UnitOfWork, person_ids: set[int]) -> dict[int, tuple[Tar
     for i in range(0, len(ids), ACCOUNTS_PER_QUERY):
         accounts = await uow.session.execute(
             select(
-                ChatAccount.person_id, ChatAccount.id, ChatAccount.channel, ChatAccount.external_id
+                ChatAccount.person_id,
+                ChatAccount.id,
+                ChatAccount.channel,
+                ChatAccount.external_id,
+                ChatAccount.centre_id,
             )
             .where(
                 ChatAccount.person_id.in_(ids[i : i + ACCOUNTS_PER_QUERY]),
@@ -196,9 +200,9 @@ async def _targets(uow: UnitOfWork, person_ids: set[int]) -> dict[int, tuple[Tar
                 ChatAccount.id.desc(),
             )
         )
-        for person_id, account_id, channel, chat_id in accounts:
+        for person_id, account_id, channel, chat_id, centre_id in accounts:
             if person_id is not None:
-                found[person_id].append(Target(account_id, channel, chat_id))
+                found[person_id].append(Target(account_id, channel, chat_id, centre_id))
     return {p: tuple(t) for p, t in found.items()}
 
 
@@ -208,11 +212,11 @@ async def _account_targets(uow: UnitOfWork, account_ids: set[Any]) -> dict[int, 
     if not account_ids:
         return {}
     accounts = await uow.session.execute(
-        select(ChatAccount.id, ChatAccount.channel, ChatAccount.external_id).where(
-            ChatAccount.id.in_(sorted(account_ids)), ChatAccount.status == ChatStatus.ACTIVE
-        )
+        select(
+            ChatAccount.id, ChatAccount.channel, ChatAccount.external_id, ChatAccount.centre_id
+        ).where(ChatAccount.id.in_(sorted(account_ids)), ChatAccount.status == ChatStatus.ACTIVE)
     )
-    return {a: (Target(a, channel, chat),) for a, channel, chat in accounts}
+    return {a: (Target(a, channel, chat, centre),) for a, channel, chat, centre in accounts}
 
 
 async def load_document(uow: UnitOfWork, attachment_id: int) -> Document | None:

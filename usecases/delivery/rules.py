@@ -57,6 +57,7 @@ class Target:
     account_id: int
     channel: str
     chat_id: str
+    centre_id: int = 0  # whose bot knows this chat: only that bot can write to it (issue 21)
 
 
 @dataclass(frozen=True)

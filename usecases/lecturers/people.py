@@ -91,10 +91,13 @@ async def import_lecturers(
         session = uow.session
         current = await _lecturers(session, centre_id)
         for row in rows:
-            person, lecturer = await _find(session, current, row)
+            person, lecturer = await _find(session, centre_id, current, row)
             if person is None:
                 person = Person(
-                    full_name=row.full_name, name_key=name_key(row.full_name), phone=row.phone
+                    centre_id=centre_id,
+                    full_name=row.full_name,
+                    name_key=name_key(row.full_name),
+                    phone=row.phone,
                 )
                 session.add(person)
                 await session.flush()
@@ -148,7 +151,10 @@ async def _lecturers(session: AsyncSession, centre_id: int) -> list[tuple[Lectur
 
 
 async def _find(
-    session: AsyncSession, current: list[tuple[Lecturer, Person]], row: LecturerRow
+    session: AsyncSession,
+    centre_id: int,
+    current: list[tuple[Lecturer, Person]],
+    row: LecturerRow,
 ) -> tuple[Person | None, Lecturer | None]:
     """The person a row means: by phone (a learner or leader may teach too), else the one
     lecturer of that name without a different phone."""
@@ -156,7 +162,9 @@ async def _find(
         for lecturer, person in current:
             if person.phone == row.phone:
                 return person, lecturer
-        known = await session.scalar(select(Person).where(Person.phone == row.phone))
+        known = await session.scalar(
+            select(Person).where(Person.centre_id == centre_id, Person.phone == row.phone)
+        )
         if known is not None:
             return known, None
     same = [(lect, p) for lect, p in current if name_of(p.full_name) == name_of(row.full_name)]

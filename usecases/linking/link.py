@@ -62,8 +62,12 @@ async def link_by_code(uow: UnitOfWork, *, actor: Actor, code: str, now: datetim
             await _count_and_refuse(
                 uow, actor, AUDIT_THROTTLED, now, LinkReason.THROTTLED, minutes=wait
             )
+        # Another centre's code is no code here: its bot must not link to that centre's people.
         invite = await session.scalar(
-            select(Invite).where(Invite.code == normalize_code(code)).with_for_update()
+            select(Invite)
+            .join(Person, Person.id == Invite.person_id)
+            .where(Invite.code == normalize_code(code), Person.centre_id == account.centre_id)
+            .with_for_update(of=Invite)
         )
         if invite is None:
             await _count_and_refuse(
@@ -92,7 +96,9 @@ async def link_by_contact(
     async with uow:
         session = uow.session
         account = await _account(session, actor)
-        person = await session.scalar(select(Person).where(Person.phone == e164))
+        person = await session.scalar(
+            select(Person).where(Person.centre_id == account.centre_id, Person.phone == e164)
+        )
         if person is None:
             raise Refused(LinkReason.UNKNOWN_PHONE, phone=mask_phone(e164))
         if account.person_id == person.id:
