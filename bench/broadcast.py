@@ -125,12 +125,17 @@ async def seed(
     user_ids = [first_user_id + i for i in range(n)]
     for user_id in user_ids:
         server.add_user(user_id)
+    centre_id = await identity.ensure_centre(db.uow(), CENTRE)
     async with db.uow() as uow:
-        people = [Person(full_name=f"Học viên {i}", name_key=f"hoc vien {i}") for i in user_ids]
+        people = [
+            Person(centre_id=centre_id, full_name=f"Học viên {i}", name_key=f"hoc vien {i}")
+            for i in user_ids
+        ]
         uow.session.add_all(people)
         await uow.session.flush()
         uow.session.add_all(
             ChatAccount(
+                centre_id=centre_id,
                 channel=channel,
                 external_id=str(u),
                 chat_id=str(u),

@@ -106,6 +106,7 @@ async def prepare(db_url: str, count: int = LEARNERS) -> tuple[str, int]:
                 uid = str(FIRST_USER_ID + i)
                 uow.session.add(
                     ChatAccount(
+                        centre_id=centre_id,
                         channel="telegram",
                         external_id=uid,
                         chat_id=uid,

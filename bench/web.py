@@ -81,7 +81,8 @@ async def measure(url: str, runs: int) -> dict[str, Any]:
     load_seconds = time.perf_counter() - started
     await identity.sync_staff(db.uow(), centre_id, (STAFF_TG,))
     actor = await identity.identify(
-        db.uow(), channel="telegram", user_id=str(STAFF_TG), chat_id=str(STAFF_TG),
+        db.uow(), centre_id=centre_id, channel="telegram", user_id=str(STAFF_TG),
+        chat_id=str(STAFF_TG),
         display_name="", now=NOW,
     )  # fmt: skip
     token = await web_login.issue_link(db.uow(), actor=actor, now=NOW, minutes=10)

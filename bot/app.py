@@ -32,11 +32,12 @@ from scheduler import questions as question_jobs
 from scheduler import reports as report_jobs
 from scheduler import units as unit_jobs
 from scheduler.clock import build_scheduler
-from scheduler.jobs import start_notice_delivery
+from scheduler.dispatcher import Sender, SenderKey
+from scheduler.jobs import centre_senders, start_notice_delivery
 from usecases import identity
 from usecases.clock import Clock, SystemClock
 from usecases.identity import Actor
-from usecases.settings import Settings
+from usecases.settings import CentreSettings, Settings
 from web.console import Console
 from web.server import start_web_server
 
@@ -49,8 +50,25 @@ CONCURRENT_UPDATES = 64
 
 
 @dataclass
+class CentreBots:
+    """One centre's bots in the running process: each its own token, update handling and send
+    budget (issue 21)."""
+
+    key: str
+    centre_id: int
+    settings: Settings  # the installation's, seen from this centre (`Settings.for_centre`)
+    dispatcher: Dispatcher
+    telegram: TelegramApp
+    outbox_bot: Bot
+    zalo: ZaloAdapter | None = None
+    local_telegram: LocalTelegram | None = None
+    local_zalo: LocalZalo | None = None
+
+
+@dataclass
 class Runtime:
-    """What a running bot is made of; the demo and end-to-end tests look inside it."""
+    """What a running bot is made of; the demo and end-to-end tests look inside it. The
+    single-centre fields are the first centre's."""
 
     settings: Settings
     db: Database
@@ -62,6 +80,7 @@ class Runtime:
     zalo: ZaloAdapter | None = None
     local_zalo: LocalZalo | None = None
     extras: dict[str, object] = field(default_factory=dict)
+    centres: list[CentreBots] = field(default_factory=list)
 
 
 async def run(
@@ -76,65 +95,22 @@ async def run(
         # Failures up to "running" are StartupErrors: one line, no traceback (bot/startup.py).
         stack.enter_context(single_process(settings.database_url))
         db = await stack.enter_async_context(open_database(settings.database_url))
-        centre_id = await identity.ensure_centre(db.uow(), settings.centre_name)
-        await identity.sync_staff(db.uow(), centre_id, settings.telegram.staff_ids)
-
-        local = None
-        if settings.local_simulator:
-            local = LocalTelegram()
-            await local.start()
-            stack.push_async_callback(local.stop)
-            settings = replace(
-                settings,
-                telegram=replace(settings.telegram, token=local.token, api_url=local.url),
-            )
-        local_zalo = None
-        if settings.local_simulator and not settings.zalo.token:  # the demo's Zalo too
-            local_zalo = LocalZalo()
-            await local_zalo.start()
-            stack.push_async_callback(local_zalo.stop)
-            local_at = replace(settings.zalo, token=local_zalo.token, api_url=local_zalo.url)
-            settings = replace(settings, zalo=local_at)
-        requests = (AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES),
-                    AiohttpRequest(connection_pool_size=1))  # fmt: skip
-        application = build_telegram(settings, requests)
-        services = Services(db=db, clock=clock, settings=settings, centre_id=centre_id)
-        dispatcher = Dispatcher(services, ROUTES)
-        TelegramAdapter(dispatcher).register(application)
         scheduler = build_scheduler(settings.timezone)
+        centres = [
+            await start_centre(stack, db, clock, settings.for_centre(c), c, index)
+            for index, c in enumerate(settings.centre_list)
+        ]
         question_jobs.register(scheduler, db, clock, settings)
         attendance_jobs.register(scheduler, db, clock, settings)
         report_jobs.register(scheduler, db, clock, settings)
         backup_jobs.register(scheduler, clock, settings)
         unit_jobs.register(scheduler, db, clock, settings)
-
-        tg = settings.telegram
-        # A getMe that fails leaves PTB uninitialised, so its shutdown would not close these.
-        for request in requests:
-            stack.push_async_callback(request.shutdown)
-        await telegram_step(application.initialize, tg.api_url, tg.token)
-        stack.push_async_callback(application.shutdown)
-        dispatcher.services = replace(
-            dispatcher.services, bot_username=application.bot.username or ""
-        )
-        commands = [BotCommand(r.command, r.description) for r in ROUTES if r.description]
-        await telegram_step(lambda: application.bot.set_my_commands(commands), tg.api_url, tg.token)
-        await application.start()
-        stack.push_async_callback(application.stop)
-        await telegram_step(lambda: start_updates(application, settings), tg.api_url, tg.token)
-        assert application.updater is not None  # built with one (start_updates uses it)
-        stack.push_async_callback(application.updater.stop)
-        zalo = ZaloAdapter(dispatcher, settings.zalo) if settings.zalo.token else None
-        if zalo is not None:
-            await zalo.start()
-            stack.push_async_callback(zalo.stop)
-        outbox_bot = build_outbox_bot(settings)
-        await outbox_bot.initialize()
-        stack.push_async_callback(outbox_bot.shutdown)
+        senders: dict[SenderKey, Sender] = {}
+        for c in centres:
+            senders |= centre_senders(stack, c.centre_id, c.settings, c.outbox_bot)
         notices = await start_notice_delivery(
-            stack, db=db, clock=clock, settings=settings, scheduler=scheduler,
-            telegram_bot=outbox_bot,
-        )  # fmt: skip
+            stack, db=db, clock=clock, settings=settings, scheduler=scheduler, senders=senders
+        )
         lecturer_jobs.register(scheduler, db, clock, settings, wake=notices.wake)
 
         def after_handle(actor: Actor) -> None:
@@ -142,58 +118,134 @@ async def run(
             if actor.is_staff:  # they may have moved, cancelled or announced a session
                 lecturer_jobs.plan_soon(scheduler)
 
-        dispatcher.after_handle = after_handle
+        for c in centres:
+            c.dispatcher.after_handle = after_handle
         notices.on_result = health.count_send
-        health.register_outbox_watch(
-            scheduler, db, clock, settings, alert=staff_alert(application, settings)
-        )
+        health.register_outbox_watch(scheduler, db, clock, settings, alert=staff_alert(centres))
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
         await health.start_health_server(
-            stack, settings, db, clock, checks=receiving_checks(application, scheduler, zalo)
+            stack, settings, db, clock, checks=receiving_checks(centres, scheduler)
         )
         # The staff web console, in this process: its actions wake the same notice dispatcher.
-        await start_web_server(stack, Console(db, clock, settings, centre_id, wake=notices.wake))
+        await start_web_server(stack, Console(db, clock, settings, wake=notices.wake))
 
+        first = centres[0]
         runtime = Runtime(
-            settings, db, dispatcher.services, dispatcher, application, scheduler, local
-        )
-        runtime.zalo, runtime.local_zalo = zalo, local_zalo
+            first.settings, db, first.dispatcher.services, first.dispatcher, first.telegram,
+            scheduler, first.local_telegram, first.zalo, first.local_zalo, centres=centres,
+        )  # fmt: skip
         runtime.extras["notices"] = notices
-        log.info("bot @%s running (%s)", application.bot.username, settings.telegram.mode)
+        for c in centres:
+            log.info(
+                "bot @%s running for %s (%s)",
+                c.telegram.bot.username,
+                c.key,
+                c.settings.telegram.mode,
+            )
         if on_ready is not None:
             await on_ready(runtime)
         await stop.wait()
         log.info("stopping")
 
 
-def receiving_checks(
-    application: TelegramApp,
-    scheduler: AsyncIOScheduler,
-    zalo: ZaloAdapter | None,
-) -> dict[str, Callable[[], bool]]:
-    """What /healthz reports beside the database: each channel taking updates, the scheduler."""
-    checks: dict[str, Callable[[], bool]] = {
-        "telegram": lambda: bool(application.updater and application.updater.running),
-        "scheduler": lambda: bool(scheduler.running),
-    }
+async def start_centre(
+    stack: AsyncExitStack,
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    centre: CentreSettings,
+    index: int,
+) -> CentreBots:
+    """Make the centre and its staff in the database, then start its Telegram bot (and Zalo
+    bot, when it has one); the built-in simulators stand in for both in the demo."""
+    centre_id = await identity.configured_centre(db.uow(), settings, centre)
+    await identity.sync_staff(db.uow(), centre_id, settings.telegram.staff_ids)
+    local = local_zalo = None
+    if settings.local_simulator:
+        local = LocalTelegram(token=f"{123456 + index}:LOCAL", bot_username=local_username(index))
+        await local.start()
+        stack.push_async_callback(local.stop)
+        tg = replace(settings.telegram, token=local.token, api_url=local.url)
+        settings = replace(settings, telegram=tg)
+        if not settings.zalo.token:  # the demo's Zalo too
+            local_zalo = LocalZalo()
+            await local_zalo.start()
+            stack.push_async_callback(local_zalo.stop)
+            local_at = replace(settings.zalo, token=local_zalo.token, api_url=local_zalo.url)
+            settings = replace(settings, zalo=local_at)
+    requests = (AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES),
+                AiohttpRequest(connection_pool_size=1))  # fmt: skip
+    application = build_telegram(settings, requests)
+    services = Services(db=db, clock=clock, settings=settings, centre_id=centre_id)
+    dispatcher = Dispatcher(services, ROUTES)
+    TelegramAdapter(dispatcher).register(application)
+
+    tg = settings.telegram
+    # A getMe that fails leaves PTB uninitialised, so its shutdown would not close these.
+    for request in requests:
+        stack.push_async_callback(request.shutdown)
+    await telegram_step(application.initialize, tg.api_url, tg.token)
+    stack.push_async_callback(application.shutdown)
+    dispatcher.services = replace(dispatcher.services, bot_username=application.bot.username or "")
+    commands = [BotCommand(r.command, r.description) for r in ROUTES if r.description]
+    await telegram_step(lambda: application.bot.set_my_commands(commands), tg.api_url, tg.token)
+    await application.start()
+    stack.push_async_callback(application.stop)
+    await telegram_step(lambda: start_updates(application, settings), tg.api_url, tg.token)
+    assert application.updater is not None  # built with one (start_updates uses it)
+    stack.push_async_callback(application.updater.stop)
+    zalo = ZaloAdapter(dispatcher, settings.zalo) if settings.zalo.token else None
     if zalo is not None:
-        checks["zalo"] = lambda: zalo.receiving
+        await zalo.start()
+        stack.push_async_callback(zalo.stop)
+    outbox_bot = build_outbox_bot(settings)
+    await outbox_bot.initialize()
+    stack.push_async_callback(outbox_bot.shutdown)
+    return CentreBots(
+        centre.key, centre_id, settings, dispatcher, application, outbox_bot, zalo, local,
+        local_zalo,
+    )  # fmt: skip
+
+
+def local_username(index: int) -> str:
+    """The demo bot's name; with several centres, each centre's simulated bot its own."""
+    return "so_lien_lac_bot" if index == 0 else f"so_lien_lac_{index + 1}_bot"
+
+
+def receiving_checks(
+    centres: list[CentreBots], scheduler: AsyncIOScheduler
+) -> dict[str, Callable[[], bool]]:
+    """What /healthz reports beside the database: each bot taking updates, the scheduler. With
+    several centres a check is named for its centre (`telegram:hoa-vang`)."""
+    checks: dict[str, Callable[[], bool]] = {"scheduler": lambda: bool(scheduler.running)}
+    for c in centres:
+        suffix = f":{c.key}" if len(centres) > 1 else ""
+        checks[f"telegram{suffix}"] = _polling(c.telegram)
+        if c.zalo is not None:
+            checks[f"zalo{suffix}"] = _receiving(c.zalo)
     return checks
 
 
-def staff_alert(
-    application: TelegramApp,
-    settings: Settings,
-) -> Callable[[str], Awaitable[None]]:
-    """Tell every staff member directly (not through the outbox, which may be what is stuck)."""
+def _polling(application: TelegramApp) -> Callable[[], bool]:
+    return lambda: bool(application.updater and application.updater.running)
+
+
+def _receiving(zalo: ZaloAdapter) -> Callable[[], bool]:
+    return lambda: zalo.receiving
+
+
+def staff_alert(centres: list[CentreBots]) -> Callable[[str], Awaitable[None]]:
+    """Tell every centre's staff directly, each through their centre's bot (not through the
+    outbox, which may be what is stuck)."""
 
     async def alert(text: str) -> None:
-        for staff_id in settings.telegram.staff_ids:
-            try:
-                await application.bot.send_message(staff_id, text)
-            except TelegramError as exc:
-                log.warning("staff alert to %s not sent: %s", staff_id, exc)
+        for c in centres:
+            for staff_id in c.settings.telegram.staff_ids:
+                try:
+                    await c.telegram.bot.send_message(staff_id, text)
+                except TelegramError as exc:
+                    log.warning("staff alert to %s not sent: %s", staff_id, exc)
 
     return alert
 

@@ -89,7 +89,7 @@ def _centres(raw: Any, environ: Mapping[str, str]) -> tuple[CentreSettings, ...]
         key = table.get("key")
         if not isinstance(key, str) or not CENTRE_KEY.fullmatch(key):
             raise ConfigError(
-                f"centres[{number}].key: cần tên ngắn gồm a–z, 0–9 và -, như \"hoa-vang\""
+                f'centres[{number}].key: cần tên ngắn gồm a–z, 0–9 và -, như "hoa-vang"'
             )
         if key in tables:
             raise ConfigError(f"centres.{key}: khai báo hai lần")

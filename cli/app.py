@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import typer.main
 
-from cli import backup
+from cli import backup, common
 from cli import units as _units  # noqa: F401 - adds issue 18's `don-vi` verbs
 from cli.attendance import diem_danh
 from cli.classes import don_vi, lop
@@ -47,6 +47,16 @@ app.add_typer(giang_vien, name="giang-vien")
 app.add_typer(db_app, name="db")
 app.command("sao-luu")(backup.save)
 app.command("khoi-phuc")(backup.restore)
+
+
+@app.callback()
+def choose_centre(
+    trung_tam: Annotated[
+        str | None, typer.Option("--trung-tam", envvar="SLL_TRUNG_TAM", help=T.CENTRE_OPTION)
+    ] = None,
+) -> None:
+    """Sổ Liên Lạc: công cụ dành cho cán bộ trung tâm."""
+    common.centre_key = trung_tam
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -21,7 +21,7 @@ from texts import cli as T
 
 if TYPE_CHECKING:
     from db.database import Database
-    from usecases.settings import Settings
+    from usecases.settings import CentreSettings, Settings
 
 __all__ = [
     "ConfigOption",
@@ -70,6 +70,24 @@ def settings_or_exit(config: Path | None) -> Settings:
         fail(T.CONFIG.format(error=exc), 2)
 
 
+# The centre a command acts for (`sll --trung-tam KEY …`), set by the app's callback.
+centre_key: str | None = None
+
+
+def chosen_centre(settings: Settings) -> CentreSettings:
+    """The centre named by `--trung-tam` (or SLL_TRUNG_TAM); with one centre, that one."""
+    centres = settings.centre_list
+    keys = ", ".join(c.key for c in centres)
+    if centre_key is None:
+        if len(centres) == 1:
+            return centres[0]
+        fail(T.CENTRE_NEEDED.format(keys=keys), 2)
+    found = next((c for c in centres if c.key == centre_key), None)
+    if found is None:
+        fail(T.CENTRE_UNKNOWN.format(key=centre_key, keys=keys), 2)
+    return found
+
+
 def run(
     config: Path | None,
     work: Callable[[Database, Settings, int], Awaitable[T_]],
@@ -84,6 +102,7 @@ def run(
     import asyncio
 
     settings = settings_or_exit(config)
+    centre = chosen_centre(settings)
     if not create:
         missing = missing_sqlite_file(settings.database_url)
         if missing is not None:
@@ -99,8 +118,8 @@ def run(
                 await db.migrate()
             else:
                 await db.migrate_if_behind()
-            centre_id = await identity.ensure_centre(db.uow(), settings.centre_name)
-            return await work(db, settings, centre_id)
+            centre_id = await identity.configured_centre(db.uow(), settings, centre)
+            return await work(db, settings.for_centre(centre), centre_id)
         finally:
             await db.dispose()
 

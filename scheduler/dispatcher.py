@@ -25,7 +25,7 @@ from usecases.clock import Clock
 from usecases.messages import Choice, Document, choices_from_json
 from usecases.settings import Settings
 
-__all__ = ["Job", "NoticeDispatcher", "Sender", "merge"]
+__all__ = ["Job", "NoticeDispatcher", "Sender", "SenderKey", "merge"]
 
 log = logging.getLogger(__name__)
 

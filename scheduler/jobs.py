@@ -5,6 +5,7 @@ every job only looks at the database again."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
@@ -17,12 +18,12 @@ from channels.zalo import ZaloClient
 from channels.zalo_sender import ZaloSender
 from db.database import Database
 from db.models import Channel
-from scheduler.dispatcher import NoticeDispatcher, Sender
+from scheduler.dispatcher import NoticeDispatcher, Sender, SenderKey
 from usecases import notices
 from usecases.clock import Clock
 from usecases.settings import Settings
 
-__all__ = ["register_notice_jobs", "start_notice_delivery"]
+__all__ = ["centre_senders", "register_notice_jobs", "start_notice_delivery"]
 
 log = logging.getLogger(__name__)
 
@@ -74,21 +75,16 @@ def telegram_limiter(settings: Settings) -> RateLimiter:
     )
 
 
-async def start_notice_delivery(
-    stack: AsyncExitStack,
-    *,
-    db: Database,
-    clock: Clock,
-    settings: Settings,
-    scheduler: AsyncIOScheduler,
-    telegram_bot: Bot | None,
-) -> NoticeDispatcher:
-    """Build the senders (Telegram through the given, initialized Bot; Zalo when a token is
-    set) and the dispatcher, register its jobs, start it; stopped (claims given back) when the
-    stack closes."""
-    senders: dict[str, Sender] = {}
+def centre_senders(
+    stack: AsyncExitStack, centre_id: int, settings: Settings, telegram_bot: Bot | None
+) -> dict[SenderKey, Sender]:
+    """One centre's senders, each with its bot's own budget: Telegram through the given,
+    initialized Bot; Zalo when the centre has a token."""
+    senders: dict[SenderKey, Sender] = {}
     if telegram_bot is not None:
-        senders[Channel.TELEGRAM] = TelegramSender(telegram_bot, telegram_limiter(settings))
+        senders[(centre_id, Channel.TELEGRAM)] = TelegramSender(
+            telegram_bot, telegram_limiter(settings)
+        )
     if settings.zalo.token:
         client = ZaloClient(settings.zalo.token, settings.zalo.api_url)
         stack.push_async_callback(client.aclose)
@@ -96,7 +92,21 @@ async def start_notice_delivery(
             per_second=settings.zalo.per_second,
             per_chat_per_second=settings.zalo.per_chat_per_second,
         )
-        senders[Channel.ZALO] = ZaloSender(client, limiter)
+        senders[(centre_id, Channel.ZALO)] = ZaloSender(client, limiter)
+    return senders
+
+
+async def start_notice_delivery(
+    stack: AsyncExitStack,
+    *,
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    scheduler: AsyncIOScheduler,
+    senders: Mapping[SenderKey, Sender],
+) -> NoticeDispatcher:
+    """Build the dispatcher over every centre's senders, register its jobs, start it; stopped
+    (claims given back) when the stack closes."""
     dispatcher = NoticeDispatcher(db, clock, settings, senders)
     register_notice_jobs(scheduler, dispatcher, db, settings, clock)
     await dispatcher.start()

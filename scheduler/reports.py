@@ -50,20 +50,22 @@ def periods_ending(today: datetime) -> list[stats.Period]:
 
 
 async def run_period_reports(db: Database, clock: Clock, settings: Settings) -> int:
+    """Each centre's staff get their own centre's figures."""
     now = clock.now()
-    centre_id = await identity.ensure_centre(db.uow(), settings.centre_name)
     added = 0
-    for period in periods_ending(now.astimezone(settings.timezone)):
-        count = await stats.send_period_stats(
-            db.uow(),
-            centre_id=centre_id,
-            period=period,
-            now=now,
-            tz=settings.timezone,
-            render=period_report,
-        )
-        log.info("statistics for %s: %d notices enqueued", period.key, count)
-        added += count
+    for centre in settings.centre_list:
+        centre_id = await identity.configured_centre(db.uow(), settings, centre)
+        for period in periods_ending(now.astimezone(settings.timezone)):
+            count = await stats.send_period_stats(
+                db.uow(),
+                centre_id=centre_id,
+                period=period,
+                now=now,
+                tz=settings.timezone,
+                render=period_report,
+            )
+            log.info("statistics for %s, %s: %d notices", centre.key, period.key, count)
+            added += count
     return added
 
 

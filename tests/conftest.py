@@ -22,13 +22,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from db.database import Database
 from db.migrate import upgrade_sync
-from db.models import ChatAccount
+from db.models import ChatAccount, Person
 from localapi import harness
 from localapi.telegram import FakeUser, LocalTelegram
 from localapi.zalo import LocalZalo
@@ -180,11 +180,19 @@ async def add_sample_leader(db: Database, centre_id: int) -> None:
     )
 
 
+async def centre_of(session: AsyncSession, person_id: int) -> int:
+    """The centre a person belongs to: their chat accounts are accounts of its bot."""
+    centre = await session.scalar(select(Person.centre_id).where(Person.id == person_id))
+    assert centre is not None, f"no person {person_id}"
+    return centre
+
+
 async def link_account(db: Database, channel: str, account_id: str | int, person_id: int) -> None:
     """A chat account linked to this person the day before the first session."""
     async with db.uow() as uow:
         uow.session.add(
             ChatAccount(
+                centre_id=await centre_of(uow.session, person_id),
                 channel=channel,
                 external_id=str(account_id),
                 chat_id=str(account_id),

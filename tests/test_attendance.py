@@ -85,7 +85,7 @@ async def make_world(db: Database, klass: SampleClass) -> World:
         db.uow(), actor=Actor.cli(klass.centre_id), class_id=klass.id, who="1"
     )
     async with db.uow() as uow:
-        person = Person(full_name="Cán bộ Hà", name_key="can bo ha")
+        person = Person(centre_id=klass.centre_id, full_name="Cán bộ Hà", name_key="can bo ha")
         uow.session.add(person)
         await uow.session.flush()
         uow.session.add(StaffMember(centre_id=klass.centre_id, person_id=person.id))

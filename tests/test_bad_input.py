@@ -66,7 +66,13 @@ async def _people(database: Database, sample: SampleClass) -> None:
         for user, person in ((LEARNER, learner.id), (MONITOR, monitor.id), (LEADER, leader.id)):
             for channel in (Channel.TELEGRAM, Channel.ZALO):
                 uow.session.add(
-                    ChatAccount(channel=channel, external_id=user, chat_id=user, person_id=person)
+                    ChatAccount(
+                        centre_id=sample.centre_id,
+                        channel=channel,
+                        external_id=user,
+                        chat_id=user,
+                        person_id=person,
+                    )
                 )
         await uow.commit()
 

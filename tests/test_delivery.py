@@ -19,8 +19,8 @@ from channels.telegram_sender import TelegramSender
 from db.database import Database
 from db.models import ChatAccount, ChatStatus, Notification, NotificationStatus, Person
 from localapi.telegram import LocalTelegram
-from tests.conftest import SampleClass
-from usecases import delivery, notices
+from tests.conftest import CENTRE, SampleClass, centre_of
+from usecases import delivery, identity, notices
 from usecases.clock import FixedClock
 from usecases.identity import Actor
 from usecases.outbox import Notice, enqueue
@@ -57,14 +57,16 @@ async def add_person(
     user_id = user_id or next(_ids)
     if local is not None:
         local.user(user_id, name)
+    centre_id = await identity.ensure_centre(db.uow(), CENTRE)
     async with db.uow() as uow:
         if person_id is None:
-            person = Person(full_name=name, name_key=name_key(name))
+            person = Person(centre_id=centre_id, full_name=name, name_key=name_key(name))
             uow.session.add(person)
             await uow.session.flush()
             person_id = person.id
         uow.session.add(
             ChatAccount(
+                centre_id=await centre_of(uow.session, person_id),
                 channel="telegram",
                 external_id=str(user_id),
                 chat_id=str(user_id),
@@ -235,10 +237,10 @@ async def test_notices_further_apart_than_the_window_are_not_merged(
 
 
 async def test_a_person_with_no_chat_account_is_failed_as_not_linked(
-    database: Database, clock: FixedClock, local_telegram: LocalTelegram
+    database: Database, clock: FixedClock, local_telegram: LocalTelegram, centre_id: int
 ) -> None:
     async with database.uow() as uow:
-        person = Person(full_name="Chưa Liên Kết", name_key="chua lien ket")
+        person = Person(centre_id=centre_id, full_name="Chưa Liên Kết", name_key="chua lien ket")
         uow.session.add(person)
         await uow.commit()
         person_id = person.id

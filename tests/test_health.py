@@ -80,10 +80,12 @@ async def test_healthz_and_metrics_from_the_running_bot(
     assert metric(after, "sll_outbox_oldest_due_seconds") == 0
 
 
-async def test_staff_are_alerted_once_each_time_the_outbox_stalls(database: Database) -> None:
+async def test_staff_are_alerted_once_each_time_the_outbox_stalls(
+    database: Database, centre_id: int
+) -> None:
     now = SAMPLE_EVE
     async with database.uow() as uow:
-        person = Person(full_name="Học viên", name_key="hoc vien")
+        person = Person(centre_id=centre_id, full_name="Học viên", name_key="hoc vien")
         uow.session.add(person)
         await uow.session.flush()
         stuck = Notification(

@@ -30,7 +30,7 @@ from handlers.lecturers import stats_replies
 from handlers.routes import ROUTES
 from sheets.lecturers import parse_lecturers
 from sheets.schedule import parse_schedule
-from tests.conftest import SAMPLE_EVE, SAMPLES, TZ, SampleClass
+from tests.conftest import SAMPLE_EVE, SAMPLES, TZ, SampleClass, centre_of
 from texts.common import NOT_ALLOWED
 from usecases import attendance, lecturers, notices
 from usecases.clock import FixedClock
@@ -309,6 +309,7 @@ async def _actor(db: Database, person_id: int, channel: str = "telegram") -> Act
         )
         if account is None:
             account = ChatAccount(
+                centre_id=await centre_of(uow.session, person_id),
                 channel=channel,
                 external_id=f"u{person_id}",
                 chat_id=f"u{person_id}",
@@ -583,11 +584,15 @@ async def test_lecturers_get_invite_codes_like_unit_leaders(
     from usecases import linking
 
     async with database.uow() as uow:
-        account = ChatAccount(channel="zalo", external_id="z1", chat_id="z1")
+        account = ChatAccount(
+            centre_id=sample_class.centre_id, channel="zalo", external_id="z1", chat_id="z1"
+        )
         uow.session.add(account)
         await uow.commit()
     line, code = codes[0]
-    speaker = Actor(account_id=account.id, channel="zalo", chat_id="z1")
+    speaker = Actor(
+        account_id=account.id, channel="zalo", chat_id="z1", centre_id=sample_class.centre_id
+    )
     outcome = await linking.link_by_code(database.uow(), actor=speaker, code=code, now=now)
     assert outcome.status == linking.LinkStatus.LINKED
     assert outcome.actor is not None and outcome.actor.is_lecturer

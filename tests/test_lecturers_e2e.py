@@ -17,7 +17,15 @@ from db.database import Database
 from db.models import ChatAccount, Enrollment, Session, SessionRating
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo, ZaloFakeUser
-from tests.conftest import CENTRE, SAMPLE_EVE, TZ, BotProcess, make_sample_class, start_bot
+from tests.conftest import (
+    CENTRE,
+    SAMPLE_EVE,
+    TZ,
+    BotProcess,
+    centre_of,
+    make_sample_class,
+    start_bot,
+)
 from usecases import attendance, identity
 from usecases.identity import Actor
 from usecases.settings import Settings
@@ -144,6 +152,7 @@ async def _present_and_closed(db_url: str) -> tuple[int, int, list[int]]:
             for user_id, person_id in ((3001, learners[0]), (3003, learners[2])):
                 uow.session.add(
                     ChatAccount(
+                        centre_id=await centre_of(uow.session, person_id),
                         channel="telegram",
                         external_id=str(user_id),
                         chat_id=str(user_id),

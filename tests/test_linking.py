@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db.database import Database
 from db.models import ChatAccount, Invite
-from tests.conftest import SampleClass
+from tests.conftest import CENTRE, SampleClass
 from texts.refusals import say
 from usecases import classes, identity, linking
 from usecases.clock import FixedClock
@@ -21,6 +21,7 @@ LAN_PHONE = "0731706690"  # Lê Thị Ngọc Lan, row 1 of the sample roster (st
 async def _speaker(db: Database, clock: FixedClock, user_id: str) -> Actor:
     return await identity.identify(
         db.uow(),
+        centre_id=await identity.ensure_centre(db.uow(), CENTRE),
         channel="telegram",
         user_id=user_id,
         chat_id=user_id,

@@ -126,7 +126,13 @@ async def test_personal_notices_reach_only_the_private_chat_whatever_is_typed_in
     async with database.uow() as uow:
         for name, uid in chats.ids.items():
             uow.session.add(
-                ChatAccount(channel=channel, external_id=uid, chat_id=uid, person_id=people[name])
+                ChatAccount(
+                    centre_id=sample_class.centre_id,
+                    channel=channel,
+                    external_id=uid,
+                    chat_id=uid,
+                    person_id=people[name],
+                )
             )
         await uow.commit()
     services = Services(database, clock, Settings(), sample_class.centre_id)

@@ -13,13 +13,23 @@ PHONE = "+84912000111"
 NAME = "Nguyễn Thị Bí Mật"
 
 
-async def test_a_failed_write_does_not_carry_its_values_into_the_error(database: Database) -> None:
+async def test_a_failed_write_does_not_carry_its_values_into_the_error(
+    database: Database, centre_id: int
+) -> None:
     async with database.uow() as uow:
-        uow.session.add(Person(full_name="Người có số", name_key="nguoi co so", phone=PHONE))
+        uow.session.add(
+            Person(
+                centre_id=centre_id, full_name="Người có số", name_key="nguoi co so", phone=PHONE
+            )
+        )
         await uow.commit()
     with pytest.raises(IntegrityError) as failed:
         async with database.uow() as uow:  # the same phone twice: the unique index refuses
-            uow.session.add(Person(full_name=NAME, name_key="nguyen thi bi mat", phone=PHONE))
+            uow.session.add(
+                Person(
+                    centre_id=centre_id, full_name=NAME, name_key="nguyen thi bi mat", phone=PHONE
+                )
+            )
             await uow.commit()
     message = str(failed.value)
     assert PHONE not in message and NAME not in message

@@ -49,7 +49,7 @@ from usecases.questions import QuestionReason as Refusal
 from usecases.refusal import Refused
 from usecases.settings import QuestionSettings, Settings
 
-from .conftest import CENTRE, TZ, SampleClass, make_sample_class
+from .conftest import CENTRE, TZ, SampleClass, centre_of, make_sample_class
 
 SETTINGS = Settings(centre_name=CENTRE)
 STAFF_TG = 777001
@@ -498,7 +498,7 @@ async def test_only_staff_of_the_learners_centre_see_or_answer_a_question(
         assert unit_id is not None
         unit = await uow.session.get(Unit, unit_id)
         assert unit is not None
-        leader = Person(full_name="Lãnh đạo", name_key="lanh dao")
+        leader = Person(centre_id=unit.centre_id, full_name="Lãnh đạo", name_key="lanh dao")
         uow.session.add(leader)
         await uow.session.flush()
         uow.session.add(UnitLeader(unit_id=unit_id, person_id=leader.id))
@@ -653,7 +653,13 @@ async def dispatcher_for(db: Database, centre_id: int, clock: FixedClock) -> Dis
 async def link(db: Database, channel: str, user_id: str, person_id: int) -> None:
     async with db.uow() as uow:
         uow.session.add(
-            ChatAccount(channel=channel, external_id=user_id, chat_id=user_id, person_id=person_id)
+            ChatAccount(
+                centre_id=await centre_of(uow.session, person_id),
+                channel=channel,
+                external_id=user_id,
+                chat_id=user_id,
+                person_id=person_id,
+            )
         )
         await uow.commit()
 

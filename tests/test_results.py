@@ -31,7 +31,7 @@ from handlers.base import Services
 from handlers.routes import ROUTES
 from render import results as RR
 from sheets.results import ResultRow, parse_results
-from tests.conftest import SAMPLES, TZ, SampleClass
+from tests.conftest import SAMPLES, TZ, SampleClass, centre_of
 from texts.refusals import say
 from usecases import classes, identity
 from usecases import results as R
@@ -140,7 +140,11 @@ async def test_an_unmatched_and_an_ambiguous_row_reject_the_whole_file_with_row_
 ) -> None:
     twin_birth = date(1996, 8, 16)
     async with database.uow() as uow:  # a second "Lê Thị Ngọc Lan" born the same day
-        twin = Person(full_name="Lê Thị Ngọc Lan", name_key=name_key("Lê Thị Ngọc Lan"))
+        twin = Person(
+            centre_id=sample_class.centre_id,
+            full_name="Lê Thị Ngọc Lan",
+            name_key=name_key("Lê Thị Ngọc Lan"),
+        )
         twin.birth_date = twin_birth
         uow.session.add(twin)
         await uow.session.flush()
@@ -459,7 +463,13 @@ def said(user: str, text: str = "", **kw: object) -> Incoming:
 async def link(db: Database, user_id: str, person: int) -> None:
     async with db.uow() as uow:
         uow.session.add(
-            ChatAccount(channel="telegram", external_id=user_id, chat_id=user_id, person_id=person)
+            ChatAccount(
+                centre_id=await centre_of(uow.session, person),
+                channel="telegram",
+                external_id=user_id,
+                chat_id=user_id,
+                person_id=person,
+            )
         )
         await uow.commit()
 

@@ -16,6 +16,7 @@ from channels.telegram_sender import retry_after_seconds
 from db.database import Database
 from db.models import ChatAccount, ChatStatus, Notification, NotificationStatus, Person
 from localapi.telegram import LocalTelegram
+from tests.conftest import CENTRE
 from tests.test_delivery import SETTINGS, account, add_notice, add_person, dispatcher, row
 from usecases import identity
 from usecases.clock import FixedClock
@@ -163,7 +164,8 @@ async def test_a_user_who_writes_again_is_reachable_again(
         await d.run_until_idle()
     assert (await account(database, user_id)).status == ChatStatus.BLOCKED
     await identity.identify(
-        database.uow(), channel="telegram", user_id=str(user_id), chat_id=str(user_id),
+        database.uow(), centre_id=await identity.ensure_centre(database.uow(), CENTRE),
+        channel="telegram", user_id=str(user_id), chat_id=str(user_id),
         display_name="", now=clock.now(),
     )  # fmt: skip
     assert (await account(database, user_id)).status == ChatStatus.ACTIVE

@@ -74,7 +74,9 @@ async def build(db: Database, centre_id: int) -> Data:
         await s.flush()
 
         def person(name: str, unit: str) -> Person:
-            p = Person(full_name=name, name_key=name_key(name), unit_id=units[unit].id)
+            p = Person(
+                centre_id=centre_id, full_name=name, name_key=name_key(name), unit_id=units[unit].id
+            )
             s.add(p)
             return p
 
@@ -86,8 +88,8 @@ async def build(db: Database, centre_id: int) -> Data:
         )
         em, giang = person("Em", "UBND xã A"), person("Giang", "Hội Nông dân xã C")
         hoa, khanh = person("Hoa", "Hội Nông dân xã C"), person("Khánh", "Đoàn xã B")
-        leader1 = Person(full_name="Lãnh đạo A", name_key="lanh dao a")
-        leader2 = Person(full_name="Lãnh đạo B", name_key="lanh dao b")
+        leader1 = Person(centre_id=centre_id, full_name="Lãnh đạo A", name_key="lanh dao a")
+        leader2 = Person(centre_id=centre_id, full_name="Lãnh đạo B", name_key="lanh dao b")
         s.add_all([leader1, leader2])
         await s.flush()
 

@@ -212,7 +212,13 @@ async def test_in_chat_the_leader_presses_ratings_then_types_a_comment(
     thang, _ = await leaders(database, sample_class)
     async with database.uow() as uow:
         uow.session.add(
-            ChatAccount(channel="zalo", external_id="z9", chat_id="z9", person_id=thang)
+            ChatAccount(
+                centre_id=sample_class.centre_id,
+                channel="zalo",
+                external_id="z9",
+                chat_id="z9",
+                person_id=thang,
+            )
         )
         await uow.commit()
     clock = FixedClock(at(12, 4))

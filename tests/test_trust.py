@@ -15,7 +15,7 @@ from handlers.base import Services
 from handlers.routes import ROUTES
 from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
-from tests.conftest import BotProcess, SampleClass
+from tests.conftest import CENTRE, BotProcess, SampleClass
 from tests.test_delivery import add_notice, add_person, dispatcher
 from tests.test_linking import LAN_PHONE
 from tests.test_private_chats import LAN, outbox
@@ -45,6 +45,7 @@ async def test_staff_are_told_each_time_a_person_becomes_unreachable(
             clock.advance(hours=1)
             await identity.identify(
                 database.uow(),
+                centre_id=await identity.ensure_centre(database.uow(), CENTRE),
                 channel="telegram",
                 user_id=str(user_id),
                 chat_id=str(user_id),
@@ -62,8 +63,8 @@ async def test_staff_are_told_each_time_a_person_becomes_unreachable(
 
 async def _speaker(db: Database, clock: FixedClock, channel: str, user_id: str) -> Actor:
     return await identity.identify(
-        db.uow(), channel=channel, user_id=user_id, chat_id=user_id, display_name="x",
-        now=clock.now(),
+        db.uow(), centre_id=await identity.ensure_centre(db.uow(), CENTRE), channel=channel,
+        user_id=user_id, chat_id=user_id, display_name="x", now=clock.now(),
     )  # fmt: skip
 
 

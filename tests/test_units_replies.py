@@ -32,7 +32,7 @@ async def people(db: Database, klass: SampleClass) -> tuple[Actor, int, int, int
     lan = next(x.person.id for x in lines if x.person.full_name == LAN)
     other = next(x.person.id for x in lines if x.unit_name != UNIT)
     async with db.uow() as uow:
-        staff = Person(full_name="Cán bộ Hà", name_key="can bo ha")
+        staff = Person(centre_id=klass.centre_id, full_name="Cán bộ Hà", name_key="can bo ha")
         uow.session.add(staff)
         await uow.session.flush()
         uow.session.add(StaffMember(centre_id=klass.centre_id, person_id=staff.id))

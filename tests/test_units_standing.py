@@ -50,7 +50,9 @@ class Course:
         )  # fmt: skip
         self.leader, self.other_leader = leader.id, other.id
         async with self.db.uow() as uow:
-            staff = Person(full_name="Cán bộ Hà", name_key="can bo ha")
+            staff = Person(
+                centre_id=self.klass.centre_id, full_name="Cán bộ Hà", name_key="can bo ha"
+            )
             uow.session.add(staff)
             await uow.session.flush()
             uow.session.add(StaffMember(centre_id=self.klass.centre_id, person_id=staff.id))

@@ -99,7 +99,8 @@ def csrf_of(html: str) -> str:
 async def staff_actor(db: Database, centre_id: int) -> identity.Actor:
     await identity.sync_staff(db.uow(), centre_id, (STAFF_TG,))
     return await identity.identify(
-        db.uow(), channel="telegram", user_id=str(STAFF_TG), chat_id=str(STAFF_TG),
+        db.uow(), centre_id=centre_id, channel="telegram", user_id=str(STAFF_TG),
+        chat_id=str(STAFF_TG),
         display_name="Cán bộ", now=NOW,
     )  # fmt: skip
 
@@ -235,8 +236,8 @@ async def test_a_session_of_someone_not_staff_sees_no_page(
     learner = await _first_learner(site.db, sample_class.id)
     cookie = "learner-cookie"
     async with site.db.uow() as uow:
-        account = ChatAccount(channel="telegram", external_id="5001", chat_id="5001",
-                              person_id=learner.id)  # fmt: skip
+        account = ChatAccount(centre_id=sample_class.centre_id, channel="telegram",
+                              external_id="5001", chat_id="5001", person_id=learner.id)  # fmt: skip
         uow.session.add(account)
         await uow.session.flush()
         uow.session.add(
@@ -395,7 +396,8 @@ async def test_web_in_chat_gives_staff_a_link_and_nobody_else(
     await staff_actor(database, sample_class.centre_id)
     learner = await _first_learner(database, sample_class.id)
     async with database.uow() as uow:
-        uow.session.add(ChatAccount(channel="telegram", external_id="5002", chat_id="5002",
+        uow.session.add(ChatAccount(centre_id=sample_class.centre_id, channel="telegram",
+                                    external_id="5002", chat_id="5002",
                                     person_id=learner.id))  # fmt: skip
         await uow.commit()
     settings = replace(Settings(), web=replace(Settings().web, port=8490))

@@ -26,12 +26,15 @@ from db.models import (
     StaffMember,
     UnitLeader,
 )
+from usecases.settings import CentreSettings, Settings
 from vn.text import name_key
 
 __all__ = [
     "Actor",
     "Role",
     "active_staff_ids",
+    "centre_name",
+    "configured_centre",
     "ensure_centre",
     "identify",
     "load_actor",
@@ -275,6 +278,13 @@ async def ensure_centre(
     raise AssertionError("unreachable")
 
 
+async def configured_centre(uow: UnitOfWork, settings: Settings, centre: CentreSettings) -> int:
+    """A configured centre's id: found by its key when several are configured, by name when
+    there is one (as before there were several)."""
+    key = centre.key if settings.centres else None
+    return await ensure_centre(uow, centre.name, key=key, province=centre.province)
+
+
 async def _ensure_centre(uow: UnitOfWork, name: str, key: str | None, province: bool) -> int:
     async with uow:
         session = uow.session
@@ -350,10 +360,15 @@ async def _sync_staff(uow: UnitOfWork, centre_id: int, telegram_ids: tuple[int, 
         await uow.commit()
 
 
-async def active_staff_ids(session: AsyncSession, centre_id: int | None = None) -> list[int]:
-    """The people who are active staff (of `centre_id`, or of any centre): who hears that
-    something needs a person. In the caller's transaction."""
-    query = select(StaffMember.person_id).where(StaffMember.active.is_(True))
-    if centre_id is not None:
-        query = query.where(StaffMember.centre_id == centre_id)
+async def active_staff_ids(session: AsyncSession, centre_id: int) -> list[int]:
+    """The people who are active staff of the centre: who hears that something of theirs needs
+    a person (never another centre's staff). In the caller's transaction."""
+    query = select(StaffMember.person_id).where(
+        StaffMember.active.is_(True), StaffMember.centre_id == centre_id
+    )
     return list(await session.scalars(query.distinct()))
+
+
+async def centre_name(session: AsyncSession, centre_id: int) -> str:
+    """How messages sign for a centre: its name, as configured."""
+    return await session.scalar(select(Centre.name).where(Centre.id == centre_id)) or ""

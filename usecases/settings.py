@@ -167,6 +167,7 @@ class CentreSettings:
     name: str
     telegram_token: str = ""
     telegram_api_url: str = ""  # empty: [telegram] api_url
+    telegram_bot_username: str = ""  # for invite links printed by the CLI
     staff_ids: tuple[int, ...] = ()
     zalo_token: str = ""  # empty: this centre has no Zalo bot
     zalo_api_url: str = ""  # empty: [zalo] api_url
@@ -236,6 +237,7 @@ class Settings:
             tg,
             token=centre.telegram_token,
             api_url=centre.telegram_api_url or tg.api_url,
+            bot_username=centre.telegram_bot_username.lstrip("@"),
             staff_ids=centre.staff_ids,
             webhook_url=f"{tg.webhook_url}/{centre.key}" if tg.webhook_url else "",
             webhook_path=f"{tg.webhook_path}/{centre.key}",

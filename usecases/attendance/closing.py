@@ -32,6 +32,7 @@ from usecases.attendance.store import (
     write_mark,
 )
 from usecases.attendance.views import CloseReport, SessionInfo
+from usecases.identity import centre_name
 from usecases.outbox import Notice, enqueue
 from usecases.settings import Settings
 from usecases.units import AckKind, ack_choices
@@ -74,7 +75,8 @@ async def close_session(
         absent_list = await _absentees(session, lesson.id, klass.id)
         report.absent_ids = [a.person_id for a in absent_list]
         info = session_info(lesson, klass, settings.attendance)
-        report.alerts = await _alert_units(session, info, absent_list, now, settings)
+        centre = await centre_name(session, klass.centre_id)
+        report.alerts = await _alert_units(session, info, absent_list, now, settings, centre)
         return report
 
     return await replaying(uow, work)
@@ -102,6 +104,7 @@ async def _alert_units(
     absent: Sequence[Absentee],
     now: datetime,
     settings: Settings,
+    centre: str,
 ) -> int:
     if not absent:
         return 0
@@ -123,7 +126,7 @@ async def _alert_units(
             when=format_when(info.starts_at.astimezone(settings.timezone)),
             count=len(mine),
             names="\n".join(T.ABSENCE_NAME_LINE.format(name=a.name, unit=a.unit) for a in mine),
-            centre=settings.centre_name,
+            centre=centre,
         )
         notice = Notice(
             key=absence_alert_key(info.id, leader_id),

@@ -121,9 +121,11 @@ async def _tell_staff(
     notices failed: the key carries the moment it became so, so blocked, unblocked (they wrote
     again) and blocked again is told again."""
     person = await session.get(Person, person_id)
-    staff = [s for s in await active_staff_ids(session) if s != person_id]
+    if person is None:
+        return
+    staff = [s for s in await active_staff_ids(session, person.centre_id) if s != person_id]
     text = T.STAFF_UNREACHABLE.format(
-        name=person.full_name if person else f"#{person_id}",
+        name=person.full_name,
         channel=T.CHANNEL_NAMES.get(target.channel, target.channel),
         reason=T.REASONS.get(r.code, T.REASON_OTHER),
     )
@@ -140,7 +142,7 @@ async def _tell_staff_file_failed(session: AsyncSession, o: Outcome, *, now: dat
     class and kind of notice (once per publication), however many rows failed."""
     found = (
         await session.execute(
-            select(Notification.class_id, Class.code, Person.full_name)
+            select(Notification.class_id, Class.code, Person.full_name, Person.centre_id)
             .join(Person, Person.id == Notification.person_id)
             .outerjoin(Class, Class.id == Notification.class_id)
             .where(Notification.id == o.due.id)
@@ -148,7 +150,7 @@ async def _tell_staff_file_failed(session: AsyncSession, o: Outcome, *, now: dat
     ).first()
     if found is None:
         return
-    class_id, code, name = found
+    class_id, code, name, centre_id = found
     reason = T.REASONS["file_rejected" if isinstance(o.result, Rejected) else "gave_up"]
     text = T.STAFF_FILE_FAILED.format(
         code=code or "—", kind=T.KIND_NAMES.get(o.due.kind, o.due.kind), name=name, reason=reason
@@ -160,6 +162,8 @@ async def _tell_staff_file_failed(session: AsyncSession, o: Outcome, *, now: dat
     await enqueue_all(
         session,
         for_each(
-            alert, await active_staff_ids(session), lambda s: f"staff.file_failed:{about}:{s}"
+            alert,
+            await active_staff_ids(session, centre_id),
+            lambda s: f"staff.file_failed:{about}:{s}",
         ),
     )

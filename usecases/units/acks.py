@@ -28,7 +28,7 @@ from db.models import (
 )
 from texts import units as T
 from usecases.audit import record
-from usecases.identity import Actor
+from usecases.identity import Actor, centre_name
 from usecases.messages import Choice
 from usecases.outbox import Notice, enqueue
 from usecases.refusal import Refused
@@ -320,7 +320,7 @@ async def _remind_class(
         units = sorted(cu.unit_names[u] for u in cu.leaders[leader_id])
         text = T.REMINDER.format(
             date=format_date(published.astimezone(settings.timezone).date()),
-            centre=settings.centre_name,
+            centre=await centre_name(session, klass.centre_id),
             code=klass.code,
             name=klass.name,
             units=T.UNIT_JOIN.join(units),
