@@ -137,12 +137,8 @@ async def run(
         )  # fmt: skip
         runtime.extras["notices"] = notices
         for c in centres:
-            log.info(
-                "bot @%s running for %s (%s)",
-                c.telegram.bot.username,
-                c.key,
-                c.settings.telegram.mode,
-            )
+            name, mode = c.telegram.bot.username, c.settings.telegram.mode
+            log.info("bot @%s running (%s) for %s", name, mode, c.key)
         if on_ready is not None:
             await on_ready(runtime)
         await stop.wait()
