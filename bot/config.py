@@ -306,9 +306,11 @@ def _check_centres(settings: Settings) -> None:
         missing = next(c for c in centres if not c.telegram_token)
         raise ConfigError(f"centres.{missing.key}.telegram_token: bắt buộc (mỗi trung tâm một bot)")
     for attribute in ("name", "telegram_token", "zalo_token"):
-        values = [getattr(c, attribute) for c in centres if getattr(c, attribute)]
-        if len(values) != len(set(values)):
-            twice = next(c for c in centres if values.count(getattr(c, attribute)) > 1)
-            raise ConfigError(f"centres.{twice.key}.{attribute}: hai trung tâm trùng nhau")
+        seen: set[str] = set()
+        for c in centres:
+            value = getattr(c, attribute)
+            if value and value in seen:
+                raise ConfigError(f"centres.{c.key}.{attribute}: trùng với một trung tâm khác")
+            seen.add(value)
     if sum(c.province for c in centres) > 1:
         raise ConfigError("centres.province: chỉ một trường của tỉnh")

@@ -102,6 +102,11 @@ class Actor:
             raise ValueError("the scheduler acts for no one centre")
         return self.centre_id
 
+    def sees_centre(self, centre_id: int) -> bool:
+        """Whether anything of that centre exists for them: their own centre's (the scheduler
+        and the provincial school see every centre)."""
+        return self.centre_id is None or self.province or self.centre_id == centre_id
+
     def is_staff_of(self, centre_id: int) -> bool:
         return centre_id in self.staff_centre_ids
 

@@ -65,7 +65,7 @@ async def correct(
         raise Refused(AttendanceReason.REASON_NEEDED)
 
     async def work(session: AsyncSession) -> Correction:
-        lesson, klass = await load_session(session, session_id)
+        lesson, klass = await load_session(session, session_id, seen_by=actor)
         require_staff(actor, klass.centre_id)
         name = await _learner_name(session, klass.id, person_id)
         change = MarkWrite(
@@ -117,7 +117,7 @@ async def mark_history(
     """A learner's mark for a session and every change to it (staff only)."""
     async with uow:
         session = uow.session
-        lesson, klass = await load_session(session, session_id)
+        lesson, klass = await load_session(session, session_id, seen_by=actor)
         require_staff(actor, klass.centre_id)
         name = await _learner_name(session, klass.id, person_id)
         current = await session.scalar(

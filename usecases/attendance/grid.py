@@ -32,7 +32,7 @@ async def session_report(
     """Counts and names for one session (staff, or the class's monitors)."""
     async with uow:
         session = uow.session
-        lesson, klass = await load_session(session, session_id)
+        lesson, klass = await load_session(session, session_id, seen_by=actor)
         await require_mark_right(session, actor, klass)
         lines = await roster_lines(session, klass.id, lesson.id)
 

@@ -63,7 +63,7 @@ async def room_code(
     one on `rotate`. A code differs from the class's other sessions' codes."""
     async with uow:
         session = uow.session
-        lesson, klass = await load_session(session, session_id)
+        lesson, klass = await load_session(session, session_id, seen_by=actor)
         await require_mark_right(session, actor, klass)
         if rotate or not lesson.checkin_code:
             others = await session.scalars(
@@ -166,7 +166,7 @@ async def roster(
     """One page of the session's roster with each learner's current mark."""
     async with uow:
         session = uow.session
-        lesson, klass = await load_session(session, session_id)
+        lesson, klass = await load_session(session, session_id, seen_by=actor)
         await require_mark_right(session, actor, klass)
         info = session_info(lesson, klass, settings)
         lines = await roster_lines(session, klass.id, lesson.id)
@@ -196,7 +196,7 @@ async def mark(
     status = AttendanceStatus(status)
 
     async def work(session: AsyncSession) -> bool:
-        lesson, klass = await load_session(session, session_id)
+        lesson, klass = await load_session(session, session_id, seen_by=actor)
         await require_mark_right(session, actor, klass)
         _require_open(session_info(lesson, klass, settings), now)
         if not await enrolled(session, klass.id, person_id):
@@ -222,7 +222,7 @@ async def mark_all_present(
     (a late check-in, an approved leave, an absence) stay. Returns how many were marked."""
 
     async def work(session: AsyncSession) -> int:
-        lesson, klass = await load_session(session, session_id)
+        lesson, klass = await load_session(session, session_id, seen_by=actor)
         await require_mark_right(session, actor, klass)
         _require_open(session_info(lesson, klass, settings), now)
         method = method_of(is_staff=actor.is_staff_of(klass.centre_id))

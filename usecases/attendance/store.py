@@ -98,7 +98,11 @@ def session_info(lesson: Session, klass: Class, settings: AttendanceSettings) ->
     )
 
 
-async def load_session(session: AsyncSession, session_id: int) -> tuple[Session, Class]:
+async def load_session(
+    session: AsyncSession, session_id: int, *, seen_by: Actor | None = None
+) -> tuple[Session, Class]:
+    """The session and its class. Seen by someone of another centre, it does not exist: what
+    they are told must not say that it does (issue 21)."""
     row = (
         await session.execute(
             select(Session, Class)
@@ -106,7 +110,7 @@ async def load_session(session: AsyncSession, session_id: int) -> tuple[Session,
             .where(Session.id == session_id)
         )
     ).first()
-    if row is None:
+    if row is None or (seen_by is not None and not seen_by.sees_centre(row[1].centre_id)):
         raise Refused(AttendanceReason.SESSION_NOT_FOUND, session_id=session_id)
     return row[0], row[1]
 

@@ -143,7 +143,7 @@ async def request_leave(
     person_id, reason = _learner(actor), clean_reason(reason)
 
     async def work(session: AsyncSession) -> Requested:
-        lesson, klass = await load_session(session, session_id)
+        lesson, klass = await load_session(session, session_id, seen_by=actor)
         info = session_info(lesson, klass, settings)
         person = await session.get(Person, person_id)
         enrolled = await session.scalar(
@@ -242,7 +242,7 @@ async def decide_leave(
         request = await session.get(LeaveRequest, request_id)
         if request is None:
             raise Refused(LeaveReason.NOT_FOUND, request_id=request_id)
-        lesson, klass = await load_session(session, request.session_id)
+        lesson, klass = await load_session(session, request.session_id, seen_by=actor)
         if not actor.is_staff_of(klass.centre_id):
             raise Refused(AttendanceReason.DENIED)
         info = session_info(lesson, klass, settings)
