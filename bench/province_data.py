@@ -107,7 +107,7 @@ def _class_rows(
                  ends_at=at + timedelta(hours=4), status="scheduled", closed_at=closed,
                  updated_at=at)  # fmt: skip
     for row, person_id in enumerate(people, start=1):
-        rows.add(Person, id=person_id, full_name=f"Học viên {person_id}",
+        rows.add(Person, id=person_id, centre_id=centre_id, full_name=f"Học viên {person_id}",
                  name_key=f"hoc vien {person_id}", unit_id=person_id % UNITS + 1,
                  created_at=start, updated_at=start)  # fmt: skip
         rows.add(Enrollment, class_id=class_id, person_id=person_id, is_monitor=row == 1,

@@ -114,7 +114,7 @@ async def test_network_errors_give_up_after_max_attempts_with_the_reason(
 
 
 async def staff_person(database: Database, local: LocalTelegram, staff_user: int) -> int:
-    centre_id = await identity.ensure_centre(database.uow(), "Trung tâm thử")
+    centre_id = await identity.ensure_centre(database.uow(), CENTRE)  # add_person's centre
     await identity.sync_staff(database.uow(), centre_id, (staff_user,))
     local.user(staff_user, "Cán bộ")
     return (await account(database, staff_user)).person_id or 0
