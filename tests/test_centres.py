@@ -16,6 +16,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from telegram import Bot
@@ -45,13 +46,15 @@ from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
 from tests.conftest import SAMPLE_EVE as SAMPLE_NOW
 from tests.conftest import SAMPLES, TZ, SampleClass, make_sample_class
-from usecases import classes, identity, linking
+from usecases import classes, identity, linking, web_login
 from usecases import questions as Q
 from usecases.clock import FixedClock
 from usecases.identity import Actor, Role
 from usecases.outbox import Notice, enqueue
 from usecases.settings import CentreSettings, Settings
 from vn.phones import normalize_phone
+from web.console import Console
+from web.server import build_app
 
 PHU_YEN = "Trung tâm Chính trị huyện Phù Yên"
 A_NAME = "Sơ cấp lý luận chính trị khóa IV năm 2024"  # the sample class (conftest)
@@ -463,3 +466,60 @@ def test_a_wrong_list_of_centres_stops_start_up_naming_the_key(
     with pytest.raises(ConfigError) as wrong:
         load_settings(Path("/nonexistent.toml"), env)
     assert str(wrong.value).startswith(names), wrong.value
+
+
+# --- the web console ------------------------------------------------------------------------
+
+
+async def test_the_web_console_shows_staff_their_centre_only_whatever_the_url_says(
+    province: Province,
+) -> None:
+    p = province
+    staff = await identity.identify(
+        p.db.uow(), centre_id=p.a.centre_id, channel="telegram", user_id=str(STAFF_A),
+        chat_id=str(STAFF_A), display_name="", now=p.clock.now(),
+    )  # fmt: skip
+    token = await web_login.issue_link(p.db.uow(), actor=staff, now=p.clock.now(), minutes=10)
+    settings = replace(SETTINGS, web=replace(SETTINGS.web, port=1))
+    pang = await person(p.db, p.b.centre_id, PANG)
+    session = p.b_sessions[0]
+    before = await phu_yen_state(p)
+    async with TestClient(TestServer(build_app(Console(p.db, p.clock, settings)))) as client:
+        login = await client.post(f"/vao/{token}")
+        assert login.status == 200
+        found = re.search(r'name="csrf" value="([0-9a-f]+)"', await login.text())
+        assert found
+        csrf = found.group(1)
+        pages = ["/", "/lop", "/cau-hoi", "/xin-phep", "/ket-qua", "/thong-ke", "/thong-bao",
+                 f"/lop/{p.b.id}", f"/buoi/{session}/hoc-vien/{pang}", f"/ket-qua/{B_CODE}",
+                 f"/ket-qua/{B_CODE}/cong-bo"]  # fmt: skip
+        forms = {
+            f"/buoi/{session}/hoc-vien/{pang}": {"status": "present", "reason": "giả"},
+            f"/cau-hoi/{p.b_question}": {"answer": "Trả lời thay"},
+            f"/cau-hoi/{p.b_question}/xong": {"how": "closed", "reason": "giả"},
+            f"/xin-phep/{p.b_leave}": {"decision": "y", "reason": ""},
+            f"/ket-qua/{B_CODE}/cong-bo": {},
+            f"/thong-bao/{B_CODE}/gui-lai": {},
+        }
+        shown: list[str] = []
+        for path in pages:
+            response = await client.get(path)
+            assert response.status in (200, 403, 404), (path, response.status)
+            shown.append(await response.text())
+        for path, fields in forms.items():
+            response = await client.post(path, data=fields | {"csrf": csrf})
+            assert response.status in (200, 303, 400, 403, 404), (path, response.status)
+            shown.append(await response.text())
+        # The forged class page is the same "not found" as a class that exists nowhere.
+        ghost = await client.get("/lop/999999")
+        assert ghost.status == 404
+        forged = await client.get(f"/lop/{p.b.id}")
+        assert forged.status == 404 and await forged.text() == await ghost.text()
+        ghost = await client.get("/ket-qua/ZZ-K9")
+        forged = await client.get(f"/ket-qua/{B_CODE}")
+        assert forged.status == ghost.status
+        assert (await forged.text()).replace(B_CODE, "ZZ-K9") == await ghost.text()
+    everything = "\n".join(shown)
+    for marker in PHU_YEN_DATA:
+        assert marker not in everything, f"the console showed Bắc Yên's staff {marker!r}"
+    assert await phu_yen_state(p) == before
