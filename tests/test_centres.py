@@ -9,6 +9,7 @@ and nothing of Phù Yên may change."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -18,7 +19,8 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 from telegram import Bot
 
 from bot.config import ConfigError, load_settings
@@ -28,6 +30,7 @@ from channels.ratelimit import RateLimiter
 from channels.telegram_http import AiohttpRequest
 from channels.telegram_sender import TelegramSender
 from db.database import Database
+from db.migrate import upgrade
 from db.models import (
     Attendance,
     ChatAccount,
@@ -44,8 +47,8 @@ from localapi.telegram import LocalTelegram
 from scheduler.dispatcher import NoticeDispatcher
 from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
+from tests.conftest import PG_ENV, SAMPLES, TZ, SampleClass, _pg_admin, make_sample_class
 from tests.conftest import SAMPLE_EVE as SAMPLE_NOW
-from tests.conftest import SAMPLES, TZ, SampleClass, make_sample_class
 from usecases import classes, identity, linking, web_login
 from usecases import questions as Q
 from usecases.clock import FixedClock
@@ -523,3 +526,67 @@ async def test_the_web_console_shows_staff_their_centre_only_whatever_the_url_sa
     for marker in PHU_YEN_DATA:
         assert marker not in everything, f"the console showed Bắc Yên's staff {marker!r}"
     assert await phu_yen_state(p) == before
+
+
+# --- the migration ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+async def test_the_migration_gives_existing_people_and_accounts_their_centre(
+    engine: str, tmp_path: Path
+) -> None:
+    """A database made before there were several centres: each person gets the centre their
+    staff post, class, unit or lecturing ties them to, else the first; accounts their person's."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+    base = os.environ.get(PG_ENV)
+    if engine == "postgres":
+        if not base:
+            pytest.skip(f"PostgreSQL: set {PG_ENV} to run on PostgreSQL too")
+        name = f"sll_c_{os.getpid()}"
+        await _pg_admin(base, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    await upgrade(url, "0005")
+    db = Database(url)
+    statements = [
+        "INSERT INTO centres (id, name, created_at) VALUES (1, 'Một', '2024-01-01'), "
+        "(2, 'Hai', '2024-01-01')",
+        "INSERT INTO units (id, centre_id, name, name_key) VALUES (1, 2, 'Đơn vị', 'don vi')",
+        "INSERT INTO people (id, full_name, name_key, phone, unit_id, created_at, updated_at) "
+        "VALUES (1, 'Cán bộ', 'can bo', NULL, NULL, '2024-01-01', '2024-01-01'), "
+        "(2, 'Học viên', 'hoc vien', '+84912000001', NULL, '2024-01-01', '2024-01-01'), "
+        "(3, 'Lãnh đạo', 'lanh dao', NULL, 1, '2024-01-01', '2024-01-01'), "
+        "(4, 'Ai đó', 'ai do', NULL, NULL, '2024-01-01', '2024-01-01')",
+        "INSERT INTO staff_members (centre_id, person_id, active) VALUES (2, 1, true)",
+        "INSERT INTO classes (id, centre_id, code, name, program_type, created_at) "
+        "VALUES (1, 2, 'K1', 'Lớp', 'Sơ cấp', '2024-01-01')",
+        "INSERT INTO enrollments (class_id, person_id, is_monitor) VALUES (1, 2, false)",
+        "INSERT INTO chat_accounts (channel, external_id, chat_id, status, person_id) VALUES "
+        "('telegram', '11', '11', 'active', 2), ('telegram', '12', '12', 'active', NULL)",
+    ]
+    try:
+        async with db.engine.begin() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+        await upgrade(url)
+        async with db.engine.begin() as conn:
+            people = dict((await conn.execute(text("SELECT id, centre_id FROM people"))).all())
+            accounts = dict(
+                (await conn.execute(text("SELECT external_id, centre_id FROM chat_accounts"))).all()
+            )
+            kept = [
+                (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar()
+                for table in ("classes", "enrollments", "staff_members", "units")
+            ]
+            # The same phone at the other centre is now another person there.
+            await conn.execute(text(
+                "INSERT INTO people (id, centre_id, full_name, name_key, phone, created_at,"
+                " updated_at) VALUES (5, 1, 'Học viên', 'hoc vien', '+84912000001', '2024-01-01',"
+                " '2024-01-01')"
+            ))  # fmt: skip
+    finally:
+        await db.dispose()
+        if engine == "postgres" and base:
+            await _pg_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert kept == [1, 1, 1, 1]  # rebuilding `centres` on SQLite deleted nothing
+    assert people == {1: 2, 2: 2, 3: 2, 4: 1}
+    assert accounts == {"11": 2, "12": 1}

@@ -26,9 +26,20 @@ def run_migrations_offline() -> None:
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a SQLite table by copying it and dropping the old one; with
+        # foreign keys on, that drop would cascade to every row pointing at it (rebuilding
+        # `centres` deleted the centre's classes and staff). Off for the migration (it must be
+        # set outside a transaction), and every reference checked before the commit.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"migration left broken references: {broken[:5]}")
 
 
 async def run_migrations_online() -> None:
