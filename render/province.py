@@ -207,11 +207,9 @@ def _with_chart(data: bytes, centres: int) -> bytes:
     """Two bar charts on the summary sheet: places per centre, attendance rate per centre."""
     from openpyxl import load_workbook
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = load_workbook(io.BytesIO(data))
-    sheet = workbook[T.SHEET_SUMMARY]
-    assert isinstance(sheet, Worksheet)
+    sheet = workbook.worksheets[0]  # the summary
     if centres:
         first, last = SUMMARY_HEADER_ROW + 1, SUMMARY_HEADER_ROW + centres
         names = Reference(sheet, min_col=1, min_row=first, max_row=last)
