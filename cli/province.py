@@ -47,7 +47,9 @@ def statistics(
     thang: Annotated[
         str | None, typer.Option("--thang", help="Tháng, ví dụ 11/2026 hoặc 2026-11.")
     ] = None,
-    quy: Annotated[str | None, typer.Option("--quy", help="Quý, ví dụ 4/2026 hoặc 2026-Q4.")] = None,
+    quy: Annotated[
+        str | None, typer.Option("--quy", help="Quý, ví dụ 4/2026 hoặc 2026-Q4.")
+    ] = None,
     nam: Annotated[str | None, typer.Option("--nam", help="Năm, ví dụ 2026.")] = None,
     xlsx: Annotated[
         Path | None, typer.Option("--xlsx", help="Ghi bảng Excel (kèm biểu đồ) ra tệp này.")
