@@ -20,7 +20,7 @@ from usecases.survey import QUESTIONS
 from vn.dates import format_date
 from vn.numbers import format_count, format_percent
 
-__all__ = ["SUMMARY_HEADER_ROW", "province_text", "province_xlsx"]
+__all__ = ["SUMMARY_HEADER_ROW", "period_report", "province_text", "province_xlsx"]
 
 SUMMARY_HEADER_ROW = 3  # one title line, a blank line, then the header
 
@@ -233,3 +233,9 @@ def _with_chart(data: bytes, centres: int) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def period_report(figures: ProvinceFigures) -> tuple[str, Document]:
+    """What `usecases.province.send_province_report` sends at a period's end."""
+    text = province_text(figures)
+    return (f"{text}\n{T.FOOTER_FILE}" if figures.total.classes else text), province_xlsx(figures)

@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from db.database import Database
+from render import province as province_render
 from render.stats import period_report
-from usecases import identity, stats, survey
+from usecases import identity, province, stats, survey
 from usecases.clock import Clock
 from usecases.settings import Settings
 from usecases.stats import PeriodKind
@@ -63,6 +64,17 @@ async def run_period_reports(db: Database, clock: Clock, settings: Settings) -> 
             render=period_report,
         )
         log.info("statistics for %s: %d notices enqueued", period.key, count)
+        added += count
+        # The provincial school's staff also get the province's figures (issue 21).
+        count = await province.send_province_report(
+            db.uow(),
+            period=period,
+            now=now,
+            tz=settings.timezone,
+            render=province_render.period_report,
+        )
+        if count:
+            log.info("province statistics for %s: %d notices enqueued", period.key, count)
         added += count
     return added
 

@@ -33,6 +33,7 @@ from db.models import (
 from handlers.base import Services
 from handlers.routes import ROUTES
 from render import province as RP
+from scheduler.reports import run_period_reports
 from tests.conftest import TZ
 from texts.common import NOT_ALLOWED
 from usecases import identity
@@ -338,3 +339,20 @@ async def test_in_chat_the_province_sees_and_writes_and_a_centre_is_refused(
     assert no.text == NOT_ALLOWED
     [help_] = await centre.handle(typed("702", "/help"))
     assert "/tinh" not in help_.text
+
+
+async def test_at_the_months_end_the_school_staff_get_the_province_report_once(
+    database: Database,
+) -> None:
+    data = await build(database)
+    morning = datetime(2026, 12, 1, 7, 0, tzinfo=TZ)
+    settings = Settings(centre_name=PROVINCE, timezone=TZ)
+    assert await run_period_reports(database, FixedClock(morning), settings) > 0
+    assert await run_period_reports(database, FixedClock(morning), settings) == 0  # once
+    async with database.uow() as uow:
+        got = list(
+            await uow.session.scalars(select(Notification).where(Notification.kind == P.KIND))
+        )
+    assert {n.person_id for n in got} == {data.staff["Tỉnh 1"], data.staff["Tỉnh 2"]}
+    assert all("tháng 11/2026" in n.text and "Cả tỉnh: 3 lớp" in n.text for n in got)
+    assert all(n.attachment_id is not None for n in got)

@@ -2,12 +2,13 @@
 centre and in total, by program type, and a notice to every centre's staff.
 
 Layout: `rules` (how totals add up, pure), `figures` (loading, reusing `usecases.stats`),
-`notices` (to every centre's staff). The text and workbook are made in `render/province.py`.
-Only staff of the provincial school's centre (`Actor.province`) may use either.
+`notices` (to every centre's staff), `sending` (the school's staff get the province's figures
+at each period's end). The text and workbook are made in `render/province.py`. Only staff of
+the provincial school's centre (`Actor.province`) may ask for the figures or send a notice.
 """
 
 from usecases.province.figures import compute_province, load_province, require_province
-from usecases.province.notices import KIND, NOTICE_KIND, Sent, notice_key, send_to_centres
+from usecases.province.notices import NOTICE_KIND, Sent, notice_key, send_to_centres
 from usecases.province.rules import (
     CentreFigures,
     Figures,
@@ -16,6 +17,7 @@ from usecases.province.rules import (
     Score,
     parse_period,
 )
+from usecases.province.sending import KIND, Renderer, send_province_report
 
 __all__ = [
     "KIND",
@@ -24,6 +26,7 @@ __all__ = [
     "Figures",
     "ProvinceFigures",
     "ProvinceReason",
+    "Renderer",
     "Score",
     "Sent",
     "compute_province",
@@ -31,5 +34,6 @@ __all__ = [
     "notice_key",
     "parse_period",
     "require_province",
+    "send_province_report",
     "send_to_centres",
 ]

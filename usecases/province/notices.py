@@ -19,9 +19,8 @@ from usecases.province.rules import ProvinceReason
 from usecases.refusal import Refused
 from vn.text import nfc_lines
 
-__all__ = ["KIND", "NOTICE_KIND", "Sent", "notice_key", "send_to_centres"]
+__all__ = ["NOTICE_KIND", "Sent", "notice_key", "send_to_centres"]
 
-KIND = "province"  # the period report to the province's staff
 NOTICE_KIND = "province_notice"
 
 
