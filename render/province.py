@@ -74,6 +74,7 @@ def province_text(figures: ProvinceFigures) -> str:
             expected=format_count(total.attendance.expected),
         )
     lines += [line, _grades_line(figures), T.BY_TYPE_HEADER]
+    order = figures.grade_order()
     lines += [
         T.BY_TYPE_LINE.format(
             program_type=kind,
@@ -81,6 +82,7 @@ def province_text(figures: ProvinceFigures) -> str:
             places=format_count(f.places),
             rate=_rate(f.attendance),
         )
+        + _type_grades(f, order)
         for kind, f in figures.by_type.items()
         if f.classes
     ]
@@ -94,6 +96,12 @@ def province_text(figures: ProvinceFigures) -> str:
             for q in questions
         ]
     return "\n".join(lines)
+
+
+def _type_grades(f: Figures, order: list[str]) -> str:
+    """'; Giỏi 2, Khá 1' after a program type's line, when it has published results."""
+    counts = ", ".join(f"{g} {format_count(f.grades[g])}" for g in order if f.grades[g])
+    return T.BY_TYPE_GRADES.format(grades=counts) if counts else ""
 
 
 def _grades_line(figures: ProvinceFigures) -> str:

@@ -13,6 +13,7 @@ GRADES_NONE = "• Xếp loại: chưa có kết quả nào được công bố.
 GRADE_COUNT = "{grade} {count} ({share})"
 BY_TYPE_HEADER = "• Theo loại hình đào tạo:"
 BY_TYPE_LINE = "   – {program_type}: {classes} lớp, {places} học viên, chuyên cần {rate}"
+BY_TYPE_GRADES = "; {grades}"
 SURVEY_HEADER = "• Đánh giá sau đào tạo ({answers} câu trả lời):"
 SURVEY_LINE = "   – {question}: {average}/5"
 RATE_NONE = "—"
