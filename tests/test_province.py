@@ -326,6 +326,8 @@ async def test_in_chat_the_province_sees_and_writes_and_a_centre_is_refused(
     assert replies[1].document is not None and replies[1].document.filename.endswith(".xlsx")
     [menu] = await province.handle(typed("701", "/tinh"))
     assert menu.choices
+    [help_] = await province.handle(typed("701", "/help"))
+    assert "/tinh" in help_.text and "/tinh_thongbao" in help_.text
     [ask] = await province.handle(typed("701", "/tinh_thongbao"))
     assert ask.expect_input == "tinh_thongbao"
     [done] = await province.handle(typed("701", "Nộp báo cáo quý trước ngày 5"))
