@@ -159,7 +159,9 @@ def centre_figures(
     )
     rates = _type_attendance(stats.by_class)
     by_type = {t.program_type: _type_figures(t, rates, survey_by_type) for t in stats.by_type}
-    for kind, sums in survey_by_type.items():  # answers for a type with no class: none, but safe
+    # Answers come from the same classes as the statistics, so a type has its row already;
+    # should one not (a class edited in between), its answers still count.
+    for kind, sums in survey_by_type.items():
         by_type.setdefault(kind, Figures(survey=_scores(sums)))
     return CentreFigures(name, figures, by_type, is_province)
 
