@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from telegram import Bot, BotCommand
+from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, Defaults
 
@@ -185,7 +185,11 @@ async def start_centre(
     stack.push_async_callback(application.shutdown)
     dispatcher.services = replace(dispatcher.services, bot_username=application.bot.username or "")
     commands = [BotCommand(r.command, r.description) for r in ROUTES if r.description]
-    await telegram_step(lambda: application.bot.set_my_commands(commands), tg.api_url, tg.token)
+    province = {r.command for r in ROUTES if r.province}
+    everyone = [c for c in commands if c.command not in province]
+    await telegram_step(lambda: application.bot.set_my_commands(everyone), tg.api_url, tg.token)
+    if centre.province:  # the school's staff also see its province commands in their menu
+        await staff_menus(application, tg.staff_ids, commands)
     await application.start()
     stack.push_async_callback(application.stop)
     await telegram_step(lambda: start_updates(application, settings), tg.api_url, tg.token)
@@ -202,6 +206,18 @@ async def start_centre(
         centre.key, centre_id, settings, dispatcher, application, outbox_bot, zalo, local,
         local_zalo,
     )  # fmt: skip
+
+
+async def staff_menus(
+    application: TelegramApp, staff_ids: tuple[int, ...], commands: list[BotCommand]
+) -> None:
+    """Each staff member's own command menu (Telegram's per-chat scope); a chat the bot has
+    not met yet is refused by Telegram, and then keeps the common menu."""
+    for staff_id in staff_ids:
+        try:
+            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(staff_id))
+        except TelegramError as exc:
+            log.info("menu for staff %s not set: %s", staff_id, exc)
 
 
 def local_username(index: int) -> str:

@@ -17,6 +17,7 @@ from cli.common import ConfigOption, out, run
 from cli.frame import localize, run_command
 from cli.lecturers import giang_vien
 from cli.notices import tin
+from cli.province import tinh
 from cli.questions import xuat
 from cli.results import ket_qua, thong_ke
 from texts import cli as T
@@ -44,6 +45,7 @@ app.add_typer(ket_qua, name="ket-qua")
 app.add_typer(thong_ke, name="thong-ke")
 app.add_typer(tin, name="tin")
 app.add_typer(giang_vien, name="giang-vien")
+app.add_typer(tinh, name="tinh")
 app.add_typer(db_app, name="db")
 app.command("sao-luu")(backup.save)
 app.command("khoi-phuc")(backup.restore)

@@ -69,11 +69,12 @@ class Route:
     description: str | None = None  # shown in /help and in Telegram's command menu
     button: str | None = None  # label in the main menu, for people who do not type commands
     checks_length: bool = False  # the route refuses a too-long text with its own limit
+    province: bool = False  # only for staff of the provincial school (issue 21)
 
     def allows(self, actor: Actor) -> bool:
         if self.roles is None:
             return True
-        if not actor.is_linked:
+        if not actor.is_linked or (self.province and not actor.province):
             return False
         return not self.roles or bool(self.roles & actor.roles)
 

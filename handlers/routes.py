@@ -10,6 +10,7 @@ from handlers import (
     help,
     leave,
     linking,
+    province,
     questions,
     results,
     schedule,
@@ -26,6 +27,7 @@ from handlers.base import ANYONE, CONTACT, LINKED, LOCATION, TEXT, Route
 from texts import attendance as AT
 from texts import leave as LT
 from texts import notices as NT
+from texts import province as PT
 from texts import questions as QT
 from texts import results as RT
 from texts import stats as ST
@@ -216,6 +218,21 @@ ROUTES: tuple[Route, ...] = (
     Route("huybuoi", notices.cancel, frozenset({Role.STAFF}), description=NT.CANCEL_DESCRIPTION),
     Route(
         "nhantin", notices.broadcast, frozenset({Role.STAFF}), description=NT.BROADCAST_DESCRIPTION
+    ),
+    # The provincial school sees the province (issue 21): its staff only.
+    Route(
+        "tinh",
+        province.show,
+        frozenset({Role.STAFF}),
+        description=PT.DESCRIPTION,
+        province=True,
+    ),
+    Route(
+        province.NOTICE_COMMAND,
+        province.notice,
+        frozenset({Role.STAFF}),
+        description=PT.NOTICE_DESCRIPTION,
+        province=True,
     ),
     # Lecturers (issue 17): their schedule, learners' ratings, observation (dự giờ).
     *lecturer.ROUTES,

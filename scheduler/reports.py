@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from db.database import Database
+from render import province as province_render
 from render.stats import period_report
-from usecases import identity, stats, survey
+from usecases import identity, province, stats, survey
 from usecases.clock import Clock
 from usecases.settings import Settings
 from usecases.stats import PeriodKind
@@ -53,9 +54,10 @@ async def run_period_reports(db: Database, clock: Clock, settings: Settings) -> 
     """Each centre's staff get their own centre's figures."""
     now = clock.now()
     added = 0
+    periods = periods_ending(now.astimezone(settings.timezone))
     for centre in settings.centre_list:
         centre_id = await identity.configured_centre(db.uow(), settings, centre)
-        for period in periods_ending(now.astimezone(settings.timezone)):
+        for period in periods:
             count = await stats.send_period_stats(
                 db.uow(),
                 centre_id=centre_id,
@@ -66,6 +68,15 @@ async def run_period_reports(db: Database, clock: Clock, settings: Settings) -> 
             )
             log.info("statistics for %s, %s: %d notices", centre.key, period.key, count)
             added += count
+    for period in periods:
+        # The provincial school's staff also get the province's figures (issue 21), once.
+        count = await province.send_province_report(
+            db.uow(), period=period, now=now, tz=settings.timezone,
+            render=province_render.period_report,
+        )  # fmt: skip
+        if count:
+            log.info("province statistics for %s: %d notices enqueued", period.key, count)
+        added += count
     return added
 
 

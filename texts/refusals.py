@@ -35,6 +35,7 @@ FEATURES = (
     "lecturers",
     "linking",
     "notices",
+    "province",
     "questions",
     "results",
     "stats",
