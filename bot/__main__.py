@@ -55,12 +55,21 @@ def main(argv: list[str] | None = None) -> int:
             # The demo starts from a clean file each time, away from real data.
             settings = replace(settings, database_url=DEMO_DATABASE_URL)
             Path("data/demo.sqlite3").unlink(missing_ok=True)
-        if not settings.telegram.staff_ids:
-            settings = replace(
-                settings, telegram=replace(settings.telegram, staff_ids=(DEMO_STAFF_ID,))
-            )
+        settings = with_demo_staff(settings)
         on_ready = demo.journey(stop_after=args.once)
     return asyncio.run(_serve(settings, clock_from_env(), on_ready))
+
+
+def with_demo_staff(settings: Settings) -> Settings:
+    """The demo's staff member, for the (first) centre when it names none."""
+    if settings.centres:
+        first, *rest = settings.centres
+        if not first.staff_ids:
+            first = replace(first, staff_ids=(DEMO_STAFF_ID,))
+        return replace(settings, centres=(first, *rest))
+    if settings.telegram.staff_ids:
+        return settings
+    return replace(settings, telegram=replace(settings.telegram, staff_ids=(DEMO_STAFF_ID,)))
 
 
 async def _serve(

@@ -146,6 +146,7 @@ async def _cli(rt: Runtime, args: list[str]) -> str:
         **os.environ,
         "SLL_DATABASE_URL": rt.settings.database_url,
         "SLL_CENTRE_NAME": rt.settings.centre_name,
+        "SLL_TRUNG_TAM": rt.centres[0].key,  # with several centres, the demo plays the first
         "COLUMNS": "120",
     }
     proc = await asyncio.create_subprocess_exec(
