@@ -119,13 +119,16 @@ async def seed(
     channel: str,
     first_user_id: int = FIRST_USER_ID,
     due: datetime | None = None,
+    centre_id: int | None = None,
 ) -> list[int]:
-    """n learners, each with a chat account and one notice due now; returns their user ids."""
+    """n learners of the centre (the benchmark's own by default), each with a chat account and
+    one notice due now; returns their user ids."""
     now = due or datetime.now(UTC)
     user_ids = [first_user_id + i for i in range(n)]
     for user_id in user_ids:
         server.add_user(user_id)
-    centre_id = await identity.ensure_centre(db.uow(), CENTRE)
+    if centre_id is None:
+        centre_id = await identity.ensure_centre(db.uow(), CENTRE)
     async with db.uow() as uow:
         people = [
             Person(centre_id=centre_id, full_name=f"Học viên {i}", name_key=f"hoc vien {i}")

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import zip_longest
 from typing import Protocol
 
 from db.database import Database
@@ -25,7 +26,7 @@ from usecases.clock import Clock
 from usecases.messages import Choice, Document, choices_from_json
 from usecases.settings import Settings
 
-__all__ = ["Job", "NoticeDispatcher", "Sender", "SenderKey", "merge"]
+__all__ = ["Job", "NoticeDispatcher", "Sender", "SenderKey", "interleave", "merge"]
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,17 @@ def merge(due: Sequence[D.Due], window_seconds: float) -> list[Job]:
     return jobs
 
 
+def interleave(jobs: Sequence[Job]) -> list[Job]:
+    """Take the centres' jobs in turn, each centre's in order: the workers then wait on every
+    centre's bot at once, not on one centre's budget while another's stands idle."""
+    by_centre: dict[int, list[Job]] = {}
+    for job in jobs:
+        targets = job.first.targets
+        by_centre.setdefault(targets[0].centre_id if targets else 0, []).append(job)
+    turns = zip_longest(*by_centre.values())
+    return [job for turn in turns for job in turn if job is not None]
+
+
 def _job(rows: list[D.Due]) -> Job:
     return Job(tuple(rows), T.MERGE_SEPARATOR.join(d.text for d in rows))
 
@@ -110,6 +122,12 @@ class NoticeDispatcher:
         self.clock = clock
         self.settings = settings
         self.senders = dict(senders)
+        # Each centre's bot sends at its own pace: claims take a share of every centre's due
+        # notices (one sender for all centres: no need).
+        keys = self.senders.keys()
+        self.centre_ids: tuple[int, ...] = ()
+        if keys and all(isinstance(k, tuple) for k in keys):
+            self.centre_ids = tuple(sorted({k[0] for k in keys if isinstance(k, tuple)}))
         self.workers = workers
         self.batch = batch
         self.max_in_flight = 2 * batch
@@ -184,12 +202,13 @@ class NoticeDispatcher:
         if limit <= 0:
             return 0
         due = await D.claim_due(
-            self.db.uow(), settings=self.settings, now=self.clock.now(), limit=limit
-        )
+            self.db.uow(), settings=self.settings, now=self.clock.now(), limit=limit,
+            centre_ids=self.centre_ids,
+        )  # fmt: skip
         if not due:
             return 0
         self._in_flight.update(d.id for d in due)
-        for job in merge(due, self.settings.notices.merge_window_seconds):
+        for job in interleave(merge(due, self.settings.notices.merge_window_seconds)):
             self._queue.put_nowait(job)
         return len(due)
 

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -44,14 +45,16 @@ from db.models import (
 from handlers.base import Services
 from handlers.routes import ROUTES
 from localapi.telegram import LocalTelegram
-from scheduler.dispatcher import NoticeDispatcher
+from scheduler.dispatcher import Job, NoticeDispatcher, interleave
 from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
 from tests.conftest import PG_ENV, SAMPLES, TZ, SampleClass, _pg_admin, make_sample_class
 from tests.conftest import SAMPLE_EVE as SAMPLE_NOW
 from usecases import classes, identity, linking, web_login
+from usecases import delivery as D
 from usecases import questions as Q
 from usecases.clock import FixedClock
+from usecases.delivery import rules as DR
 from usecases.identity import Actor, Role
 from usecases.outbox import Notice, enqueue
 from usecases.settings import CentreSettings, Settings
@@ -590,3 +593,46 @@ async def test_the_migration_gives_existing_people_and_accounts_their_centre(
     assert kept == [1, 1, 1, 1]  # rebuilding `centres` on SQLite deleted nothing
     assert people == {1: 2, 2: 2, 3: 2, 4: 1}
     assert accounts == {"11": 2, "12": 1}
+
+
+# --- each bot its own budget ------------------------------------------------------------------
+
+
+def test_the_workers_take_the_centres_jobs_in_turn() -> None:
+    def job(number: int, centre: int) -> Job:
+        target = DR.Target(account_id=number, channel="telegram", chat_id=str(number),
+                           centre_id=centre)  # fmt: skip
+        due = DR.Due(
+            id=number, person_id=number, kind="t", text=str(number), choices=None,
+            attachment_id=None, due_at=SAMPLE_NOW, attempts=0, account_id=None,
+            targets=(target,),
+        )  # fmt: skip
+        return Job((due,), due.text)
+
+    jobs = [job(1, 1), job(2, 1), job(3, 1), job(4, 2), job(5, 2)]
+    assert [j.text for j in interleave(jobs)] == ["1", "4", "2", "5", "3"]
+    assert interleave([]) == []
+
+
+async def test_a_claim_takes_a_share_of_every_centres_due_notices(province: Province) -> None:
+    """Bắc Yên's long broadcast is older than Phù Yên's notices; a claim still takes both."""
+    p = province
+    a_people = [x.person.id for x in await classes.list_learners(p.db.uow(), class_id=p.a.id)]
+    b_people = [x.person.id for x in await classes.list_learners(p.db.uow(), class_id=p.b.id)]
+    async with p.db.uow() as uow:
+        for i, pid in enumerate(a_people[:20] + b_people[:20]):
+            await enqueue(
+                uow.session,
+                Notice(key=f"share:{i}", person_id=pid, kind="share", text=f"Tin {i}",
+                       due_at=p.clock.now() - timedelta(minutes=60 - i)),
+            )  # fmt: skip
+        await uow.commit()
+    due = await D.claim_due(
+        p.db.uow(), settings=SETTINGS, now=p.clock.now(), limit=10,
+        centre_ids=(p.a.centre_id, p.b.centre_id),
+    )  # fmt: skip
+    claimed = [d.person_id for d in due if d.kind == "share"]
+    assert len([x for x in claimed if x in a_people]) == 5
+    assert len([x for x in claimed if x in b_people]) == 5
+    oldest_first = await D.claim_due(p.db.uow(), settings=SETTINGS, now=p.clock.now(), limit=10)
+    assert all(d.person_id in a_people for d in oldest_first if d.kind == "share")

@@ -14,11 +14,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.sql.expression import ColumnElement
 
 from db.database import UnitOfWork
-from db.models import Attachment, ChatAccount, ChatStatus, Class, Notification
+from db.models import Attachment, ChatAccount, ChatStatus, Class, Notification, Person
 from db.models import NotificationStatus as S
 from db.models import Session as SessionRow
 from usecases.delivery.rules import CLAIM_BATCH, LEASE, Due, Target, superseded
@@ -64,19 +64,20 @@ async def claim_due(
     now: datetime,
     limit: int = CLAIM_BATCH,
     lease: timedelta = LEASE,
+    centre_ids: Sequence[int] = (),
 ) -> list[Due]:
-    """Claim up to `limit` due notices in one transaction (oldest first)."""
+    """Claim up to `limit` due notices in one transaction (oldest first). With several
+    `centre_ids`, a share of each centre's: each centre's bot has its own sending budget, and
+    one centre's long broadcast must not hold the other centres' notices back."""
     async with uow:
         await _expire_and_hold(uow, settings=settings, now=now)
-        rows = list(
-            await uow.session.execute(
-                select(*CLAIM_COLUMNS)
-                .where(_reclaimable(now))
-                .order_by(Notification.due_at, Notification.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        )
+        rows: list[Any] = []
+        if len(centre_ids) > 1:
+            share = max(limit // len(centre_ids), 1)
+            for centre_id in centre_ids:
+                rows += await uow.session.execute(_claimable(now, share, centre_id))
+        else:
+            rows = list(await uow.session.execute(_claimable(now, limit)))
         if not rows:
             await uow.commit()
             return []
@@ -97,6 +98,19 @@ async def claim_due(
             due = await _reminders_as_of(uow, due, now=now, settings=settings)
         await uow.commit()
         return due
+
+
+def _claimable(now: datetime, limit: int, centre_id: int | None = None) -> Select[Any]:
+    query = select(*CLAIM_COLUMNS).where(_reclaimable(now))
+    if centre_id is not None:
+        query = query.join(Person, Person.id == Notification.person_id).where(
+            Person.centre_id == centre_id
+        )
+    return (
+        query.order_by(Notification.due_at, Notification.id)
+        .limit(limit)
+        .with_for_update(of=Notification, skip_locked=True)
+    )
 
 
 def _due(r: Any, targets: tuple[Target, ...]) -> Due:
