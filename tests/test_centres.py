@@ -50,7 +50,7 @@ from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
 from tests.conftest import PG_ENV, SAMPLES, TZ, SampleClass, _pg_admin, make_sample_class
 from tests.conftest import SAMPLE_EVE as SAMPLE_NOW
-from usecases import classes, identity, linking, web_login
+from usecases import classes, identity, lecturers, linking, web_login
 from usecases import delivery as D
 from usecases import questions as Q
 from usecases.clock import FixedClock
@@ -281,9 +281,22 @@ async def test_a_learner_at_two_centres_is_a_person_at_each(province: Province) 
     schedule_b = await p.say(b, LAN_TG, "lichhoc")
     assert A_NAME in schedule_a and B_NAME not in schedule_a
     assert B_NAME in schedule_b and A_NAME not in schedule_b
-    # At Bắc Yên, every learner command with Phù Yên's ids shows nothing of Phù Yên.
+    # At Bắc Yên Lan is also the class monitor, and teaches a topic: every learner, monitor
+    # and lecturer command with Phù Yên's ids shows nothing of Phù Yên.
+    staff = Actor.cli(a)
+    await classes.set_monitor(p.db.uow(), class_id=p.a.id, who=LAN, actor=staff)
+    await lecturers.add_lecturer(
+        p.db.uow(), actor=staff, centre_id=a, full_name=LAN, phone=LAN_PHONE
+    )
+    roles = {Role.LEARNER, Role.MONITOR, Role.LECTURER}
+    lan = await identity.identify(
+        p.db.uow(), centre_id=a, channel="telegram", user_id=str(LAN_TG), chat_id=str(LAN_TG),
+        display_name="", now=p.clock.now(),
+    )  # fmt: skip
+    assert lan.roles == roles
     learner_routes = [r.command for r in ROUTES if r.roles is not None and not r.roles]
-    learner_routes += [r.command for r in ROUTES if r.roles and Role.LEARNER in r.roles]
+    learner_routes += [r.command for r in ROUTES if r.roles and r.roles & roles]
+    assert any(r.roles and Role.LECTURER in r.roles for r in ROUTES)
     before = await phu_yen_state(p)
     seen = [
         await p.say(a, LAN_TG, command, *args)
