@@ -6,6 +6,7 @@ writing to both bots from one Telegram account, is linked at each to that centre
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,60 @@ async def test_one_process_serves_two_centres_each_through_its_own_bot(tmp_path:
         assert code == 0, run.log()
         assert "running (polling) for bac-yen" in run.log()
         assert "running (polling) for phu-yen" in run.log()
+    finally:
+        await a.stop()
+        await b.stop()
+
+
+def _free_ports(count: int) -> int:
+    """A port with the `count - 1` after it free too (centre i listens on base + i)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = int(probe.getsockname()[1])
+        try:
+            for offset in range(1, count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", base + offset))
+        except OSError:
+            continue
+        return base
+    raise AssertionError("no free ports")
+
+
+async def test_in_webhook_mode_each_centres_bot_has_its_own_hook(tmp_path: Path) -> None:
+    """Centre i listens on webhook_port + i; the first at <webhook_url>/<key>, the second at
+    its own URL (`SLL_CENTRES_<KEY>_TELEGRAM_WEBHOOK_URL`); each local Telegram posts its
+    users' updates to its own centre's hook, with that bot's secret."""
+    a = LocalTelegram(token="333333:BACYEN", bot_username="bac_yen_bot")
+    b = LocalTelegram(token="444444:PHUYEN", bot_username="phu_yen_bot")
+    await a.start()
+    await b.start()
+    port = _free_ports(2)
+    try:
+        env = centres_env(a, b, sqlite_url(tmp_path)) | {
+            "SLL_TELEGRAM_MODE": "webhook",
+            "SLL_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "SLL_TELEGRAM_WEBHOOK_PORT": str(port),
+            "SLL_TELEGRAM_WEBHOOK_SECRET": "bi-mat-cua-tinh",
+            "SLL_CENTRES_PHU_YEN_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port + 1}/py/hook",
+        }
+        run = harness.spawn(env, tmp_path / "bot.log")
+        try:
+            for server in (a, b):
+                for _ in range(300):
+                    if server.stats.requests["setWebhook"] or not run.running():
+                        break
+                    await asyncio.sleep(0.1)
+                assert server.stats.requests["setWebhook"], run.log()
+            for server, name in ((a, BAC_YEN), (b, PHU_YEN)):
+                user = server.user(LAN_TG, "Lan")
+                user.send_command("start")
+                await user.wait_for(name, timeout=10)  # welcomed by its own centre's bot
+            assert a.stats.webhook_errors == 0 and b.stats.webhook_errors == 0
+        finally:
+            code = await run.stop()
+        assert code == 0, run.log()
     finally:
         await a.stop()
         await b.stop()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -168,6 +169,9 @@ class CentreSettings:
     telegram_token: str = ""
     telegram_api_url: str = ""  # empty: [telegram] api_url
     telegram_bot_username: str = ""  # for invite links printed by the CLI
+    # Webhook mode: this centre's own public URL (its own domain, say); empty:
+    # <[telegram] webhook_url>/<key>, which the reverse proxy routes by path.
+    telegram_webhook_url: str = ""
     staff_ids: tuple[int, ...] = ()
     zalo_token: str = ""  # empty: this centre has no Zalo bot
     zalo_api_url: str = ""  # empty: [zalo] api_url
@@ -239,8 +243,11 @@ class Settings:
             api_url=centre.telegram_api_url or tg.api_url,
             bot_username=centre.telegram_bot_username.lstrip("@"),
             staff_ids=centre.staff_ids,
-            webhook_url=f"{tg.webhook_url}/{centre.key}" if tg.webhook_url else "",
-            webhook_path=f"{tg.webhook_path}/{centre.key}",
+            webhook_url=centre.telegram_webhook_url
+            or (f"{tg.webhook_url}/{centre.key}" if tg.webhook_url else ""),
+            # Its own URL is served at that URL's path; else at <webhook_path>/<key>.
+            webhook_path=urlsplit(centre.telegram_webhook_url).path.strip("/")
+            or f"{tg.webhook_path}/{centre.key}",
             webhook_port=tg.webhook_port + index,
         )
         zalo = replace(
