@@ -15,8 +15,9 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, Defaults
 
 from bot import health
+from bot.config import setting_of
 from bot.dispatch import Dispatcher
-from bot.startup import open_database, single_process, telegram_step
+from bot.startup import listening, open_database, single_process, telegram_step, zalo_step
 from bot.telegram import TelegramAdapter, TelegramApp
 from bot.zalo import ZaloAdapter
 from channels.telegram_http import AiohttpRequest
@@ -178,10 +179,11 @@ async def start_centre(
     TelegramAdapter(dispatcher).register(application)
 
     tg = settings.telegram
+    token_key = setting_of(settings, centre, "telegram_token")
     # A getMe that fails leaves PTB uninitialised, so its shutdown would not close these.
     for request in requests:
         stack.push_async_callback(request.shutdown)
-    await telegram_step(application.initialize, tg.api_url, tg.token)
+    await telegram_step(application.initialize, tg.api_url, tg.token, token_key)
     stack.push_async_callback(application.shutdown)
     dispatcher.services = replace(dispatcher.services, bot_username=application.bot.username or "")
     commands = [BotCommand(r.command, r.description) for r in ROUTES if r.description]
@@ -192,12 +194,18 @@ async def start_centre(
         await staff_menus(application, tg.staff_ids, commands)
     await application.start()
     stack.push_async_callback(application.stop)
-    await telegram_step(lambda: start_updates(application, settings), tg.api_url, tg.token)
+    address = f"{tg.webhook_listen}:{tg.webhook_port}"
+    with listening("Telegram", address, "telegram.webhook_port / SLL_TELEGRAM_WEBHOOK_PORT"):
+        await telegram_step(lambda: start_updates(application, settings), tg.api_url, tg.token)
     assert application.updater is not None  # built with one (start_updates uses it)
     stack.push_async_callback(application.updater.stop)
     zalo = ZaloAdapter(dispatcher, settings.zalo) if settings.zalo.token else None
     if zalo is not None:
-        await zalo.start()
+        await zalo_step(zalo.client, setting_of(settings, centre, "zalo_token"))
+        zl = settings.zalo
+        address = f"{zl.webhook_listen}:{zl.webhook_port}"
+        with listening("Zalo", address, "zalo.webhook_port / SLL_ZALO_WEBHOOK_PORT"):
+            await zalo.start()
         stack.push_async_callback(zalo.stop)
     outbox_bot = build_outbox_bot(settings)
     await outbox_bot.initialize()

@@ -24,7 +24,7 @@ from usecases.settings import CHOICES, KEY, CentreSettings, Settings
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-__all__ = ["ConfigError", "Settings", "env_name", "load_settings"]
+__all__ = ["ConfigError", "Settings", "env_name", "load_settings", "setting_of"]
 
 # Older names kept working: variable -> "section.key".
 ENV_ALIASES = {"SLL_TIMEZONE": "centre.timezone"}
@@ -77,6 +77,20 @@ CENTRE_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 def centre_env_name(key: str, name: str) -> str:
     """(`hoa-vang`, `telegram_token`) -> `SLL_CENTRES_HOA_VANG_TELEGRAM_TOKEN`."""
     return f"SLL_CENTRES_{key.replace('-', '_').upper()}_{name.upper()}"
+
+
+# A centre's field, as the one-centre configuration names it.
+_SINGLE_KEYS = {"telegram_token": "telegram.token", "zalo_token": "zalo.token"}
+
+
+def setting_of(settings: Settings, centre: CentreSettings, name: str) -> str:
+    """Where a centre's setting is set, for a message to whoever runs the bot:
+    `telegram.token / SLL_TELEGRAM_TOKEN`, or with several centres
+    `centres.hoa-vang.telegram_token / SLL_CENTRES_HOA_VANG_TELEGRAM_TOKEN`."""
+    if not settings.centres:
+        key = _SINGLE_KEYS.get(name, name)
+        return f"{key} / {env_name(key)}"
+    return f"centres.{centre.key}.{name} / {centre_env_name(centre.key, name)}"
 
 
 def _centres(raw: Any, environ: Mapping[str, str]) -> tuple[CentreSettings, ...]:

@@ -8,6 +8,7 @@ before anything touches the database and held for the life of the process.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import TypeVar
@@ -16,11 +17,23 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from telegram.error import InvalidToken, NetworkError
 
+from channels.zalo import ZaloClient
+from channels.zalo.errors import ZaloError, ZaloInvalidToken
 from db.database import Database
 from db.lock import BOT_APPLICATION_NAME, DatabaseInUse, hold, lock_path
 from texts import startup as T
 
-__all__ = ["StartupError", "open_database", "single_process", "telegram_step"]
+__all__ = [
+    "StartupError",
+    "listening",
+    "open_database",
+    "single_process",
+    "telegram_step",
+    "zalo_step",
+]
+
+log = logging.getLogger(__name__)
+TELEGRAM_KEY = "telegram.token / SLL_TELEGRAM_TOKEN"
 
 R = TypeVar("R")
 
@@ -85,14 +98,40 @@ async def open_database(url: str) -> AsyncIterator[Database]:
         await db.dispose()
 
 
-async def telegram_step(step: Callable[[], Awaitable[R]], api_url: str, token: str) -> R:
-    """Run one call to Telegram during start-up, naming a refused token or an unreachable API
-    (the token, part of every request's URL, is cut out of the reason)."""
+async def telegram_step(
+    step: Callable[[], Awaitable[R]], api_url: str, token: str, token_key: str = TELEGRAM_KEY
+) -> R:
+    """Run one call to Telegram during start-up, naming a refused token (and the setting that
+    holds it) or an unreachable API (the token, part of every request's URL, is cut out of
+    the reason)."""
     try:
         return await step()
     except InvalidToken:
-        raise StartupError(T.TELEGRAM_TOKEN_REFUSED) from None
+        raise StartupError(T.TELEGRAM_TOKEN_REFUSED.format(key=token_key)) from None
     except NetworkError as exc:  # TimedOut is one too
         reason = _reason(exc.__cause__ or exc)
         reason = reason.replace(token, "…") if token else reason
         raise StartupError(T.TELEGRAM_UNREACHABLE.format(url=api_url, reason=reason)) from None
+
+
+async def zalo_step(client: ZaloClient, token_key: str) -> None:
+    """Ask Zalo who the bot is before serving: a refused token stops start-up (it would be
+    refused for ever), but Zalo being unreachable does not (an outage of Zalo must not keep
+    the Telegram side from serving; the adapter retries)."""
+    try:
+        await client.get_me()
+    except ZaloInvalidToken:
+        raise StartupError(T.ZALO_TOKEN_REFUSED.format(key=token_key)) from None
+    except ZaloError as exc:
+        log.warning("zalo: getMe failed at start-up (%s); serving Telegram meanwhile", exc)
+
+
+@contextmanager
+def listening(what: str, address: str, port_key: str) -> Iterator[None]:
+    """A listener that cannot bind its port stops start-up with one line, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise StartupError(
+            T.PORT_IN_USE.format(what=what, address=address, reason=_reason(exc), key=port_key)
+        ) from None

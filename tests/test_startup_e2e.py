@@ -12,6 +12,7 @@ import pytest
 
 from localapi import harness
 from localapi.telegram import LocalTelegram
+from localapi.zalo import LocalZalo
 from tests.conftest import BotProcess, bot_env
 from texts import startup as T
 
@@ -74,3 +75,32 @@ async def test_a_second_bot_on_the_same_sqlite_file_refuses_to_start(
     assert "released" not in second.stderr  # it never reached the outbox
     lan.send_command("help")  # the live bot carries on
     await lan.wait_for("Chào bạn")
+
+
+async def test_a_webhook_port_in_use_stops_start_up_with_one_line(
+    local_telegram: LocalTelegram, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = bot_env(
+            local_telegram, f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+            SLL_TELEGRAM_MODE="webhook", SLL_TELEGRAM_WEBHOOK_PORT=str(port),
+            SLL_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+            SLL_TELEGRAM_WEBHOOK_SECRET="bi-mat-cua-trung-tam",
+        )  # fmt: skip
+        line = _the_one_line(await harness.run_to_exit(env), env["SLL_TELEGRAM_TOKEN"])
+    assert f"không mở được cổng 127.0.0.1:{port} để nhận tin Telegram" in line
+    assert "SLL_TELEGRAM_WEBHOOK_PORT" in line
+
+
+async def test_a_zalo_token_zalo_refuses_stops_start_up_naming_the_setting(
+    local_telegram: LocalTelegram, local_zalo: LocalZalo, tmp_path: Path
+) -> None:
+    env = bot_env(
+        local_telegram, f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}", zalo=local_zalo
+    )
+    env["SLL_ZALO_TOKEN"] = "zalo-token-that-was-reset"
+    line = _the_one_line(await harness.run_to_exit(env), "zalo-token-that-was-reset")
+    assert "Zalo từ chối token của bot" in line and "SLL_ZALO_TOKEN" in line

@@ -16,9 +16,14 @@ DATABASE_UNREACHABLE = (
     "không mở được cơ sở dữ liệu «{url}» ({reason}). Kiểm tra database.url / "
     "SLL_DATABASE_URL và máy chủ cơ sở dữ liệu."
 )
-TELEGRAM_TOKEN_REFUSED = (
-    "Telegram từ chối token của bot. Kiểm tra telegram.token / SLL_TELEGRAM_TOKEN "
-    "(lấy lại từ @BotFather)."
+TELEGRAM_TOKEN_REFUSED = "Telegram từ chối token của bot. Kiểm tra {key} (lấy lại từ @BotFather)."
+ZALO_TOKEN_REFUSED = (
+    "Zalo từ chối token của bot. Kiểm tra {key} (lấy lại trên Zalo Bot Platform), hoặc để "
+    "trống nếu trung tâm không dùng Zalo."
+)
+PORT_IN_USE = (
+    "không mở được cổng {address} để nhận tin {what} ({reason}). Có thể một chương trình "
+    "khác đang dùng cổng này: chọn cổng khác ({key}) hoặc dừng chương trình kia."
 )
 TELEGRAM_UNREACHABLE = (
     "không kết nối được Telegram tại {url} ({reason}). Kiểm tra telegram.api_url / "
