@@ -62,7 +62,7 @@ from db.models import (
 from localapi import harness
 from localapi.telegram import LocalTelegram
 from render.attendance import attendance_sheet
-from usecases import identity, notices, stats
+from usecases import identity, notices, province, stats
 from usecases.attendance import attendance_matrix
 from usecases.identity import Actor
 from usecases.notices import Kind
@@ -72,7 +72,9 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(data.YEAR, 11, 19, 18, 0, tzinfo=TZ)
 CENTRE = "Trường Chính trị tỉnh (benchmark)"
 DUE_NOTICES = 100_000
-FIGURES = ("startup", "first_notice", "reminder_wave", "stats_year", "export_largest")
+FIGURES = (
+    "startup", "first_notice", "reminder_wave", "stats_year", "province_year", "export_largest",
+)  # fmt: skip
 EMPTY_DUE_NOTICES = 100  # so that the empty database has a first notice to send too
 FIRST_SEND_TIMEOUT = 60.0
 
@@ -214,6 +216,21 @@ async def stats_year(place: Place) -> dict[str, float]:
     return {"stats_year": float(await _with_db(place.url, work))}
 
 
+async def province_year(place: Place) -> dict[str, float]:
+    """The provincial school's yearly view (issue 21): every centre's figures, the evaluation
+    answers by program type, the totals; here the year's classes are all one centre's."""
+
+    async def work(db: Database) -> float:
+        started = time.perf_counter()
+        await province.compute_province(
+            db.uow(), actor=Actor.cli(place.centre_id, province=True),
+            period=stats.parse_period("year", str(data.YEAR)), now=NOW, tz=TZ,
+        )  # fmt: skip
+        return time.perf_counter() - started
+
+    return {"province_year": float(await _with_db(place.url, work))}
+
+
 async def export_largest(place: Place) -> dict[str, float]:
     async def work(db: Database) -> float:
         started = time.perf_counter()
@@ -231,6 +248,7 @@ MEASURES: dict[str, Callable[[Place], Awaitable[dict[str, float]]]] = {
     "startup": startup,
     "reminder_wave": reminder_wave,
     "stats_year": stats_year,
+    "province_year": province_year,
     "export_largest": export_largest,
 }
 
