@@ -158,26 +158,49 @@ async def start_centre(
     bot, when it has one); the built-in simulators stand in for both in the demo."""
     centre_id = await identity.configured_centre(db.uow(), settings, centre)
     await identity.sync_staff(db.uow(), centre_id, settings.telegram.staff_ids)
-    local = local_zalo = None
-    if settings.local_simulator:
-        local = LocalTelegram(token=f"{123456 + index}:LOCAL", bot_username=local_username(index))
-        await local.start()
-        stack.push_async_callback(local.stop)
-        tg = replace(settings.telegram, token=local.token, api_url=local.url)
-        settings = replace(settings, telegram=tg)
-        if not settings.zalo.token:  # the demo's Zalo too
-            local_zalo = LocalZalo()
-            await local_zalo.start()
-            stack.push_async_callback(local_zalo.stop)
-            local_at = replace(settings.zalo, token=local_zalo.token, api_url=local_zalo.url)
-            settings = replace(settings, zalo=local_at)
+    settings, local, local_zalo = await simulators(stack, settings, index)
+    services = Services(db=db, clock=clock, settings=settings, centre_id=centre_id)
+    dispatcher = Dispatcher(services, ROUTES)
+    application = await start_telegram(stack, dispatcher, settings, centre)
+    zalo = await start_zalo(stack, dispatcher, settings, centre)
+    outbox_bot = build_outbox_bot(settings)
+    await outbox_bot.initialize()
+    stack.push_async_callback(outbox_bot.shutdown)
+    return CentreBots(
+        centre.key, centre_id, settings, dispatcher, application, outbox_bot, zalo, local,
+        local_zalo,
+    )  # fmt: skip
+
+
+async def simulators(
+    stack: AsyncExitStack, settings: Settings, index: int
+) -> tuple[Settings, LocalTelegram | None, LocalZalo | None]:
+    """With no token (the demo), a local Telegram and a local Zalo for the centre."""
+    if not settings.local_simulator:
+        return settings, None, None
+    local = LocalTelegram(token=f"{123456 + index}:LOCAL", bot_username=local_username(index))
+    await local.start()
+    stack.push_async_callback(local.stop)
+    settings = replace(
+        settings, telegram=replace(settings.telegram, token=local.token, api_url=local.url)
+    )
+    if settings.zalo.token:
+        return settings, local, None
+    local_zalo = LocalZalo()
+    await local_zalo.start()
+    stack.push_async_callback(local_zalo.stop)
+    local_at = replace(settings.zalo, token=local_zalo.token, api_url=local_zalo.url)
+    return replace(settings, zalo=local_at), local, local_zalo
+
+
+async def start_telegram(
+    stack: AsyncExitStack, dispatcher: Dispatcher, settings: Settings, centre: CentreSettings
+) -> TelegramApp:
+    """The centre's Telegram bot, taking updates; every failure a one-line StartupError."""
     requests = (AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES),
                 AiohttpRequest(connection_pool_size=1))  # fmt: skip
     application = build_telegram(settings, requests)
-    services = Services(db=db, clock=clock, settings=settings, centre_id=centre_id)
-    dispatcher = Dispatcher(services, ROUTES)
     TelegramAdapter(dispatcher).register(application)
-
     tg = settings.telegram
     token_key = setting_of(settings, centre, "telegram_token")
     # A getMe that fails leaves PTB uninitialised, so its shutdown would not close these.
@@ -199,21 +222,23 @@ async def start_centre(
         await telegram_step(lambda: start_updates(application, settings), tg.api_url, tg.token)
     assert application.updater is not None  # built with one (start_updates uses it)
     stack.push_async_callback(application.updater.stop)
-    zalo = ZaloAdapter(dispatcher, settings.zalo) if settings.zalo.token else None
-    if zalo is not None:
-        await zalo_step(zalo.client, setting_of(settings, centre, "zalo_token"))
-        zl = settings.zalo
-        address = f"{zl.webhook_listen}:{zl.webhook_port}"
-        with listening("Zalo", address, "zalo.webhook_port / SLL_ZALO_WEBHOOK_PORT"):
-            await zalo.start()
-        stack.push_async_callback(zalo.stop)
-    outbox_bot = build_outbox_bot(settings)
-    await outbox_bot.initialize()
-    stack.push_async_callback(outbox_bot.shutdown)
-    return CentreBots(
-        centre.key, centre_id, settings, dispatcher, application, outbox_bot, zalo, local,
-        local_zalo,
-    )  # fmt: skip
+    return application
+
+
+async def start_zalo(
+    stack: AsyncExitStack, dispatcher: Dispatcher, settings: Settings, centre: CentreSettings
+) -> ZaloAdapter | None:
+    """The centre's Zalo bot, when it has a token."""
+    if not settings.zalo.token:
+        return None
+    zalo = ZaloAdapter(dispatcher, settings.zalo)
+    await zalo_step(zalo.client, setting_of(settings, centre, "zalo_token"))
+    zl = settings.zalo
+    with listening("Zalo", f"{zl.webhook_listen}:{zl.webhook_port}",
+                   "zalo.webhook_port / SLL_ZALO_WEBHOOK_PORT"):  # fmt: skip
+        await zalo.start()
+    stack.push_async_callback(zalo.stop)
+    return zalo
 
 
 async def staff_menus(
