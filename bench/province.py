@@ -109,12 +109,16 @@ async def fill(url: str, folder: Path, *, year: bool) -> tuple[Place, float]:
 async def _accounts(db: Database) -> None:
     """A linked Telegram account for every learner."""
     async with db.uow() as uow:
-        ids = list(await uow.session.scalars(select(Person.id).where(Person.id > data.FIRST_ID)))
+        people = (
+            await uow.session.execute(
+                select(Person.id, Person.centre_id).where(Person.id > data.FIRST_ID)
+            )
+        ).all()
     linked = NOW - timedelta(days=30)
     await data.bulk(db, ChatAccount, [
-        {"channel": "telegram", "external_id": str(i), "chat_id": str(i), "person_id": i,
-         "status": "active", "linked_at": linked}
-        for i in ids
+        {"centre_id": centre, "channel": "telegram", "external_id": str(i), "chat_id": str(i),
+         "person_id": i, "status": "active", "linked_at": linked}
+        for i, centre in people
     ])  # fmt: skip
 
 
