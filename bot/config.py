@@ -113,26 +113,22 @@ def _centres(raw: Any, environ: Mapping[str, str]) -> tuple[CentreSettings, ...]
         if not CENTRE_KEY.fullmatch(key):
             raise ConfigError(f"SLL_CENTRES: {key!r} không phải tên ngắn gồm a–z, 0–9 và -")
         tables.setdefault(key, {"key": key})
-    hints = get_type_hints(CentreSettings)
+    by_name = {f.name: f for f in fields(CentreSettings)}
     built = []
     for key, table in tables.items():
-        for f in fields(CentreSettings):
-            variable = centre_env_name(key, f.name)
-            if f.name != "key" and environ.get(variable):
-                table[f.name] = environ[variable]
-        unknown = set(table) - set(hints)
+        for name in by_name:
+            variable = centre_env_name(key, name)
+            if name != "key" and environ.get(variable):
+                table[name] = environ[variable]
+        unknown = set(table) - set(by_name)
         if unknown:
             raise ConfigError(f"centres.{key}.{sorted(unknown)[0]}: không có khóa này")
         if not table.get("name"):
             raise ConfigError(f"centres.{key}.name: bắt buộc (tên trung tâm)")
-        values = {}
-        for name, value in table.items():
-            parse = _PARSERS[hints[name]]
-            try:
-                values[name] = parse(value)
-            except (TypeError, ValueError) as exc:
-                problem = f"{exc}, không đọc được {value!r}"
-                raise ConfigError(f"centres.{key}.{name}: {problem}") from None
+        values = {
+            name: _convert(f"centres.{key}.{name}", value, by_name[name], CentreSettings)
+            for name, value in table.items()
+        }
         built.append(CentreSettings(**values))
     return tuple(built)
 
