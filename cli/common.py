@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from texts import cli as T
+from texts import stats as TS
 
 if TYPE_CHECKING:
     from db.database import Database
@@ -28,6 +29,7 @@ __all__ = [
     "ask",
     "err",
     "fail",
+    "one_period",
     "out",
     "progress_parse",
     "reject_if_errors",
@@ -86,6 +88,16 @@ def chosen_centre(settings: Settings) -> CentreSettings:
     if found is None:
         fail(T.CENTRE_UNKNOWN.format(key=centre_key, keys=keys), 2)
     return found
+
+
+def one_period(month: str | None, quarter: str | None, year: str | None) -> tuple[str, str]:
+    """The one period `--thang`, `--quy` or `--nam` names, as (kind, value); none or several:
+    say so and exit 2."""
+    chosen = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("year", year)) if v]
+    if len(chosen) != 1:
+        err.print(TS.CLI_ONE_PERIOD)
+        raise typer.Exit(2)
+    return chosen[0]
 
 
 def run(

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.common import ConfigOption, err, fail, out, run, write_file
+from cli.common import ConfigOption, fail, one_period, out, run, write_file
 from texts import province as T
-from texts import stats as TS
 
 if TYPE_CHECKING:  # the use cases are imported by each command: `sll --help` stays quick
     from db.database import Database
@@ -61,11 +60,7 @@ def statistics(
     from usecases import province as P
     from usecases.clock import clock_from_env
 
-    chosen = [(k, v) for k, v in (("month", thang), ("quarter", quy), ("year", nam)) if v]
-    if len(chosen) != 1:
-        err.print(TS.CLI_ONE_PERIOD)
-        raise typer.Exit(2)
-    kind, value = chosen[0]
+    kind, value = one_period(thang, quy, nam)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> P.ProvinceFigures:
         period = P.parse_period(kind, value)

@@ -12,6 +12,7 @@ from cli.common import (
     ConfigOption,
     ask,
     err,
+    one_period,
     out,
     progress_parse,
     reject_if_errors,
@@ -247,11 +248,7 @@ def statistics(
     from usecases import stats as S
     from usecases.identity import Actor
 
-    chosen = [(k, v) for k, v in (("month", thang), ("quarter", quy), ("year", nam)) if v]
-    if len(chosen) != 1:
-        err.print(TS.CLI_ONE_PERIOD)
-        raise typer.Exit(2)
-    kind, value = chosen[0]
+    kind, value = one_period(thang, quy, nam)
 
     async def work(db: Database, settings: Settings, centre_id: int) -> S.Stats:
         period = S.parse_period(kind, value)

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from channels.incoming import Incoming
 from handlers.base import Services
-from handlers.stats import KINDS
+from handlers.stats import KINDS, period_menu
 from render import province as RP
 from texts import province as T
-from texts import stats as TS
 from usecases import province as P
-from usecases import stats as S
 from usecases.identity import Actor
-from usecases.messages import Choice, Reply
-from usecases.stats import PeriodKind
+from usecases.messages import Reply
 
 __all__ = ["notice", "show"]
 
@@ -25,7 +22,7 @@ async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply
     kind = KINDS.get(msg.args[0].lower()) if msg.args else None
     if kind is None or len(msg.args) < 2:
         P.require_province(actor)
-        return _pick(svc)
+        return period_menu(svc, "tinh", T.PICK_PERIOD)
     period = P.parse_period(kind, msg.args[1])  # a refusal is worded by the dispatcher
     figures = await P.compute_province(
         svc.db.uow(),
@@ -40,19 +37,6 @@ async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply
         Reply(f"{RP.province_text(figures)}\n{T.FOOTER_FILE}"),
         Reply(T.XLSX_CAPTION.format(period=period.label), document=RP.province_xlsx(figures)),
     ]
-
-
-def _pick(svc: Services) -> Reply:
-    today = svc.clock.now().astimezone(svc.settings.timezone).date()
-    options = [
-        (TS.THIS_MONTH, S.period_of(PeriodKind.MONTH, today)),
-        (TS.LAST_MONTH, S.previous_period(PeriodKind.MONTH, today)),
-        (TS.THIS_QUARTER, S.period_of(PeriodKind.QUARTER, today)),
-        (TS.THIS_YEAR, S.period_of(PeriodKind.YEAR, today)),
-        (TS.LAST_YEAR, S.previous_period(PeriodKind.YEAR, today)),
-    ]
-    buttons = [Choice(label.format(label=p.label), f"tinh {p.command}") for label, p in options]
-    return Reply(T.PICK_PERIOD, choices=Reply.rows(buttons[:2], buttons[2:]))
 
 
 async def notice(msg: Incoming, actor: Actor, svc: Services) -> Reply:

@@ -20,7 +20,7 @@ KINDS = {"thang": PeriodKind.MONTH, "quy": PeriodKind.QUARTER, "nam": PeriodKind
 async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply]:
     kind = KINDS.get(msg.args[0].lower()) if msg.args else None
     if kind is None or len(msg.args) < 2:
-        return _pick(svc)
+        return period_menu(svc, "thongke", T.PICK_PERIOD)
     period = S.parse_period(kind, msg.args[1])  # a refusal is worded by the dispatcher
     stats = await S.compute_stats(
         svc.db.uow(),
@@ -42,7 +42,9 @@ async def show(msg: Incoming, actor: Actor, svc: Services) -> Reply | list[Reply
     return replies
 
 
-def _pick(svc: Services) -> Reply:
+def period_menu(svc: Services, command: str, question: str) -> Reply:
+    """Buttons for this and last month, this quarter, this and last year, each running
+    `command <period>` (the centre's /thongke and the province's /tinh alike)."""
     today = svc.clock.now().astimezone(svc.settings.timezone).date()
     options = [
         (T.THIS_MONTH, S.period_of(PeriodKind.MONTH, today)),
@@ -51,5 +53,7 @@ def _pick(svc: Services) -> Reply:
         (T.THIS_YEAR, S.period_of(PeriodKind.YEAR, today)),
         (T.LAST_YEAR, S.previous_period(PeriodKind.YEAR, today)),
     ]
-    buttons = [Choice(label.format(label=p.label), f"thongke {p.command}") for label, p in options]
-    return Reply(T.PICK_PERIOD, choices=Reply.rows(buttons[:2], buttons[2:]))
+    buttons = [
+        Choice(label.format(label=p.label), f"{command} {p.command}") for label, p in options
+    ]
+    return Reply(question, choices=Reply.rows(buttons[:2], buttons[2:]))
