@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from db.database import Database
-from db.migrate import upgrade_sync
+from db.migrate import upgrade, upgrade_sync
 from db.models import ChatAccount, Person
 from localapi import harness
 from localapi.telegram import FakeUser, LocalTelegram
@@ -75,6 +75,27 @@ def pg_template() -> Iterator[str | None]:
     upgrade_sync(make_url(url).set(database=name).render_as_string(hide_password=False))
     yield name
     asyncio.run(_pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@asynccontextmanager
+async def old_database(engine: str, tmp_path: Path, revision: str) -> AsyncIterator[Database]:
+    """An empty database at an older migration `revision`, on SQLite or (skipped without it)
+    a scratch PostgreSQL database dropped after: for tests of what a migration does to rows."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+    base, name = os.environ.get(PG_ENV), f"sll_old_{os.getpid()}"
+    if engine == "postgres":
+        if not base:
+            pytest.skip(f"PostgreSQL: set {PG_ENV} to run on PostgreSQL too")
+        await _pg_admin(base, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    await upgrade(url, revision)
+    db = Database(url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+        if engine == "postgres" and base:
+            await _pg_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _pg_admin(url: str, *statements: str) -> None:

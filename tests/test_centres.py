@@ -9,7 +9,6 @@ and nothing of Phù Yên may change."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -21,7 +20,6 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 from telegram import Bot
 
 from bot.config import ConfigError, load_settings
@@ -48,8 +46,8 @@ from localapi.telegram import LocalTelegram
 from scheduler.dispatcher import Job, NoticeDispatcher, interleave
 from sheets.roster import parse_roster
 from sheets.schedule import parse_schedule
-from tests.conftest import PG_ENV, SAMPLES, TZ, SampleClass, _pg_admin, make_sample_class
 from tests.conftest import SAMPLE_EVE as SAMPLE_NOW
+from tests.conftest import SAMPLES, TZ, SampleClass, make_sample_class, old_database
 from usecases import classes, identity, lecturers, linking, web_login
 from usecases import delivery as D
 from usecases import questions as Q
@@ -553,16 +551,6 @@ async def test_the_migration_gives_existing_people_and_accounts_their_centre(
 ) -> None:
     """A database made before there were several centres: each person gets the centre their
     staff post, class, unit or lecturing ties them to, else the first; accounts their person's."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
-    base = os.environ.get(PG_ENV)
-    if engine == "postgres":
-        if not base:
-            pytest.skip(f"PostgreSQL: set {PG_ENV} to run on PostgreSQL too")
-        name = f"sll_c_{os.getpid()}"
-        await _pg_admin(base, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-        url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    await upgrade(url, "0005")
-    db = Database(url)
     statements = [
         "INSERT INTO centres (id, name, created_at) VALUES (1, 'Một', '2024-01-01'), "
         "(2, 'Hai', '2024-01-01')",
@@ -579,11 +567,11 @@ async def test_the_migration_gives_existing_people_and_accounts_their_centre(
         "INSERT INTO chat_accounts (channel, external_id, chat_id, status, person_id) VALUES "
         "('telegram', '11', '11', 'active', 2), ('telegram', '12', '12', 'active', NULL)",
     ]
-    try:
+    async with old_database(engine, tmp_path, "0005") as db:
         async with db.engine.begin() as conn:
             for statement in statements:
                 await conn.execute(text(statement))
-        await upgrade(url)
+        await upgrade(db.url)
         async with db.engine.begin() as conn:
             people = dict((await conn.execute(text("SELECT id, centre_id FROM people"))).all())
             accounts = dict(
@@ -599,10 +587,6 @@ async def test_the_migration_gives_existing_people_and_accounts_their_centre(
                 " updated_at) VALUES (5, 1, 'Học viên', 'hoc vien', '+84912000001', '2024-01-01',"
                 " '2024-01-01')"
             ))  # fmt: skip
-    finally:
-        await db.dispose()
-        if engine == "postgres" and base:
-            await _pg_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     assert kept == [1, 1, 1, 1]  # rebuilding `centres` on SQLite deleted nothing
     assert people == {1: 2, 2: 2, 3: 2, 4: 1}
     assert accounts == {"11": 2, "12": 1}

@@ -6,14 +6,12 @@ personal. Real database, the real dispatcher and outbox senders, the local Teleg
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
 from telegram import Bot
 
 from bot.dispatch import Dispatcher
@@ -31,12 +29,11 @@ from localapi.telegram import LocalTelegram
 from localapi.zalo import LocalZalo
 from scheduler.dispatcher import NoticeDispatcher
 from tests.conftest import (
-    PG_ENV,
     SAMPLE_EVE,
     SAMPLES,
     BotProcess,
     SampleClass,
-    _pg_admin,
+    old_database,
     start_bot,
 )
 from tests.test_delivery import make_bot
@@ -181,17 +178,7 @@ async def test_personal_notices_reach_only_the_private_chat_whatever_is_typed_in
 async def test_accounts_that_point_at_a_group_are_repaired_by_the_migration(
     engine: str, tmp_path: Path
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
-    base = os.environ.get(PG_ENV)
-    if engine == "postgres":
-        if not base:
-            pytest.skip(f"PostgreSQL: set {PG_ENV} to run on PostgreSQL too")
-        name = f"sll_m_{os.getpid()}"
-        await _pg_admin(base, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-        url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    await upgrade(url, "0001")
-    db = Database(url)
-    try:
+    async with old_database(engine, tmp_path, "0001") as db:
         async with db.engine.begin() as conn:
             await conn.execute(
                 text(
@@ -200,14 +187,10 @@ async def test_accounts_that_point_at_a_group_are_repaired_by_the_migration(
                     "('zalo', 'z1', 'g1', 'active'), ('telegram', '5100002', '5100002', 'active')"
                 )
             )
-        await upgrade(url)
+        await upgrade(db.url)
         async with db.engine.connect() as conn:
             query = text("SELECT external_id, chat_id FROM chat_accounts")
             rows = (await conn.execute(query)).all()
-    finally:
-        await db.dispose()
-        if engine == "postgres" and base:
-            await _pg_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     assert all(external == chat for external, chat in rows) and len(rows) == 3
 
 
