@@ -323,4 +323,4 @@ def _check_centres(settings: Settings) -> None:
                 raise ConfigError(f"centres.{c.key}.{attribute}: trùng với một trung tâm khác")
             seen.add(value)
     if sum(c.province for c in centres) > 1:
-        raise ConfigError("centres.province: chỉ một trường của tỉnh")
+        raise ConfigError("centres.province: chỉ một trung tâm được là trường chính trị tỉnh")

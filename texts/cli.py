@@ -53,7 +53,7 @@ INTERRUPTED = "Đã dừng theo yêu cầu."
 FAILED = "Không thực hiện được: {cause}"
 CONFIG = "cấu hình sai ở {error}"
 CENTRE_NEEDED = "cài đặt này phục vụ nhiều trung tâm: chọn một bằng --trung-tam ({keys})"
-CENTRE_UNKNOWN = "không có trung tâm {key!r}; các trung tâm: {keys}"
+CENTRE_UNKNOWN = "không có trung tâm «{key}»; các trung tâm: {keys}"
 CENTRE_OPTION = "Trung tâm mà lệnh làm việc cho (khi cài đặt phục vụ nhiều trung tâm)."
 DB_MISSING = (
     "không có cơ sở dữ liệu ở {path}. Kiểm tra lại database.url (hoặc SLL_DATABASE_URL); "
